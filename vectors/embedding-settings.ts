@@ -10,6 +10,8 @@ export interface EmbeddingSettings {
   allowRemote: boolean;
   /** Optional cross-encoder folder/id for reranking (RERANKER_MODEL). */
   reranker?: string;
+  /** Hybrid fusion weights (HYBRID_WEIGHTS), e.g. "dense=0.5,bm25=1,k0=60"; unset = the tuned defaults. */
+  hybridWeights?: string;
 }
 
 export function readEmbeddingSettings(env: NodeJS.ProcessEnv = process.env): EmbeddingSettings {
@@ -20,5 +22,6 @@ export function readEmbeddingSettings(env: NodeJS.ProcessEnv = process.env): Emb
     modelsDir: path.resolve(env.MODELS_DIR?.trim() || "models"),
     allowRemote: env.ALLOW_REMOTE_MODELS === "1",
     reranker,
+    hybridWeights: env.HYBRID_WEIGHTS?.trim() || undefined,
   };
 }

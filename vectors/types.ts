@@ -53,6 +53,8 @@ export interface EmbeddingInfo {
   normalize: boolean;
   queryPrefix: string;
   passagePrefix: string;
+  /** Set when EMBEDDING_MODEL named this model but it could not be loaded, so the trained one was used. */
+  fallbackFrom?: string;
 }
 
 export interface ManifestArticle {
@@ -76,6 +78,8 @@ export interface CorpusFileEntry {
 /** manifest.json at the root of an index folder. */
 export interface Manifest {
   formatVersion: number;
+  /** Version of the ingest's parsing and chunking rules; an index built by older rules is rebuilt. */
+  ingestVersion?: number;
   createdAt: string;
   corpus: CorpusFileEntry[];
   articles: ManifestArticle[];

@@ -1,0 +1,13 @@
+import { realIndex as scratchIndex } from "./real.ts";
+import { toCitations } from "../server/answer/pipeline.ts";
+import { weightedTerms, coverage } from "../server/answer/evidence.ts";
+import { splitSentences } from "../server/answer/sentences.ts";
+import { hasQuantity, hasPerson } from "../server/answer/question-kind.ts";
+import { segmenter } from "../server/answer/terms.ts";
+const index = await scratchIndex();
+const q = process.argv[2];
+const terms = weightedTerms(q, index.core.chunks);
+console.log(terms);
+const ps = toCitations(await index.search(q, { k: 6 }));
+for (const p of ps.slice(0, 3)) for (const s of splitSentences(p.quote)) if (coverage(s.text, terms) > 0.2) console.log(p.n, coverage(s.text, terms).toFixed(2), hasQuantity(s.text), hasPerson(s.text, terms.map(t=>t.text)), s.text.slice(0, 80));
+console.log(JSON.stringify(segmenter().tag("第二批主题教育中央第四巡回指导组组长盛茂林到会指导。", true)));

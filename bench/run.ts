@@ -1,0 +1,116 @@
+/**
+ * `npm run bench`: the figures for the README.
+ *   1. the retrieval bench (bench/retrieval.ts);
+ *   2. the real server (real index, real answer pipeline) started in this process on 127.0.0.1, driven by
+ *      autocannon (in a child process) at 10 and 50 connections on /api/health, /api/search, /api/chat.
+ * Prints tables and writes every figure to bench/results/<timestamp>.json.
+ * BENCH_SECONDS (default 5) sets the duration of each load run.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { describeMachine, machineLine } from "./machine.ts";
+import { startBenchServer } from "./server.ts";
+import { runLoad, type LoadResult } from "./load.ts";
+import { markdownTable, ms } from "./table.ts";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const connectionCounts = [10, 50];
+const resultsDir = path.join(import.meta.dirname, "results");
+
+// A few questions and queries on the seed corpus, so the load is not one cached path.
+const SEARCH_QUERIES = ["清洁能源强省", "营商环境", "铸牢中华民族共同体意识", "金融风险防范", "乡村振兴 农业现代化"];
+const CHAT_QUESTIONS = [
+  "辽宁建设清洁能源强省有哪些措施？",
+  "如何推进新时代党的民族工作高质量发展？",
+  "中央金融工作会议对防范化解金融风险提出了什么要求？",
+  "辽宁怎样优化营商环境？",
+  "What does the plan say about rural revitalization?",
+];
+
+const json = { "content-type": "application/json" };
+const ROUTES: { label: string; requests: { method: string; path: string; headers?: Record<string, string>; body?: string }[] }[] = [
+  { label: "GET /api/health", requests: [{ method: "GET", path: "/api/health" }] },
+  {
+    label: "GET /api/search",
+    requests: SEARCH_QUERIES.map((q) => ({ method: "GET", path: `/api/search?q=${encodeURIComponent(q)}&k=8` })),
+  },
+  {
+    label: "POST /api/chat",
+    requests: CHAT_QUESTIONS.map((question) => ({ method: "POST", path: "/api/chat", headers: json, body: JSON.stringify({ question }) })),
+  },
+];
+
+async function main(): Promise<void> {
+  const machine = describeMachine();
+  console.log(`Machine: ${machineLine(machine)}\n`);
+  const output: Record<string, unknown> = { startedAt: new Date().toISOString(), machine, secondsPerRun: seconds };
+
+  output.retrieval = await runRetrievalPart();
+
+  console.log("Starting the server (ensureIndex + openSearchIndex on the seed corpus)…");
+  const server = await startBenchServer();
+  output.server = server.info;
+  const load: LoadResult[] = [];
+  try {
+    await server.preflight(ROUTES.map((r) => r.requests[0]));
+    for (const route of ROUTES) {
+      for (const connections of connectionCounts) {
+        process.stdout.write(`  ${route.label} × ${connections} connections, ${seconds} s… `);
+        const r = await runLoad({
+          label: route.label,
+          url: server.url,
+          connections,
+          durationSeconds: seconds,
+          timeoutSeconds: 30,
+          requests: route.requests,
+        });
+        load.push(r);
+        console.log(`${r.requestsPerSecond.toFixed(0)} req/s`);
+      }
+    }
+  } finally {
+    await server.close();
+  }
+  output.load = load;
+
+  console.log(`\nHTTP load on ${machineLine(machine)}; ${seconds} s per row, server and load generator on the same machine.\n`);
+  console.log(loadTable(load));
+  const failures = load.filter((r) => r.errors + r.timeouts + r.non2xx > 0);
+  if (failures.length) console.log(`\nNot all responses were 2xx: ${failures.map((r) => `${r.label} × ${r.connections}: ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`).join("; ")}`);
+
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
+  console.log(`\nFigures written to ${path.relative(process.cwd(), file)}`);
+}
+
+export function loadTable(load: LoadResult[]): string {
+  return markdownTable(
+    ["route", "connections", "requests/s", "p50 ms", "p95 ms", "p99 ms", "requests", "errors", "non-2xx"],
+    load.map((r) => [
+      r.label,
+      r.connections,
+      r.requestsPerSecond.toFixed(0),
+      ms(r.latencyMs.p50),
+      ms(r.latencyMs.p95),
+      ms(r.latencyMs.p99),
+      r.requests,
+      r.errors + r.timeouts,
+      r.non2xx,
+    ]),
+  );
+}
+
+/** The retrieval bench, when bench/retrieval.ts (VECTORS) is present; the load bench runs either way. */
+async function runRetrievalPart(): Promise<unknown> {
+  const file = path.join(import.meta.dirname, "retrieval.ts");
+  if (!fs.existsSync(file)) {
+    console.log("(bench/retrieval.ts not present: retrieval bench skipped)\n");
+    return undefined;
+  }
+  const mod = (await import("./retrieval.ts")) as { runRetrievalBench: () => Promise<unknown> };
+  console.log("Retrieval bench:");
+  return mod.runRetrievalBench();
+}
+
+await main();

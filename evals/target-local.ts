@@ -1,0 +1,62 @@
+/**
+ * The assistant in this process: the same index, pipeline and generator the server uses,
+ * without HTTP in between (fast enough for the eval gate in `npm test`).
+ */
+import { ensureIndex } from "../ingest/build.ts";
+import { answer } from "../server/answer/pipeline.ts";
+import { createGenerator, readGeneratorSettings, type Generator } from "../server/answer/generator.ts";
+import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
+import type { SearchMode } from "../vectors/types.ts";
+import { compact } from "./cases.ts";
+import { readCorpusTexts, type EvalTarget } from "./target.ts";
+
+export interface LocalTargetOptions {
+  corpusDir: string;
+  indexRoot: string;
+  /** An index already open (tests share one); otherwise ensureIndex + openSearchIndex. */
+  index?: SearchIndex;
+  /** A generator to use; otherwise createGenerator(readGeneratorSettings(process.env)). */
+  generator?: Generator;
+  log?: (msg: string) => void;
+}
+
+export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalTarget> {
+  let index = opts.index;
+  if (!index) {
+    const settings = readEmbeddingSettings(process.env);
+    const summary = await ensureIndex({ corpusDir: opts.corpusDir, indexRoot: opts.indexRoot, settings, log: opts.log });
+    index = await openSearchIndex(summary.indexDir, { settings, log: opts.log });
+  }
+  const generator = opts.generator ?? createGenerator(readGeneratorSettings(process.env));
+  const idx = index;
+  return {
+    name: "in-process",
+    info: {
+      index: idx.dir,
+      articles: idx.core.articles.length,
+      chunks: idx.core.chunks.length,
+      embedding: idx.embedding,
+      generator: generator.info(),
+    },
+    async search(query, { k, mode }) {
+      const hits = await idx.search(query, { k, mode: mode as SearchMode | undefined });
+      return hits.map((h) => ({ chunkId: h.chunk.id, title: h.chunk.title, headingPath: h.chunk.headingPath, text: h.chunk.text }));
+    },
+    async chat(question, history, k) {
+      const r = await answer({ question, history, ...(k ? { k } : {}) }, { index: idx, generator });
+      return {
+        question: r.question,
+        answer: r.answer,
+        refused: r.refused,
+        citations: r.citations.map((c) => ({ n: c.n, chunkId: c.chunkId, title: c.title, headingPath: c.headingPath, text: c.quote })),
+        notice: r.notice,
+        generator: r.generator,
+      };
+    },
+    // Quotes are checked against the raw files and against the cleaned articles (cleaning may drop page numbers).
+    sources: [...readCorpusTexts(opts.corpusDir), ...idx.core.articles.map((a) => compact(a.text))],
+    chunkTexts: idx.core.chunks.map((c) => compact(c.text)),
+    async close() {},
+  };
+}

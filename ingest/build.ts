@@ -1,0 +1,196 @@
+/**
+ * The ingest: corpus folder → a complete index folder, swapped in atomically.
+ *
+ *   lock → read & hash files → reuse the current index if nothing changed → parse changed files
+ *   (unchanged ones come from the per-file cache) → write the core → build the search indexes
+ *   (vectors/search-index.ts) → record the embedding model in the manifest → publish (symlink swap).
+ *
+ * Everything is written into a fresh build folder; `current` only moves once the build is whole, so
+ * an ingest that fails or is killed leaves the previous index as it was.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { EmbeddingSettings } from "../vectors/embedding-settings.ts";
+import {
+  currentIndexDir,
+  FORMAT_VERSION,
+  IndexDamagedError,
+  newBuildDir,
+  publishIndex,
+  readIndexCore,
+  writeIndexCore,
+  writeJson,
+  type IndexCore,
+} from "../vectors/index-folder.ts";
+import { buildSearchIndex, indexMatchesSettings } from "../vectors/search-index.ts";
+import type { Article, Chunk, CorpusFileEntry, Manifest, Progress } from "../vectors/types.ts";
+import { listCorpusFiles, readCorpusFile } from "./corpus-files.ts";
+import { UnreadableFileError } from "./load-file.ts";
+import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
+import { acquireLock } from "./lock.ts";
+
+export { loadCorpusFile } from "./load-file.ts";
+export { cleanText } from "./clean-text.ts";
+export { splitArticles } from "./split-articles.ts";
+export { chunkArticle } from "./chunk-article.ts";
+export { IngestBusyError } from "./lock.ts";
+
+export interface IngestOptions {
+  corpusDir: string;
+  indexRoot: string;
+  settings: EmbeddingSettings;
+  onProgress?: Progress;
+  log?: (msg: string) => void;
+  /** Rebuild even when the corpus and the embedding model are unchanged. */
+  force?: boolean;
+  /** How long a second ingest waits for the running one before refusing (ms, default 60 s). */
+  lockWaitMs?: number;
+}
+
+export interface IngestSummary {
+  indexDir: string;
+  files: number;
+  articles: number;
+  chunks: number;
+  warnings: string[];
+  seconds: number;
+  reused: boolean;
+}
+
+export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
+  const started = performance.now();
+  const log = opts.log ?? (() => {});
+  const progress: Progress = opts.onProgress ?? (() => {});
+  const corpusDir = path.resolve(opts.corpusDir);
+  const root = path.resolve(opts.indexRoot);
+  const release = await acquireLock(root, { waitMs: opts.lockWaitMs, log });
+  try {
+    const names = listCorpusFiles(corpusDir);
+    const files = names.map((name, i) => {
+      progress("read", i, names.length);
+      return readCorpusFile(corpusDir, name);
+    });
+    progress("read", names.length, names.length);
+
+    const current = currentIndexDir(root);
+    if (current && !opts.force) {
+      const reusable = checkReusable(current, files, opts.settings, log);
+      if (reusable) {
+        const m = reusable.manifest;
+        return {
+          indexDir: current,
+          files: m.corpus.filter((f) => !f.error).length,
+          articles: m.articles.length,
+          chunks: m.chunks,
+          warnings: m.warnings,
+          seconds: (performance.now() - started) / 1000,
+          reused: true,
+        };
+      }
+    }
+
+    const dir = newBuildDir(root);
+    try {
+      const corpus: CorpusFileEntry[] = [];
+      const warnings: string[] = [];
+      const articles: Article[] = [];
+      const chunks: Chunk[] = [];
+      let reusedFiles = 0;
+      for (const [i, f] of files.entries()) {
+        progress("parse", i, files.length);
+        if ("error" in f) {
+          corpus.push({ file: f.file, hash: "", bytes: 0, error: f.error });
+          warnings.push(`${f.file}: ${f.error}`);
+          continue;
+        }
+        const entry: CorpusFileEntry = { file: f.file, hash: f.hash, bytes: f.bytes.length };
+        corpus.push(entry);
+        let parsed: ParsedFile | undefined = readCached(current, f.file, f.hash);
+        if (parsed) reusedFiles++;
+        else {
+          try {
+            parsed = await parseCorpusFile(f.file, f.abs, f.bytes, f.hash);
+          } catch (err) {
+            if (!(err instanceof UnreadableFileError)) throw err;
+            entry.error = err.message;
+            warnings.push(`${f.file}: ${err.message}`);
+            continue;
+          }
+        }
+        writeCached(dir, parsed);
+        warnings.push(...parsed.warnings);
+        articles.push(...parsed.articles);
+        chunks.push(...parsed.chunks);
+      }
+      progress("parse", files.length, files.length);
+      if (reusedFiles) log(`${reusedFiles} unchanged file(s) taken from the previous build`);
+      if (chunks.length === 0) {
+        throw new Error(`no text could be ingested from ${corpusDir}${warnings.length ? `: ${warnings.join("; ")}` : " (it holds no .txt, .md, .html or .pdf files)"}`);
+      }
+
+      const perArticle = new Map<string, number>();
+      for (const c of chunks) perArticle.set(c.articleId, (perArticle.get(c.articleId) ?? 0) + 1);
+      const manifest: Manifest = {
+        formatVersion: FORMAT_VERSION,
+        ingestVersion: INGEST_VERSION,
+        createdAt: new Date().toISOString(),
+        corpus,
+        articles: articles.map((a) => ({ id: a.id, title: a.title, ...(a.date ? { date: a.date } : {}), source: a.source, chunks: perArticle.get(a.id) ?? 0 })),
+        chunks: chunks.length,
+        warnings,
+      };
+      const core: IndexCore = { manifest, articles, chunks };
+      writeIndexCore(dir, core);
+      manifest.embedding = await buildSearchIndex(dir, core, { settings: opts.settings, onProgress: opts.onProgress, log });
+      writeJson(path.join(dir, "manifest.json"), manifest);
+      progress("publish", 0, 1);
+      publishIndex(root, dir);
+      progress("publish", 1, 1);
+      return {
+        indexDir: dir,
+        files: corpus.filter((f) => !f.error).length,
+        articles: articles.length,
+        chunks: chunks.length,
+        warnings,
+        seconds: (performance.now() - started) / 1000,
+        reused: false,
+      };
+    } catch (err) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw err;
+    }
+  } finally {
+    release();
+  }
+}
+
+/** Reuse the current index when it is readable and up to date; otherwise build a new one. */
+export function ensureIndex(opts: Omit<IngestOptions, "force">): Promise<IngestSummary> {
+  return runIngest({ ...opts, force: false });
+}
+
+/** The current index's core when it was built from these very files, by these rules, with this embedding model. */
+function checkReusable(
+  current: string,
+  files: ReturnType<typeof readCorpusFile>[],
+  settings: EmbeddingSettings,
+  log: (msg: string) => void,
+): IndexCore | undefined {
+  let core: IndexCore;
+  try {
+    core = readIndexCore(current);
+  } catch (err) {
+    if (!(err instanceof IndexDamagedError)) throw err;
+    log(`the index at ${current} is damaged (${err.message}); rebuilding it`);
+    return undefined;
+  }
+  const m = core.manifest;
+  if (m.ingestVersion !== INGEST_VERSION) return undefined;
+  if (!indexMatchesSettings(m, settings)) {
+    log(`the index was built with another embedding model (${m.embedding?.model ?? "none"}); rebuilding it`);
+    return undefined;
+  }
+  const hashes = (list: { file: string; hash?: string }[]) => JSON.stringify(list.map((f) => [f.file, f.hash ?? ""]).sort());
+  if (hashes(m.corpus) !== hashes(files.map((f) => ({ file: f.file, hash: "hash" in f ? f.hash : "" })))) return undefined;
+  return core;
+}

@@ -1,0 +1,194 @@
+/**
+ * Raw layout text (a PDF-to-text dump, a plain .txt, converted HTML/Markdown) → clean paragraphs.
+ *
+ * Output ("layout text"), read by splitArticles:
+ *   - one paragraph per line, lines inside a paragraph joined (no space between CJK characters);
+ *   - an empty line where the source left extra space (two empty lines for a large gap);
+ *   - a line holding only "\f" where a page break falls between two paragraphs.
+ * Removed: page-number lines, form feeds, page-start and indent spaces, stray spaces inside CJK text.
+ * The layout is measured, not assumed: double-spaced dumps, trailing-space paragraph ends, indents
+ * and line widths are read from the file itself.
+ */
+import { displayWidth, isCjk, isLatinOrDigit, markerAt, PARAGRAPH_END_CHAR } from "./text-shape.ts";
+
+interface Line {
+  text: string;
+  indent: number;
+  trailing: boolean;
+}
+
+type Item = { kind: "text"; line: Line } | { kind: "blank" } | { kind: "page" };
+
+/** A line that is only a page number: "13", "- 13 -", "第 13 页", "13 / 63". */
+const PAGE_NUMBER = /^(?:[-—–－~]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[-—–－~])?$|^\d{1,4}\s*\/\s*\d{1,4}$/u;
+
+export function cleanText(raw: string): string {
+  const items = readLines(raw);
+  const lines = items.flatMap((it) => (it.kind === "text" ? [it.line] : []));
+  if (lines.length === 0) return "";
+  const layout = measureLayout(items, lines);
+
+  const out: string[] = [];
+  let para: Line[] = [];
+  let prev: Line | undefined;
+  let blanks = 0;
+  let page = true; // the file start counts as a page start
+  const flush = () => {
+    if (para.length) out.push(normalizeParagraph(joinLines(para)));
+    para = [];
+  };
+  for (const it of items) {
+    if (it.kind === "blank") {
+      blanks++;
+      continue;
+    }
+    if (it.kind === "page") {
+      page = true;
+      continue;
+    }
+    const line = it.line;
+    // In a double-spaced dump two text lines with nothing between them are the seam between two pages.
+    const seam = prev !== undefined && layout.doubleSpaced && blanks === 0;
+    const pageBreak = page || seam;
+    const gap = pageBreak ? 0 : Math.min(2, blanks - layout.baseBlanks);
+    const starts = prev === undefined || gap > 0 || startsParagraph(prev, line, layout);
+    if (starts) {
+      flush();
+      if (out.length) {
+        if (pageBreak) out.push("\f");
+        for (let g = 0; g < gap; g++) out.push("");
+      }
+    }
+    para.push(line);
+    prev = line;
+    blanks = 0;
+    page = false;
+  }
+  flush();
+  return out.join("\n");
+}
+
+function readLines(raw: string): Item[] {
+  const text = raw
+    .replace(/^\ufeff/, "")
+    .replace(/[\u200b-\u200d\u2060\ufeff]/g, "")
+    .replace(/\r\n?/g, "\n")
+    .replace(/\u00a0/g, " ");
+  const items: Item[] = [];
+  for (const physical of text.split("\n")) {
+    const parts = physical.split("\f");
+    parts.forEach((part, i) => {
+      if (i > 0) items.push({ kind: "page" });
+      const trimmed = part.trim();
+      if (trimmed === "") {
+        if (parts.length === 1) items.push({ kind: "blank" });
+        return;
+      }
+      if (PAGE_NUMBER.test(trimmed)) {
+        items.push({ kind: "page" });
+        return;
+      }
+      const lead = /^[ \t\u3000]*/.exec(part)![0];
+      let indent = 0;
+      for (const ch of lead) indent += ch === "\t" ? 4 : ch === "\u3000" ? 2 : 1;
+      items.push({ kind: "text", line: { text: trimmed, indent, trailing: /[ \t\u3000]$/.test(part) } });
+    });
+  }
+  // Blank lines next to a page number belong to the page footer, not to the text.
+  for (let i = 0; i < items.length; i++) {
+    if (items[i].kind !== "page") continue;
+    for (let j = i - 1; j >= 0 && items[j].kind === "blank"; j--) items[j] = { kind: "page" };
+    for (let j = i + 1; j < items.length && items[j].kind === "blank"; j++) items[j] = { kind: "page" };
+  }
+  return items;
+}
+
+interface Layout {
+  doubleSpaced: boolean;
+  /** Blank lines that normally separate two lines of text (1 in a double-spaced dump). */
+  baseBlanks: number;
+  /** Lines are wrapped at a width (a dump), rather than one paragraph per line. */
+  wrapped: boolean;
+  width: number;
+  bodyIndent: number;
+  /** Trailing whitespace marks a paragraph end (only when it is rare enough to carry meaning). */
+  trailingMarksEnd: boolean;
+}
+
+function measureLayout(items: Item[], lines: Line[]): Layout {
+  let zero = 0;
+  let one = 0;
+  let blanks = 0;
+  let seen = false;
+  for (const it of items) {
+    if (it.kind === "blank") blanks++;
+    else if (it.kind === "page") {
+      seen = false;
+      blanks = 0;
+    } else {
+      if (seen) {
+        if (blanks === 0) zero++;
+        else if (blanks === 1) one++;
+      }
+      seen = true;
+      blanks = 0;
+    }
+  }
+  const doubleSpaced = one > zero * 2 && one >= 3;
+  const widths = lines.map((l) => displayWidth(l.text)).sort((a, b) => a - b);
+  const width = widths[Math.floor(widths.length * 0.9)] ?? 0;
+  const endsSentence = lines.filter((l) => /[。！？!?”」』]$/u.test(l.text)).length;
+  const wrapped = lines.length >= 3 && endsSentence / lines.length < 0.5;
+  const indents = new Map<number, number>();
+  for (const l of lines) indents.set(l.indent, (indents.get(l.indent) ?? 0) + 1);
+  const bodyIndent = [...indents.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const trailing = lines.filter((l) => l.trailing).length;
+  return { doubleSpaced, baseBlanks: doubleSpaced ? 1 : 0, wrapped, width, bodyIndent, trailingMarksEnd: trailing / lines.length < 0.5 };
+}
+
+/** Does `line` begin a new paragraph after `prev` (no gap between them)? */
+function startsParagraph(prev: Line, line: Line, layout: Layout): boolean {
+  if (!layout.wrapped) return true;
+  if (line.indent >= layout.bodyIndent + 2) return true;
+  const prevEnds =
+    (layout.trailingMarksEnd && prev.trailing) ||
+    displayWidth(prev.text) < layout.width * 0.7 ||
+    (PARAGRAPH_END_CHAR.test(prev.text) && displayWidth(prev.text) < layout.width * 0.9);
+  if (prevEnds) return true;
+  // A numbered item starts a paragraph, but only where the previous line could have ended one.
+  return markerAt(line.text) !== undefined && PARAGRAPH_END_CHAR.test(prev.text);
+}
+
+function joinLines(lines: Line[]): string {
+  let s = lines[0].text;
+  for (let i = 1; i < lines.length; i++) {
+    const next = lines[i].text;
+    const a = s[s.length - 1];
+    const b = next[0];
+    // Only two Latin words meet with a space; a wrap in Chinese text is not a space.
+    s += isLatinOrDigit(a) && isLatinOrDigit(b) && /[A-Za-z]/.test(a + b) ? ` ${next}` : next;
+  }
+  return s;
+}
+
+const HAN_RUN = "\\p{Script=Han}";
+
+/**
+ * Spaces: runs collapse to one; none between CJK characters, or between CJK and digits ("2028 年" →
+ * "2028年"); kept between CJK and Latin words ("LNG 接收站"). A heading-like line (short, no closing
+ * punctuation) keeps the single spaces that separate its phrases ("铸牢…意识 推进…").
+ */
+export function normalizeParagraph(p: string): string {
+  let s = p.replace(/[ \t\u3000]+/g, " ").trim();
+  const headingLike = displayWidth(s) <= 80 && !/[。！？；，、：!?;,:]$/u.test(s);
+  s = s.replace(new RegExp(`(?<=[${HAN_RUN}\\p{P}])\\s(?=\\d)|(?<=\\d)\\s(?=[${HAN_RUN}\\p{P}])`, "gu"), "");
+  s = s.replace(/ (?=\S)/g, (m, offset: number) => {
+    const a = s[offset - 1];
+    const b = s[offset + 1];
+    if (!isCjk(a) || !isCjk(b)) return m;
+    // Next to a comma or full stop a space never separates two phrases.
+    const separator = !/[，、。：；！？]/u.test(a + b);
+    return headingLike && separator ? m : "";
+  });
+  return s;
+}

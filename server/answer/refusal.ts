@@ -1,0 +1,135 @@
+/**
+ * Decides whether the retrieved passages answer the question, from what the evidence contains
+ * rather than from retrieval scores (a near-miss question asking for a figure the corpus never
+ * gives scores as high as an answerable one):
+ *  - the question's content terms must be covered by one passage (weighted by rarity);
+ *  - when it asks for a quantity, date, person or place, a sentence about its subject must hold one.
+ */
+import type { Chunk } from "../../vectors/types.ts";
+import type { Citation, Lang } from "./types.ts";
+import { coverage, passageText, sourceLabel, weightedTerms, type WeightedTerm } from "./evidence.ts";
+import { holdsAsked, questionKind, type Asked } from "./question-kind.ts";
+import { splitSentences } from "./sentences.ts";
+import { mentions } from "./terms.ts";
+
+export interface Evidence {
+  answerable: boolean;
+  /** What was missing when refused. */
+  reason?: "no-passages" | "coverage" | "enumeration" | Asked;
+  /** Best weighted coverage of the question's terms by a single passage (0..1). */
+  coverage: number;
+  /** Content terms no passage mentions. */
+  missing: string[];
+}
+
+export interface EvidenceOptions {
+  /** Minimum weighted share of the question's terms one passage must mention (calibrated on evals/qa.jsonl). */
+  minCoverage?: number;
+}
+
+export const DEFAULT_MIN_COVERAGE = 0.4;
+/** A sentence offering the asked-for figure, date, person or place must be about the question's subject: this share of the subject terms' weight. */
+const SUBJECT_SHARE = 0.5;
+
+const CJK = /[\u3400-\u9fff]/;
+
+export function assessEvidence(
+  question: string,
+  passages: Citation[],
+  chunks: Chunk[] | undefined,
+  opts: EvidenceOptions = {},
+): Evidence {
+  if (passages.length === 0) return { answerable: false, reason: "no-passages", coverage: 0, missing: [] };
+  const minCoverage = opts.minCoverage ?? DEFAULT_MIN_COVERAGE;
+  const kind = questionKind(question);
+  const terms = weightedTerms(question, chunks);
+  // Term matching is lexical: an English question over Chinese passages cannot be judged this way,
+  // so only the asked-for check applies to it (on the best passages).
+  const lexical = terms.length > 0 && terms.some((t) => CJK.test(t.text)) === passages.some((p) => CJK.test(p.quote));
+  const texts = passages.map(passageText);
+
+  let best = 1;
+  let missing: string[] = [];
+  let supporting = passages.slice(0, 3).map((_, i) => i);
+  if (lexical) {
+    const scores = texts.map((t) => coverage(t, terms));
+    best = Math.max(...scores);
+    missing = terms.filter((t) => !texts.some((x) => mentions(x, t.text))).map((t) => t.text);
+    if (best < minCoverage) return { answerable: false, reason: "coverage", coverage: best, missing };
+    // Passages that cover the question about as well as the best one are where the answer must be.
+    supporting = scores.map((s, i) => [s, i] as const).filter(([s]) => s >= Math.max(minCoverage, best - 0.2)).map(([, i]) => i);
+  }
+
+  if (kind.asked !== "fact" || kind.enumerate) {
+    const subject = lexical ? subjectTerms(terms) : [];
+    const names = terms.map((t) => t.text);
+    const found = supporting.some((i) => {
+      const sentences = splitSentences(passages[i].quote);
+      return sentences.some((s, j) => {
+        if (subject.length && coverage(s.text, subject) < SUBJECT_SHARE) return false;
+        // An enumeration may run on over the next sentences (一是……。二是……。).
+        const window = kind.enumerate ? sentences.slice(j, j + 3).map((x) => x.text).join("") : s.text;
+        const about = (clause: string) => subject.length === 0 || subject.some((t) => mentions(clause, t.text));
+        return holdsAsked(kind, window, names, about);
+      });
+    });
+    if (!found) return { answerable: false, reason: kind.enumerate && kind.asked === "fact" ? "enumeration" : kind.asked, coverage: best, missing };
+  }
+  return { answerable: true, coverage: best, missing };
+}
+
+/** The terms that name the question's subject: the rarer half (common words like 发展 do not). */
+function subjectTerms(terms: WeightedTerm[]): WeightedTerm[] {
+  const sorted = [...terms].sort((a, b) => b.weight - a.weight);
+  return sorted.slice(0, Math.max(1, Math.ceil(sorted.length / 2)));
+}
+
+const WHAT_ZH: Record<string, string> = {
+  quantity: "（资料中未给出相关数字）",
+  date: "（资料中未给出相关时间）",
+  person: "（资料中未给出相关人物）",
+  place: "（资料中未给出相关地点）",
+  enumeration: "（资料中未逐项列出）",
+};
+const WHAT_EN: Record<string, string> = {
+  quantity: " (no figure is given)",
+  date: " (no date is given)",
+  person: " (no person is named)",
+  place: " (no place is given)",
+  enumeration: " (the items are not listed)",
+};
+
+/** The refusal's opening line in the question's language; leads follow it as cited lines. */
+export function refusalLead(question: string, evidence: Evidence, lang: Lang): string {
+  const q = question.trim().replace(/[？?。.!！\s]+$/u, "");
+  if (lang === "en") {
+    const detail =
+      evidence.reason && WHAT_EN[evidence.reason]
+        ? WHAT_EN[evidence.reason]
+        : evidence.missing.length
+          ? ` (not mentioned: ${evidence.missing.slice(0, 4).join(", ")})`
+          : "";
+    return `The documents do not cover "${q}"${detail}.`;
+  }
+  const detail =
+    evidence.reason && WHAT_ZH[evidence.reason]
+      ? WHAT_ZH[evidence.reason]
+      : evidence.missing.length
+        ? `（资料中未提及：${evidence.missing.slice(0, 4).join("、")}）`
+        : "";
+  return `资料中没有找到“${q}”的答案${detail}。`;
+}
+
+/** The closest passages offered as leads, one line each with its marker. */
+export function refusalText(question: string, evidence: Evidence, leads: Citation[], lang: Lang): string {
+  const head = refusalLead(question, evidence, lang);
+  if (leads.length === 0) return head;
+  const intro = lang === "en" ? "The closest passages, which may help:" : "以下段落最为接近，可供参考：";
+  const lines = leads.map((p) => `- ${sourceLabel(p)} [${p.n}]`);
+  return `${head}\n${intro}\n${lines.join("\n")}`;
+}
+
+/** True when a generated answer is itself a refusal (an LLM may judge the passages insufficient). */
+export function isRefusalText(answer: string): boolean {
+  return /^\s*(资料中没有找到|资料中未找到|The documents do not cover)/i.test(answer);
+}

@@ -1,0 +1,19 @@
+/**
+ * The numbered source list that travels with an answer where only text can (the OpenAI-compatible
+ * endpoint, the terminal): one line per citation, "[n] title › section › item".
+ */
+import type { Citation } from "./answer/types.ts";
+import type { Lang } from "./http/errors.ts";
+
+/** "《title》 › section › item": the heading path, which starts with the title; the title alone if it is missing. */
+export function sourceLabel(c: Pick<Citation, "title" | "headingPath">): string {
+  const path = c.headingPath.length > 0 ? [...c.headingPath] : [c.title];
+  if (!path[0].includes(c.title) && !c.title.includes(path[0])) path.unshift(c.title);
+  return path.join(" › ");
+}
+
+export function formatSources(citations: Citation[], lang: Lang): string {
+  if (citations.length === 0) return "";
+  const heading = lang === "zh" ? "来源：" : "Sources:";
+  return [heading, ...citations.map((c) => `[${c.n}] ${sourceLabel(c)}`)].join("\n");
+}

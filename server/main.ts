@@ -1,0 +1,105 @@
+/**
+ * `npm start`: read the settings, make sure the index is there and current (building it with progress
+ * shown), build the web page, then serve the page and the API until SIGTERM/SIGINT.
+ */
+import type { Server } from "node:http";
+import { serve } from "@hono/node-server";
+import { runIngest } from "../ingest/build.ts";
+import { openSearchIndex } from "../vectors/search-index.ts";
+import { buildWeb } from "../web/build.ts";
+import { createGenerator } from "./answer/generator.ts";
+import { createApp } from "./app.ts";
+import { ConfigError, isLoopback, readConfig, type ServerConfig } from "./config.ts";
+import { watchIndex } from "./index-watch.ts";
+import { prepareIndex } from "./prepare-index.ts";
+import { createProgressDisplay } from "./progress-bar.ts";
+import { createReindexer } from "./reindex.ts";
+import { ServedIndex } from "./served-index.ts";
+import { drainOnSignals } from "./shutdown.ts";
+
+const log = (msg: string) => console.error(msg);
+
+function loadConfig(): ServerConfig {
+  try {
+    return readConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      log(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+function urlOf(host: string, port: number): string {
+  const shown = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
+  return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}/`;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const { embedding: settings } = config;
+
+  const progress = createProgressDisplay();
+  const index = await prepareIndex({
+    corpusDir: config.corpusDir,
+    indexRoot: config.indexDir,
+    settings,
+    onProgress: progress.onProgress,
+    log: (msg) => {
+      progress.stop();
+      log(msg);
+    },
+  }).finally(() => progress.stop());
+
+  const generator = createGenerator(config.generator);
+  const info = generator.info();
+  log(`Answers by the ${info.kind} generator${info.model ? ` (${info.model})` : ""}.`);
+
+  let webDir: string | undefined;
+  try {
+    webDir = await buildWeb();
+  } catch (err) {
+    log(`The web page could not be built (${(err as Error).message}); serving the API only.`);
+  }
+
+  const served = new ServedIndex(index, (dir) => openSearchIndex(dir, { settings, log }), log);
+  const reindex = createReindexer({
+    served,
+    rebuild: ({ force, onProgress }) =>
+      runIngest({ corpusDir: config.corpusDir, indexRoot: config.indexDir, settings, force, onProgress, log }),
+    log,
+  });
+  const watcher = watchIndex(config.indexDir, served, config.indexWatchMs, () => reindex.status().state === "running");
+
+  const app = createApp({ config, getIndex: () => served.get(), generator, reindex, webDir, log });
+
+  if (!isLoopback(config.host) && !config.security.apiToken) {
+    log(`warning: listening on ${config.host} without API_TOKEN: anyone who can reach this port can use the API.`);
+  }
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (addr) => {
+    console.log(`Policy Q&A is ready at ${urlOf(config.host, addr.port)}`);
+  }) as Server;
+  server.on("error", (err: NodeJS.ErrnoException) => {
+    log(
+      err.code === "EADDRINUSE"
+        ? `Port ${config.port} on ${config.host} is already in use: stop the other server or set PORT.`
+        : `The server could not start: ${err.message}`,
+    );
+    process.exit(1);
+  });
+
+  drainOnSignals(server, {
+    graceMs: config.shutdownGraceMs,
+    log,
+    pending: () => {
+      watcher.stop();
+      return reindex.settled();
+    },
+  });
+}
+
+main().catch((err) => {
+  log(`Could not start: ${(err as Error)?.message ?? String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,19 @@
+/** GET /api/health: is the server up, and what is it serving (index size, embedding model, generator). */
+import path from "node:path";
+import { Hono } from "hono";
+import type { RouteDeps } from "../app.ts";
+
+export function healthRoutes(deps: RouteDeps): Hono {
+  return new Hono().get("/health", (c) => {
+    const index = deps.getIndex();
+    return c.json({
+      status: "ok",
+      articles: index.core.articles.length,
+      chunks: index.core.chunks.length,
+      embedding: index.embedding,
+      generator: deps.generator.info(),
+      index: { build: path.basename(index.dir), createdAt: index.core.manifest.createdAt },
+      ...(deps.reindex ? { reindex: deps.reindex.status().state } : {}),
+    });
+  });
+}

@@ -1,0 +1,123 @@
+/**
+ * Re-ingest while serving, over real HTTP on the real corpus: requests keep being answered from the
+ * current index during a rebuild, and the server switches to the new build once it is complete —
+ * whether the rebuild was asked for (POST /api/admin/reindex) or published by another process.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { runIngest } from "../ingest/build.ts";
+import { createApp } from "../server/app.ts";
+import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { isLoopback, readConfig } from "../server/config.ts";
+import { watchIndex } from "../server/index-watch.ts";
+import { createReindexer } from "../server/reindex.ts";
+import { ServedIndex } from "../server/served-index.ts";
+import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { currentIndexDir, newBuildDir, publishIndex } from "../vectors/index-folder.ts";
+import { openSearchIndex } from "../vectors/search-index.ts";
+import { CORPUS_DIR } from "./support/shared-index.ts";
+import { listen, privateIndexRoot, type Running } from "./support/server-harness.ts";
+
+const settings = readEmbeddingSettings({});
+const open = (dir: string) => openSearchIndex(dir, { settings });
+let root: string;
+let served: ServedIndex;
+let running: Running;
+let url: string;
+
+before(async () => {
+  root = await privateIndexRoot();
+  served = new ServedIndex(await open(currentIndexDir(root)!), open);
+  const reindex = createReindexer({
+    served,
+    rebuild: ({ force, onProgress }) => runIngest({ corpusDir: CORPUS_DIR, indexRoot: root, settings, force, onProgress }),
+  });
+  const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
+  running = await listen(createApp({ config, getIndex: () => served.get(), generator: createGenerator(readGeneratorSettings({})), reindex }));
+  url = running.url;
+});
+
+after(async () => {
+  await running?.close();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+const build = async (): Promise<string> => (await (await fetch(`${url}/api/health`)).json()).index.build;
+
+const ask = async (): Promise<void> => {
+  const search = await fetch(`${url}/api/search?q=${encodeURIComponent("中欧班列")}&k=3`);
+  assert.equal(search.status, 200);
+  assert.equal((await search.json()).results.length, 3);
+  const chat = await fetch(`${url}/api/chat`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ question: "辽宁清洁能源强省有哪些措施" }),
+  });
+  assert.equal(chat.status, 200);
+  const body = await chat.json();
+  assert.equal(body.refused, false);
+  assert.ok(body.citations.length > 0);
+};
+
+test("POST /api/admin/reindex rebuilds in the background while answering, then switches", async () => {
+  const before = await build();
+  const start = await fetch(`${url}/api/admin/reindex`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"force":true}' });
+  assert.equal(start.status, 202);
+  assert.equal((await start.json()).state, "running");
+  const again = await fetch(`${url}/api/admin/reindex`, { method: "POST" });
+  assert.equal(again.status, 409, "one reindex at a time");
+  assert.equal((await again.json()).error.code, "reindex_running");
+
+  let answeredDuring = 0;
+  let status: { state: string; result?: { indexDir: string; switched: boolean } };
+  for (;;) {
+    status = await (await fetch(`${url}/api/admin/reindex`)).json();
+    if (status.state !== "running") break;
+    await ask();
+    assert.equal(await build(), before, "the old index serves until the new one is complete");
+    answeredDuring++;
+  }
+  assert.equal(status.state, "done", JSON.stringify(status));
+  assert.ok(answeredDuring >= 1, "requests were answered while the rebuild ran");
+  assert.equal(status.result?.switched, true);
+  const after = await build();
+  assert.notEqual(after, before);
+  assert.equal(after, path.basename(status.result!.indexDir));
+  await ask();
+});
+
+test("an index published by another process is picked up without a restart", async () => {
+  const watcher = watchIndex(root, served, 50);
+  try {
+    const before = await build();
+    // Another process publishing a complete build: a copy of the current one under a new name.
+    const next = newBuildDir(root);
+    fs.cpSync(currentIndexDir(root)!, next, { recursive: true });
+    publishIndex(root, next, 2);
+    const deadline = Date.now() + 5000;
+    while ((await build()) === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(await build(), path.basename(next));
+    await ask();
+
+    // A broken build published by mistake is refused; the working one keeps serving.
+    const broken = newBuildDir(root);
+    fs.cpSync(next, broken, { recursive: true });
+    fs.writeFileSync(path.join(broken, "chunks.json"), '[{"id": "trunc');
+    publishIndex(root, broken, 3);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(await build(), path.basename(next));
+    await ask();
+  } finally {
+    watcher.stop();
+  }
+});
+
+test("the reindex state can be polled; without API_TOKEN only this machine may start one", async () => {
+  const status = await (await fetch(`${url}/api/admin/reindex`)).json();
+  assert.equal(status.state, "done");
+  // Requests here come from 127.0.0.1; the guard's own logic is in isLoopback.
+  assert.ok(isLoopback("127.0.0.1") && isLoopback("::1") && isLoopback("::ffff:127.0.0.1"));
+  assert.ok(!isLoopback("192.168.1.20") && !isLoopback("::ffff:10.0.0.1") && !isLoopback(undefined));
+});

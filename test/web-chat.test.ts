@@ -1,0 +1,250 @@
+/**
+ * The chat page in a real browser (Debian chromium) against the real server and corpus, at desktop
+ * (1280 px) and phone (390 px) widths: the mission question streamed with citations that open the
+ * highlighted passage, a refused question styled as such, chats kept across reloads, the article
+ * browser, copy, keyboard use and dark mode. Screenshots of each state go to test-artifacts/.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import type { Browser, Locator, Page } from "playwright-core";
+import { launchBrowser, openPage, screenshot, type ViewportName } from "./support/browser.ts";
+import { startWebServer, type WebServer } from "./support/web-server.ts";
+
+const MISSION = "辽宁清洁能源强省有哪些措施";
+const UNANSWERABLE = "辽宁省2024年的GDP增长目标是多少？";
+
+let server: WebServer;
+let browser: Browser;
+
+before(async () => {
+  browser = await launchBrowser();
+  server = await startWebServer({ paceMs: 5 });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Types a question, sends it with Enter and waits until its answer stops streaming. */
+async function ask(page: Page, question: string): Promise<Locator> {
+  const index = await page.locator('[data-message="assistant"]').count();
+  await page.locator("#question").fill(question);
+  await page.locator("#question").press("Enter");
+  await page.waitForFunction((i) => {
+    const m = document.querySelectorAll('[data-message="assistant"]')[i];
+    return !!m && m.getAttribute("data-state") !== "streaming";
+  }, index);
+  return page.locator('[data-message="assistant"]').nth(index);
+}
+
+/** The page's own record of the last answer's citations (what its chips point at). */
+async function storedCitations(page: Page): Promise<{ n: number; quote: string; title: string }[]> {
+  return page.evaluate(() => {
+    const list = JSON.parse(localStorage.getItem("policy-qa.conversations.v1") ?? "[]");
+    const msgs = list[0].messages.filter((m: { role: string }) => m.role === "assistant");
+    return msgs[msgs.length - 1].citations;
+  });
+}
+
+/** Records the answer's text length at each DOM change while it streams. */
+async function watchStreaming(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __lengths: number[] };
+    w.__lengths = [];
+    new MutationObserver(() => {
+      const answer = document.querySelector('[data-message="assistant"][data-state="streaming"] [data-answer]');
+      if (answer && !answer.querySelector(".thinking")) w.__lengths.push(answer.textContent!.length);
+    }).observe(document.getElementById("messages")!, { subtree: true, childList: true, characterData: true });
+  });
+}
+
+function cspProblems(problems: string[]): string[] {
+  return problems.filter((p) => p.startsWith("pageerror") || /Content Security Policy/i.test(p));
+}
+
+async function expectInView(inner: Locator, outer: Locator): Promise<void> {
+  const a = await inner.boundingBox();
+  const b = await outer.boundingBox();
+  assert.ok(a && b, "both elements are laid out");
+  assert.ok(a.y + a.height > b.y && a.y < b.y + b.height, `highlight (y=${a.y}) is scrolled into the panel (y=${b.y}..${b.y + b.height})`);
+}
+
+for (const vp of ["desktop", "phone"] as ViewportName[]) {
+  test(`${vp}: ask, stream, cite, refuse, and find the chat again after a reload`, async (t) => {
+    const { page, context, problems } = await openPage(browser, vp, server.url);
+    try {
+      await page.goto("/");
+      const shot = (name: string) => screenshot(page, `web-${vp}-${name}`);
+
+      await t.test("empty page offers example questions", async () => {
+        await page.locator("[data-empty]").waitFor();
+        const examples = await page.locator("[data-example]").allTextContents();
+        assert.ok(examples.some((q) => q.includes(MISSION)), `examples: ${examples.join(" / ")}`);
+        await shot("1-empty");
+      });
+
+      await t.test("the mission question streams in and ends with citation chips and sources", async () => {
+        await watchStreaming(page);
+        const msg = await ask(page, MISSION);
+        assert.equal(await msg.getAttribute("data-state"), "done");
+        assert.equal(await msg.getAttribute("data-refused"), "false");
+        const lengths = await page.evaluate(() => (window as unknown as { __lengths: number[] }).__lengths);
+        assert.ok(new Set(lengths).size >= 2, `the answer grew while streaming (lengths seen: ${lengths.join(",")})`);
+        assert.match(await msg.locator("[data-answer]").innerText(), /清洁能源/);
+        assert.ok(await msg.locator('button[data-cite="1"]').count() >= 1, "citation chip 1");
+        const sources = await msg.locator("[data-source]").allInnerTexts();
+        assert.ok(sources.length >= 1 && sources.every((s) => s.includes(" › ")), `sources as title › section › item: ${sources.join(" | ")}`);
+        assert.ok(await page.locator("#send").isVisible(), "send button back after streaming");
+        assert.ok(await page.locator("#stop").isHidden(), "stop button gone after streaming");
+        await shot("2-answer");
+      });
+
+      await t.test("citation 1 opens the whole article with the cited passage highlighted in view", async () => {
+        const msg = page.locator('[data-message="assistant"]').first();
+        await msg.locator('[data-cite="1"]').first().click();
+        const panel = page.locator("[data-source-panel]");
+        const mark = panel.locator("mark");
+        await mark.waitFor();
+        const [cited] = await storedCitations(page);
+        assert.equal(cited.n, 1);
+        assert.equal(await mark.textContent(), cited.quote, "the highlight is exactly the cited passage");
+        const whole = await panel.locator(".article-text").textContent();
+        assert.ok(whole!.length > cited.quote.length * 3, "the panel holds the whole article, not just the quote");
+        await page.waitForTimeout(200);
+        await expectInView(mark, panel.locator("[data-panel-body]"));
+        await shot("3-source-panel");
+        if (vp === "phone") {
+          const box = await panel.boundingBox();
+          assert.ok(box && box.x === 0 && box.width >= 389, `panel covers the chat at phone width (${JSON.stringify(box)})`);
+          const close = panel.locator("[data-panel-close]");
+          assert.ok(await close.isVisible());
+          assert.match(await close.innerText(), /关闭/);
+          await close.click();
+        } else {
+          // Keyboard: focus went to the panel; Escape closes it and returns focus to the chip.
+          await page.keyboard.press("Escape");
+          assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-cite")), "1");
+        }
+        assert.ok(await panel.isHidden(), "panel closed");
+        assert.ok(await page.locator("#question").isVisible(), "chat visible again");
+      });
+
+      await t.test("an unanswerable question is refused, styled apart, with leads", async () => {
+        const res = await fetch(`${server.url}/api/chat`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ question: UNANSWERABLE }),
+        });
+        assert.equal((await res.json()).refused, true, "the server refuses it");
+        const msg = await ask(page, UNANSWERABLE);
+        assert.equal(await msg.getAttribute("data-refused"), "true");
+        assert.match((await msg.getAttribute("class"))!, /\brefused\b/);
+        assert.ok(await msg.locator(".badge").isVisible());
+        assert.ok(await msg.locator("[data-lead]").count() >= 1, "closest passages shown as leads");
+        const answered = page.locator('[data-message="assistant"][data-refused="false"]').first();
+        const bg = (l: Locator) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
+        assert.notEqual(await bg(msg), await bg(answered), "refused answer has its own background");
+        await msg.scrollIntoViewIfNeeded();
+        await shot("4-refused");
+        await msg.locator("[data-lead]").first().click();
+        await page.locator("[data-source-panel] mark").waitFor();
+        await page.locator("[data-panel-close]").click();
+      });
+
+      await t.test("the chat survives a reload; new chat, reopen and delete work", async () => {
+        await page.reload();
+        await page.locator('[data-message="assistant"]').nth(1).waitFor();
+        assert.equal(await page.locator('[data-message="user"]').first().innerText(), MISSION);
+        const history = page.locator("[data-conversation]");
+        assert.deepEqual(await history.allInnerTexts(), [MISSION]);
+        await page.locator('[data-message="assistant"]').first().locator('[data-cite="1"]').first().click();
+        await page.locator("[data-source-panel] mark").waitFor();
+        await page.locator("[data-panel-close]").click();
+        if (vp === "phone") await page.locator("#toggle-history").click();
+        await shot("5-history-after-reload");
+
+        await page.locator("#new-chat").click();
+        await page.locator("[data-empty]").waitFor();
+        if (vp === "phone") await page.locator("#toggle-history").click();
+        await history.first().click();
+        await page.locator('[data-message="assistant"]').nth(1).waitFor();
+        if (vp === "phone") await page.locator("#toggle-history").click();
+        await page.locator("[data-delete]").first().click();
+        await page.locator("[data-empty]").waitFor();
+        await page.reload();
+        await page.locator("[data-empty]").waitFor();
+        assert.equal(await history.count(), 0, "deleted chat stays deleted");
+      });
+
+      assert.deepEqual(cspProblems(problems), []);
+      assert.deepEqual(server.logs, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test(`${vp}: the article browser lists every article and shows each in full`, async () => {
+    const { page, context, problems } = await openPage(browser, vp, server.url);
+    try {
+      const { articles } = (await (await fetch(`${server.url}/api/articles`)).json()) as { articles: { id: string; title: string }[] };
+      await page.goto("/");
+      await page.locator("#open-articles").click();
+      const items = page.locator("[data-article-id]");
+      await items.first().waitFor();
+      assert.equal(await items.count(), articles.length);
+      const texts = await items.allInnerTexts();
+      assert.ok(texts.every((s) => /\d+ 段/.test(s)), "each entry shows its number of passages");
+      await screenshot(page, `web-${vp}-6-articles`);
+      const pick = articles[articles.length - 1];
+      await page.locator(`[data-article-id="${pick.id}"]`).click();
+      const full = (await (await fetch(`${server.url}/api/articles/${encodeURIComponent(pick.id)}`)).json()) as { text: string };
+      const shown = page.locator("[data-source-panel] .article-text");
+      await shown.waitFor();
+      assert.equal(await shown.textContent(), full.text, "the whole article text");
+      await screenshot(page, `web-${vp}-7-article`);
+      await page.locator("[data-panel-back]").click();
+      await items.first().waitFor();
+      assert.deepEqual(cspProblems(problems), []);
+    } finally {
+      await context.close();
+    }
+  });
+}
+
+test("desktop: examples are clickable, answers copy with their sources, Shift+Enter breaks the line, dark mode", async () => {
+  const { page, context, problems } = await openPage(browser, "desktop", server.url);
+  try {
+    await page.emulateMedia({ colorScheme: "dark" });
+    await page.goto("/");
+    const bodyBg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const [r, g, b] = bodyBg.match(/\d+/g)!.map(Number);
+    assert.ok(r + g + b < 150, `dark background in dark mode (${bodyBg})`);
+
+    const input = page.locator("#question");
+    await input.click();
+    await page.keyboard.type("第一行");
+    await page.keyboard.press("Shift+Enter");
+    await page.keyboard.type("第二行");
+    assert.equal(await input.inputValue(), "第一行\n第二行");
+    assert.equal(await page.locator('[data-message="user"]').count(), 0, "Shift+Enter did not send");
+    await input.fill("");
+
+    await page.locator("[data-example]").first().click();
+    assert.equal(await page.locator("[data-example]").count(), 0, "the example was sent");
+    await page.waitForFunction(() => document.querySelector('[data-message="assistant"]')?.getAttribute("data-state") === "done");
+    assert.match(await page.locator('[data-message="user"]').innerText(), new RegExp(MISSION));
+    await screenshot(page, "web-desktop-8-dark");
+
+    await page.locator("[data-copy]").click();
+    await page.locator(".copy-status", { hasText: "已复制" }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const answer = await page.locator("[data-answer]").innerText();
+    assert.ok(copied.includes("来源：\n[1] "), `sources in the copied text: ${copied}`);
+    assert.ok(copied.includes(" › "));
+    assert.ok(copied.startsWith(answer.slice(0, 10)), "starts with the answer");
+    assert.deepEqual(cspProblems(problems), []);
+  } finally {
+    await context.close();
+  }
+});

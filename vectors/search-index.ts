@@ -1,0 +1,369 @@
+/**
+ * The search index of one index folder: BM25 (jieba words + character bigrams), dense vectors in
+ * HNSW (corpus-trained or pretrained embedder), their Reciprocal Rank Fusion, optional rerank.
+ * `buildSearchIndex` writes it at ingest; `openSearchIndex` reads it for the server and the evals.
+ *
+ * Files written next to the index core:
+ *   lexicon.txt      corpus terms added to jieba's dictionary
+ *   bm25.json        the inverted index
+ *   glossary.json    English gloss → corpus words (offline translation of English questions)
+ *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model was used)
+ *   hnsw/            LangChain HNSWLib store (args.json, docstore.json, hnswlib.index)
+ *   search.json      what was built and how (embedding info, tokenizer options, stage timings)
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { Embeddings } from "@langchain/core/embeddings";
+import type { BaseRetriever } from "@langchain/core/retrievers";
+import type { EmbeddingSettings } from "./embedding-settings.ts";
+import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
+import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode } from "./types.ts";
+import { Bm25Index, type Bm25Json } from "./bm25.ts";
+import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
+import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
+import { buildGlossary, isEnglishQuery, readGlossary, translateQuery, writeGlossary, GLOSSARY_FILE, type Glossary } from "./query-translation.ts";
+import { Embedder } from "./embedder.ts";
+import { missingModelFiles, ModelUnavailableError } from "./model-loader.ts";
+import { TRAINED_MODEL_ID, trainCorpusEmbeddings, writeModelFolder } from "./corpus-model/train.ts";
+import { ChunkVectorStore, chunkDocument } from "./vector-store.ts";
+import { DEFAULT_FUSION, parseFusionWeights, reciprocalRankFusion, type FusionWeights } from "./fusion.ts";
+import { collapseItems, mergeItemParts } from "./item-groups.ts";
+import { CrossEncoder } from "./reranker.ts";
+import { SearchIndexRetriever } from "./retriever.ts";
+
+export interface SearchOptions {
+  /** Passages to return (default 5, at most 50). */
+  k?: number;
+  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
+  mode?: SearchMode;
+  /** Return a split item's parts merged into one passage (still verbatim article text). */
+  mergeParts?: boolean;
+}
+
+export interface SearchIndex {
+  dir: string;
+  core: IndexCore;
+  embedding: EmbeddingInfo;
+  search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
+  retriever(opts?: SearchOptions): BaseRetriever;
+  chunk(id: string): Chunk | undefined;
+  article(id: string): Article | undefined;
+}
+
+/** The index was built with another embedding model than the settings ask for: rebuild or refuse, never mix vectors. */
+export class EmbeddingMismatchError extends Error {
+  override name = "EmbeddingMismatchError";
+}
+
+export const SEARCH_META_FILE = "search.json";
+const SEARCH_FORMAT = 1;
+const MODEL_DIR = "model";
+const HNSW_DIR = "hnsw";
+export const MAX_K = 50;
+
+interface SearchMeta {
+  format: number;
+  embedding: EmbeddingInfo;
+  lexical: LexicalOptions;
+  /** seconds per build stage */
+  stages: Record<string, number>;
+}
+
+type Log = (msg: string) => void;
+
+/**
+ * True when an index built as the manifest says serves these settings: same pretrained model, or
+ * the trained model when none is configured — or when the configured one is still unavailable
+ * (the build fell back to the trained model; rebuilding would only fall back again).
+ */
+export function indexMatchesSettings(manifest: Manifest, settings: EmbeddingSettings): boolean {
+  const e = manifest.embedding;
+  if (!e) return false;
+  if (!settings.model) return e.kind === "trained";
+  if (e.kind === "pretrained") return e.model === settings.model;
+  return (
+    e.fallbackFrom === settings.model &&
+    !settings.allowRemote &&
+    missingModelFiles({ id: settings.model, root: settings.modelsDir }).length > 0
+  );
+}
+
+function describe(e: EmbeddingInfo | undefined): string {
+  if (!e) return "no recorded embedding model";
+  return e.kind === "trained" ? "the corpus-trained embedding model" : `embedding model "${e.model}"`;
+}
+
+/** Builds every search structure for `core` into `dir` and says which embedding model made the vectors. */
+export async function buildSearchIndex(
+  dir: string,
+  core: IndexCore,
+  opts: { settings: EmbeddingSettings; onProgress?: Progress; log?: Log },
+): Promise<EmbeddingInfo> {
+  const { settings, onProgress } = opts;
+  const log = opts.log ?? (() => {});
+  const stages: Record<string, number> = {};
+  const timed = async <T>(stage: string, run: () => T | Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    onProgress?.(stage, 0, 1);
+    const result = await run();
+    stages[stage] = (performance.now() - t0) / 1000;
+    onProgress?.(stage, 1, 1);
+    return result;
+  };
+  const texts = core.chunks.map(indexedText);
+  const lexical = DEFAULT_LEXICAL;
+
+  const seg = await timed("lexicon", () => {
+    const terms = learnCorpusTerms(core.articles.map((a) => a.text), core.chunks.flatMap((c) => c.headingPath));
+    writeLexicon(dir, terms);
+    return segmenterFor(terms);
+  });
+
+  const docTokens = await timed("bm25", () => {
+    const tokens = texts.map((t) => lexicalTokens(seg, t, lexical));
+    writeJson(path.join(dir, "bm25.json"), Bm25Index.build(tokens).toJSON());
+    return tokens;
+  });
+
+  await timed("glossary", () => {
+    const words = new Set<string>();
+    for (const tokens of docTokens) for (const t of tokens) words.add(t);
+    writeGlossary(dir, buildGlossary(words));
+  });
+
+  const embedder = await timed("embedder", async () => {
+    if (settings.model) {
+      try {
+        return await Embedder.load({ id: settings.model, root: settings.modelsDir, allowRemote: settings.allowRemote }, "pretrained");
+      } catch (err) {
+        if (!(err instanceof ModelUnavailableError)) throw err;
+        log(`${err.message} Falling back to an embedding model trained on the corpus.`);
+      }
+    }
+    const model = trainCorpusEmbeddings(texts, seg);
+    const root = path.join(dir, MODEL_DIR);
+    writeModelFolder(root, model);
+    const trained = await Embedder.load({ id: TRAINED_MODEL_ID, root, allowRemote: false }, "trained");
+    if (settings.model) trained.info.fallbackFrom = settings.model;
+    return trained;
+  });
+
+  try {
+    const vectors = await timed("embed", () =>
+      embedder.embedDocuments(texts, (done, total) => onProgress?.("embed", done, total)),
+    );
+    await timed("hnsw", async () => {
+      const store = await ChunkVectorStore.build(embedder, vectors, core.chunks.map((c) => chunkDocument(c, c.text)));
+      await store.save(path.join(dir, HNSW_DIR));
+    });
+  } finally {
+    await embedder.dispose();
+  }
+
+  const info = { ...embedder.info };
+  const meta: SearchMeta = { format: SEARCH_FORMAT, embedding: info, lexical, stages };
+  writeJson(path.join(dir, SEARCH_META_FILE), meta);
+  log(`search index: ${core.chunks.length} passages, ${describe(info)} (${info.dimensions} dimensions)`);
+  return info;
+}
+
+/** Opens the search index in `dir` (an index folder with its core and search files). */
+export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSettings; log?: Log; fusion?: FusionWeights }): Promise<SearchIndex> {
+  const { settings } = opts;
+  const log = opts.log ?? ((msg: string) => console.warn(msg));
+  const core = readIndexCore(dir);
+  const meta = readJson<SearchMeta>(path.join(dir, SEARCH_META_FILE));
+  if (meta.format !== SEARCH_FORMAT || !meta.embedding) throw new IndexDamagedError(`${SEARCH_META_FILE} in ${dir} is from another version`);
+  const embedding = core.manifest.embedding ?? meta.embedding;
+  if (!indexMatchesSettings({ ...core.manifest, embedding }, settings)) {
+    const wanted = settings.model ? `embedding model "${settings.model}"` : "the corpus-trained embedding model (EMBEDDING_MODEL unset)";
+    throw new EmbeddingMismatchError(
+      `the index in ${dir} was built with ${describe(embedding)}, but the settings ask for ${wanted}; rebuild it (npm run ingest) so that vectors of two models are never mixed`,
+    );
+  }
+
+  let seg: Segmenter;
+  let bm25: Bm25Index;
+  try {
+    seg = segmenterFor(readLexicon(dir));
+    bm25 = Bm25Index.fromJSON(readJson<Bm25Json>(path.join(dir, "bm25.json")));
+  } catch (err) {
+    if (err instanceof IndexDamagedError) throw err;
+    throw new IndexDamagedError(`the keyword index in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
+  }
+  if (bm25.size !== core.chunks.length) throw new IndexDamagedError(`bm25.json in ${dir} does not match chunks.json`);
+  let glossary: Glossary | undefined;
+  try {
+    glossary = readGlossary(dir);
+  } catch {
+    log(`${GLOSSARY_FILE} missing in ${dir}: English questions get no keyword translation`);
+  }
+
+  let embedder: Embedder | undefined;
+  if (embedding.kind === "trained") {
+    try {
+      embedder = await Embedder.load({ id: TRAINED_MODEL_ID, root: path.join(dir, MODEL_DIR), allowRemote: false }, "trained", embedding);
+    } catch (err) {
+      throw new IndexDamagedError(`the trained embedding model in ${dir}/${MODEL_DIR} cannot be loaded: ${(err as Error).message}`, { cause: err });
+    }
+  } else {
+    try {
+      embedder = await Embedder.load({ id: embedding.model, root: settings.modelsDir, allowRemote: settings.allowRemote }, "pretrained", embedding);
+    } catch (err) {
+      // The index is fine; the model went missing. Keyword search still works: say so, don't crash.
+      log(`${(err as Error).message} Dense search is off until the model is back; searching by keywords only.`);
+    }
+  }
+  if (embedder && embedder.info.dimensions !== embedding.dimensions) {
+    throw new EmbeddingMismatchError(`embedding model "${embedding.model}" now gives ${embedder.info.dimensions} dimensions, the index holds ${embedding.dimensions}; rebuild the index`);
+  }
+
+  let store: ChunkVectorStore;
+  try {
+    store = await ChunkVectorStore.load(path.join(dir, HNSW_DIR), embedder ?? new NullEmbeddings());
+  } catch (err) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} is missing or damaged: ${(err as Error).message}`, { cause: err });
+  }
+  if (store.size !== core.chunks.length) throw new IndexDamagedError(`the vector store in ${dir} does not match chunks.json`);
+
+  let reranker: CrossEncoder | undefined;
+  if (settings.reranker) {
+    try {
+      reranker = await CrossEncoder.load({ id: settings.reranker, root: settings.modelsDir, allowRemote: settings.allowRemote });
+    } catch (err) {
+      log(`${(err as Error).message} Reranking is off; "rerank" searches return the hybrid order.`);
+    }
+  }
+
+  const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, TUNED_FUSION);
+  return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, embedder, store, reranker, fusion, lexical: meta.lexical });
+}
+
+/**
+ * Fusion weights chosen on evals/qa.jsonl (see README "Retrieval"): BM25 leads, the dense signal
+ * breaks ties and rescues paraphrases.
+ */
+export const TUNED_FUSION: FusionWeights = { ...DEFAULT_FUSION };
+
+/** Stands in for an unavailable embedder so the stored vectors can still be opened. */
+class NullEmbeddings extends Embeddings {
+  constructor() {
+    super({});
+  }
+  async embedQuery(): Promise<number[]> {
+    throw new Error("no embedding model loaded");
+  }
+  async embedDocuments(): Promise<number[][]> {
+    throw new Error("no embedding model loaded");
+  }
+}
+
+interface Parts {
+  seg: Segmenter;
+  bm25: Bm25Index;
+  glossary?: Glossary;
+  embedder?: Embedder;
+  store: ChunkVectorStore;
+  reranker?: CrossEncoder;
+  fusion: FusionWeights;
+  lexical: LexicalOptions;
+}
+
+/** Ranked chunk ids of each signal for one query, with their own scores. */
+export interface SignalLists {
+  dense: { id: string; score: number }[];
+  bm25: { id: string; score: number }[];
+}
+
+class LocalSearchIndex implements SearchIndex {
+  private readonly chunksById: Map<string, Chunk>;
+  private readonly articlesById: Map<string, Article>;
+
+  constructor(
+    readonly dir: string,
+    readonly core: IndexCore,
+    readonly embedding: EmbeddingInfo,
+    private readonly parts: Parts,
+  ) {
+    this.chunksById = new Map(core.chunks.map((c) => [c.id, c]));
+    this.articlesById = new Map(core.articles.map((a) => [a.id, a]));
+  }
+
+  chunk(id: string): Chunk | undefined {
+    return this.chunksById.get(id);
+  }
+
+  article(id: string): Article | undefined {
+    return this.articlesById.get(id);
+  }
+
+  retriever(opts: SearchOptions = {}): BaseRetriever {
+    return new SearchIndexRetriever(this, opts);
+  }
+
+  /** Keyword terms of a query (English questions: plus their dictionary translations). */
+  queryTokens(query: string): string[] {
+    const tokens = lexicalTokens(this.parts.seg, query, this.parts.lexical);
+    if (this.parts.glossary && isEnglishQuery(query)) {
+      for (const zh of translateQuery(query, this.parts.glossary)) tokens.push(...lexicalTokens(this.parts.seg, zh, this.parts.lexical));
+    }
+    return tokens;
+  }
+
+  async signals(query: string, pool: number): Promise<SignalLists> {
+    const chunks = this.core.chunks;
+    const bm25 = this.parts.bm25.search(this.queryTokens(query), pool).map((h) => ({ id: chunks[h.doc].id, score: h.score }));
+    let dense: SignalLists["dense"] = [];
+    if (this.parts.embedder) {
+      const vector = await this.parts.embedder.embedQuery(query);
+      // A query of only unknown words or stopwords has no direction (zero or NaN after normalizing).
+      if (vector.every(Number.isFinite) && vector.some((x) => x !== 0)) {
+        dense = (await this.parts.store.search(vector, pool)).map((h) => ({ id: h.chunkId, score: h.similarity }));
+      }
+    }
+    return { dense, bm25 };
+  }
+
+  async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+    const q = query.trim();
+    if (!q) return [];
+    const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 5)));
+    const mode = opts.mode ?? "hybrid";
+    const pool = Math.min(this.core.chunks.length, Math.max(50, 4 * k));
+    const lists = await this.signals(q, pool);
+    const rank = (list: { id: string }[]) => new Map(list.map((h, i) => [h.id, i + 1]));
+    const denseRank = rank(lists.dense);
+    const bm25Rank = rank(lists.bm25);
+    const hit = (id: string, score: number): SearchHit => ({
+      chunk: this.chunksById.get(id)!,
+      score,
+      ranks: { dense: denseRank.get(id), bm25: bm25Rank.get(id) },
+    });
+
+    let hits: SearchHit[];
+    if (mode === "dense") hits = lists.dense.map((h) => hit(h.id, h.score));
+    else if (mode === "bm25") hits = lists.bm25.map((h) => hit(h.id, h.score));
+    else {
+      const fused = reciprocalRankFusion({ dense: lists.dense.map((h) => h.id), bm25: lists.bm25.map((h) => h.id) }, this.parts.fusion);
+      hits = fused.map((f) => hit(f.id, f.score));
+    }
+    hits = collapseItems(hits, (h) => h.chunk);
+
+    if (mode === "rerank" && this.parts.reranker && hits.length) {
+      const candidates = hits.slice(0, Math.max(20, k));
+      const scores = await this.parts.reranker.score(q, candidates.map((h) => indexedText(h.chunk)));
+      hits = candidates.map((h, i) => ({ ...h, score: scores[i] })).sort((a, b) => b.score - a.score);
+    }
+
+    hits = hits.slice(0, k);
+    if (opts.mergeParts) {
+      hits = hits.map((h) => ({ ...h, chunk: mergeItemParts(h.chunk, this.core.chunks, this.articlesById.get(h.chunk.articleId)?.text) }));
+    }
+    return hits;
+  }
+}
+
+/** True when `dir` holds the files a search index needs (a cheap check before opening). */
+export function hasSearchIndex(dir: string): boolean {
+  return ["bm25.json", SEARCH_META_FILE, path.join(HNSW_DIR, "hnswlib.index")].every((f) => fs.existsSync(path.join(dir, f)));
+}

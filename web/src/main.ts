@@ -1,0 +1,203 @@
+/** The chat page: wires the composer, the conversation, the history sidebar and the source panel. */
+import { ApiError, streamChat } from "./api.ts";
+import type { HistoryTurn } from "./api-types.ts";
+import { ConversationStore, newConversation, titleFrom, type Conversation, type Message } from "./conversations.ts";
+import { byId, h } from "./dom.ts";
+import { renderHistory } from "./history-list.ts";
+import { AssistantMessageView, userMessageView } from "./message-view.ts";
+import { SourcePanel } from "./source-panel.ts";
+import { T } from "./strings.ts";
+
+/** Earlier turns sent with a question so follow-ups can be understood; a few are enough. */
+const HISTORY_TURNS = 6;
+
+const app = byId("app");
+const messages = byId("messages");
+const form = byId<HTMLFormElement>("composer");
+const input = byId<HTMLTextAreaElement>("question");
+const sendButton = byId<HTMLButtonElement>("send");
+const stopButton = byId<HTMLButtonElement>("stop");
+const historyList = byId("history-list");
+const toggleHistory = byId<HTMLButtonElement>("toggle-history");
+const store = new ConversationStore();
+const panel = new SourcePanel(byId("source-panel"), app);
+
+let conversation: Conversation = (store.currentId() && store.get(store.currentId()!)) || newConversation();
+let running: AbortController | null = null;
+
+const openCitation = (c: Parameters<SourcePanel["showCitation"]>[0], opener: HTMLElement) => void panel.showCitation(c, opener);
+
+function emptyState(): HTMLElement {
+  const examples = T.examples.map((q) => {
+    const b = h("button", { type: "button", class: "example", "data-example": "" }, q);
+    b.addEventListener("click", () => void ask(q));
+    return h("li", {}, b);
+  });
+  return h(
+    "div",
+    { class: "empty", "data-empty": "" },
+    h("h2", {}, T.appTitle),
+    h("p", {}, T.intro),
+    h("p", { class: "examples-heading" }, T.examplesHeading),
+    h("ul", { class: "examples" }, examples),
+  );
+}
+
+function showConversation(): void {
+  const views = conversation.messages.map((m) =>
+    m.role === "user" ? userMessageView(m.content) : new AssistantMessageView(openCitation, m).el,
+  );
+  messages.replaceChildren(...(views.length > 0 ? views : [emptyState()]));
+  keepScrolled(true);
+  refreshHistory();
+}
+
+function setHistoryOpen(open: boolean): void {
+  app.classList.toggle("history-open", open);
+  toggleHistory.setAttribute("aria-expanded", String(open));
+  if (open) byId("new-chat").focus();
+}
+
+function refreshHistory(): void {
+  renderHistory(historyList, store.list(), conversation.messages.length > 0 ? conversation.id : undefined, {
+    select(id) {
+      const next = store.get(id);
+      if (!next) return;
+      running?.abort();
+      conversation = next;
+      store.setCurrentId(id);
+      showConversation();
+      setHistoryOpen(false);
+      input.focus();
+    },
+    remove(id) {
+      if (id === conversation.id) {
+        running?.abort();
+        conversation = newConversation();
+      }
+      store.remove(id);
+      showConversation();
+    },
+  });
+}
+
+function startNewChat(): void {
+  running?.abort();
+  conversation = newConversation();
+  store.setCurrentId(undefined);
+  showConversation();
+  setHistoryOpen(false);
+  input.focus();
+}
+
+/** Whether to follow new text: true until the user scrolls up to read, again once back at the bottom. */
+let followOutput = true;
+messages.addEventListener("scroll", () => {
+  followOutput = messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80;
+});
+
+function keepScrolled(force = false): void {
+  if (force) followOutput = true;
+  if (followOutput) messages.scrollTop = messages.scrollHeight;
+}
+
+function previousTurns(list: Message[]): HistoryTurn[] {
+  return list
+    .filter((m) => m.content.trim() !== "" && !(m.role === "assistant" && (m.error || m.stopped)))
+    .slice(-HISTORY_TURNS)
+    .map((m) => ({ role: m.role, content: m.content }));
+}
+
+function setBusy(busy: boolean): void {
+  sendButton.hidden = busy;
+  stopButton.hidden = !busy;
+  app.classList.toggle("busy", busy);
+  if (busy) stopButton.focus();
+  else if (document.activeElement === stopButton || document.activeElement === document.body) input.focus();
+}
+
+async function ask(question: string): Promise<void> {
+  question = question.trim();
+  if (!question || running) return;
+  const conv = conversation;
+  const history = previousTurns(conv.messages);
+  if (conv.messages.length === 0) {
+    messages.replaceChildren();
+    conv.title = titleFrom(question);
+  }
+  conv.messages.push({ role: "user", content: question });
+  conv.updatedAt = Date.now();
+  store.save(conv);
+  store.setCurrentId(conv.id);
+  refreshHistory();
+
+  const view = new AssistantMessageView(openCitation);
+  messages.append(userMessageView(question), view.el);
+  keepScrolled(true);
+
+  const controller = new AbortController();
+  running = controller;
+  setBusy(true);
+  try {
+    const done = await streamChat(
+      { question, history },
+      {
+        onToken: (text) => {
+          view.appendToken(text);
+          requestAnimationFrame(() => keepScrolled());
+        },
+        onRetrieval: (e) => view.setPassages(e.passages),
+      },
+      controller.signal,
+    );
+    view.finish(done);
+  } catch (err) {
+    if (controller.signal.aborted) view.stop();
+    else view.fail(err instanceof ApiError ? err.message : `${T.errorNetwork}（${err instanceof Error ? err.message : String(err)}）`);
+  } finally {
+    running = null;
+    conv.messages.push(view.message);
+    conv.updatedAt = Date.now();
+    store.save(conv);
+    if (conv === conversation) {
+      setBusy(false);
+      keepScrolled();
+      refreshHistory();
+    }
+  }
+}
+
+form.addEventListener("submit", (e) => {
+  e.preventDefault();
+  const q = input.value;
+  if (!q.trim() || running) return;
+  input.value = "";
+  void ask(q);
+});
+
+input.addEventListener("keydown", (e) => {
+  // Enter sends; Shift+Enter breaks the line; Enter that confirms an IME candidate does neither.
+  if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+    e.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+stopButton.addEventListener("click", () => running?.abort());
+byId("new-chat").addEventListener("click", startNewChat);
+byId("open-articles").addEventListener("click", (e) => void panel.showArticleList(e.currentTarget as HTMLElement));
+toggleHistory.addEventListener("click", () => setHistoryOpen(!app.classList.contains("history-open")));
+byId("close-history").addEventListener("click", () => {
+  setHistoryOpen(false);
+  toggleHistory.focus();
+});
+byId("backdrop").addEventListener("click", () => setHistoryOpen(false));
+document.addEventListener("keydown", (e) => {
+  if (e.key === "Escape" && app.classList.contains("history-open")) {
+    setHistoryOpen(false);
+    toggleHistory.focus();
+  }
+});
+
+showConversation();
+input.focus();
