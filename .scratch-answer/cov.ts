@@ -3,15 +3,16 @@ import { realIndex as scratchIndex } from "./real.ts";
 import { assessEvidence } from "../server/answer/refusal.ts";
 import { toCitations } from "../server/answer/pipeline.ts";
 import { rewriteByRule } from "../server/answer/follow-up.ts";
+import { readGlossary } from "../vectors/query-translation.ts";
 import { weightedTerms } from "../server/answer/evidence.ts";
 const index = await scratchIndex();
 const cases = fs.readFileSync("evals/qa.jsonl", "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
 const rows = [];
 for (const c of cases) {
-  if (c.lang === "en") continue;
+  
   const q = rewriteByRule(c.question, c.history ?? []);
   const passages = toCitations(await index.search(q, { k: 6 }));
-  const ev = assessEvidence(q, passages, index.core.chunks, { minCoverage: 0 });
+  const ev = assessEvidence(q, passages, index.core.chunks, { minCoverage: 0, glossary: readGlossary(index.dir) });
   rows.push({ a: c.answerable, cov: ev.coverage, reason: ev.reason, id: c.id, terms: weightedTerms(q, index.core.chunks).map(t => `${t.text}/${t.tag}/${t.weight.toFixed(1)}`).join(" "), missing: ev.missing.join(",") });
 }
 rows.sort((x, y) => x.cov - y.cov);

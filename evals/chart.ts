@@ -17,16 +17,19 @@ export function ablationChart(rows: AblationRow[], title = "Retrieval by mode"):
   const bar = 14, gap = 26, left = 40, top = 34, plotH = 160;
   const groupW = SERIES.length * bar + gap;
   const width = Math.max(320, left + rows.length * groupW + 20);
-  const height = top + plotH + 46;
-  const y = (v: number) => top + plotH - Math.max(0, Math.min(1, v)) * plotH;
+  const height = top + plotH + 58;
+  const r1 = (v: number) => Math.round(v * 10) / 10;
+  const y = (v: number) => r1(top + plotH - Math.max(0, Math.min(1, v)) * plotH);
   const parts: string[] = [];
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`);
   parts.push(`<title>${escapeXml(title)}</title>`);
   parts.push(`<rect width="${width}" height="${height}" fill="#fff"/>`);
   parts.push(`<text x="${left}" y="16" font-size="13" font-weight="bold">${escapeXml(title)}</text>`);
+  // Legend under the axis labels, so it never runs past a narrow chart's right edge.
   SERIES.forEach((s, i) => {
-    const x = left + 150 + i * 62;
-    parts.push(`<rect x="${x}" y="7" width="10" height="10" fill="${s.color}"/><text x="${x + 14}" y="16">${s.label}</text>`);
+    const x = left + i * 62;
+    const ly = top + plotH + 40;
+    parts.push(`<rect x="${x}" y="${ly}" width="10" height="10" fill="${s.color}"/><text x="${x + 14}" y="${ly + 9}">${s.label}</text>`);
   });
   for (const tick of [0, 0.25, 0.5, 0.75, 1]) {
     const ty = y(tick);
@@ -38,11 +41,11 @@ export function ablationChart(rows: AblationRow[], title = "Retrieval by mode"):
     SERIES.forEach((s, i) => {
       const v = row.error ? 0 : row[s.key];
       const by = y(v);
-      parts.push(`<rect x="${x0 + i * bar}" y="${by}" width="${bar - 2}" height="${top + plotH - by}" fill="${s.color}"><title>${row.mode} ${s.label} ${v.toFixed(3)}</title></rect>`);
+      parts.push(`<rect x="${x0 + i * bar}" y="${by}" width="${bar - 2}" height="${r1(top + plotH - by)}" fill="${s.color}"><title>${row.mode} ${s.label} ${v.toFixed(3)}</title></rect>`);
     });
     const cx = x0 + (SERIES.length * bar) / 2;
     parts.push(`<text x="${cx}" y="${top + plotH + 16}" text-anchor="middle">${escapeXml(row.mode)}</text>`);
-    if (row.error) parts.push(`<text x="${cx}" y="${top + plotH + 30}" text-anchor="middle" fill="#c00">error</text>`);
+    if (row.error) parts.push(`<text x="${cx}" y="${top + plotH + 16}" dy="-20" text-anchor="middle" fill="#c00">error</text>`);
   });
   parts.push(`<line x1="${left}" x2="${width - 10}" y1="${top + plotH}" y2="${top + plotH}" stroke="#333"/>`);
   parts.push(`</svg>`);

@@ -83,6 +83,8 @@ export interface Summary {
   retrieval: RetrievalSummary;
   /** hit@5 on the English cases alone (null when there are none). */
   englishHit5: number | null;
+  /** hit@5 on the follow-ups alone, retrieved as their rewritten standalone question (null when there are none). */
+  followUpHit5: number | null;
   keyFactRecall: number;
   allFactsRate: number;
   refusalAccuracy: number;
@@ -192,6 +194,7 @@ export function summarize(results: CaseResult[], retrievalMode: string): Summary
   const answerable = results.filter((r) => r.answerable);
   const unanswerable = results.filter((r) => !r.answerable);
   const english = answerable.filter((r) => r.lang === "en");
+  const followUps = answerable.filter((r) => r.followUp);
   // A refused answerable case meets no facts, whatever its refusal text happens to quote.
   const recall = answerable.map((r) => (r.refused || r.error ? 0 : share(r.facts.met, r.facts.total)));
   const answered = results.filter((r) => !r.error && !r.refused && r.answer.trim());
@@ -205,6 +208,7 @@ export function summarize(results: CaseResult[], retrievalMode: string): Summary
     retrievalMode,
     retrieval: retrievalSummary(answerable.map((r) => r.retrieval.rank)),
     englishHit5: english.length ? retrievalSummary(english.map((r) => r.retrieval.rank)).hit5 : null,
+    followUpHit5: followUps.length ? retrievalSummary(followUps.map((r) => r.retrieval.rank)).hit5 : null,
     keyFactRecall: share(recall.reduce((a, b) => a + b, 0), recall.length),
     allFactsRate: share(recall.filter((x) => x === 1).length, recall.length),
     refusalAccuracy: share(unanswerable.filter((r) => r.refused && !r.error).length, unanswerable.length),

@@ -11,7 +11,7 @@ import type { EvalCase } from "./cases.ts";
 
 export interface EvalReport {
   createdAt: string;
-  options: { file: string; mode: string; k: number; target: string; ablation: boolean; limit?: number };
+  options: { file: string; mode: string; k: number; target: string; ablation: boolean; limit?: number; only?: string[] };
   target: Record<string, unknown>;
   summary: Summary;
   ablation: AblationRow[];
@@ -32,6 +32,7 @@ export function summaryTable(s: Summary): string {
     ["retrieval hit@5", pct(s.retrieval.hit5)],
     ["retrieval MRR", num(s.retrieval.mrr)],
     ["English hit@5", pct(s.englishHit5)],
+    ["follow-up hit@5 (rewritten question)", pct(s.followUpHit5)],
     ["key-fact recall", pct(s.keyFactRecall)],
     ["all key facts", pct(s.allFactsRate)],
     ["refusal accuracy (unanswerable refused)", pct(s.unanswerable ? s.refusalAccuracy : null)],

@@ -24,7 +24,7 @@ import {
 } from "../vectors/index-folder.ts";
 import { buildSearchIndex, indexMatchesSettings } from "../vectors/search-index.ts";
 import type { Article, Chunk, CorpusFileEntry, Manifest, Progress } from "../vectors/types.ts";
-import { listCorpusFiles, readCorpusFile } from "./corpus-files.ts";
+import { listCorpusFiles, hashCorpusFile } from "./corpus-files.ts";
 import { UnreadableFileError } from "./load-file.ts";
 import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
 import { acquireLock } from "./lock.ts";
@@ -41,7 +41,7 @@ export interface IngestOptions {
   settings: EmbeddingSettings;
   onProgress?: Progress;
   log?: (msg: string) => void;
-  /** Rebuild even when the corpus and the embedding model are unchanged. */
+  /** Rebuild (and parse every file again) even when the corpus and the embedding model are unchanged. */
   force?: boolean;
   /** How long a second ingest waits for the running one before refusing (ms, default 60 s). */
   lockWaitMs?: number;
@@ -68,7 +68,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
     const names = listCorpusFiles(corpusDir);
     const files = names.map((name, i) => {
       progress("read", i, names.length);
-      return readCorpusFile(corpusDir, name);
+      return hashCorpusFile(corpusDir, name);
     });
     progress("read", names.length, names.length);
 
@@ -103,13 +103,14 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           warnings.push(`${f.file}: ${f.error}`);
           continue;
         }
-        const entry: CorpusFileEntry = { file: f.file, hash: f.hash, bytes: f.bytes.length };
+        const entry: CorpusFileEntry = { file: f.file, hash: f.hash, bytes: f.size };
         corpus.push(entry);
-        let parsed: ParsedFile | undefined = readCached(current, f.file, f.hash);
+        // --force parses every file again; otherwise unchanged files come from the current build's cache.
+        let parsed: ParsedFile | undefined = readCached(opts.force ? null : current, f.file, f.hash);
         if (parsed) reusedFiles++;
         else {
           try {
-            parsed = await parseCorpusFile(f.file, f.abs, f.bytes, f.hash);
+            parsed = await parseCorpusFile(f.file, f.abs, f.hash);
           } catch (err) {
             if (!(err instanceof UnreadableFileError)) throw err;
             entry.error = err.message;
@@ -164,15 +165,18 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   }
 }
 
-/** Reuse the current index when it is readable and up to date; otherwise build a new one. */
-export function ensureIndex(opts: Omit<IngestOptions, "force">): Promise<IngestSummary> {
-  return runIngest({ ...opts, force: false });
+/**
+ * For a server's start: reuse the current index when it is readable and up to date, otherwise build
+ * one. A damaged index (unreadable core files) is rebuilt after a log line saying so; `force` rebuilds.
+ */
+export function ensureIndex(opts: IngestOptions): Promise<IngestSummary> {
+  return runIngest(opts);
 }
 
 /** The current index's core when it was built from these very files, by these rules, with this embedding model. */
 function checkReusable(
   current: string,
-  files: ReturnType<typeof readCorpusFile>[],
+  files: ReturnType<typeof hashCorpusFile>[],
   settings: EmbeddingSettings,
   log: (msg: string) => void,
 ): IndexCore | undefined {

@@ -125,7 +125,7 @@ function structureOf(paras: Para[], date?: string) {
 /** An item runs until the next item or heading, or a note in brackets such as "（以上为……）". */
 function endsItem(p: Para, itemKind: MarkerKind | undefined, headingKinds: Set<MarkerKind>): boolean {
   if (p.marker && (p.marker.kind === itemKind || headingKinds.has(p.marker.kind))) return true;
-  return /^[（(][^）)]*[。！？]?.*[）)]$/u.test(p.text) && !/[。！？][^）)]+$/u.test(p.text) && p.text.length > 6;
+  return /^[（(].*[）)]$/u.test(p.text) && markerAt(p.text) === undefined;
 }
 
 /** A section heading paragraph: the whole line when it is only a heading, else its first sentence. */

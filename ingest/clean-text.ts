@@ -22,11 +22,17 @@ type Item = { kind: "text"; line: Line } | { kind: "blank" } | { kind: "page" };
 /** A line that is only a page number: "13", "- 13 -", "第 13 页", "13 / 63". */
 const PAGE_NUMBER = /^(?:[-—–－~]\s*)?(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[-—–－~])?$|^\d{1,4}\s*\/\s*\d{1,4}$/u;
 
-export function cleanText(raw: string): string {
+export interface CleanOptions {
+  /** Each line is already one paragraph (converted HTML/Markdown): do not join lines. */
+  paragraphLines?: boolean;
+}
+
+export function cleanText(raw: string, options: CleanOptions = {}): string {
   const items = readLines(raw);
   const lines = items.flatMap((it) => (it.kind === "text" ? [it.line] : []));
   if (lines.length === 0) return "";
-  const layout = measureLayout(items, lines);
+  const measured = measureLayout(items, lines);
+  const layout: Layout = options.paragraphLines ? { ...measured, doubleSpaced: false, baseBlanks: 0, wrapped: false } : measured;
 
   const out: string[] = [];
   let para: Line[] = [];
@@ -116,32 +122,34 @@ interface Layout {
 }
 
 function measureLayout(items: Item[], lines: Line[]): Layout {
-  let zero = 0;
-  let one = 0;
+  // What follows a line that stops mid-sentence: text directly (a wrap) or one blank line (double spacing).
+  let brokenThenText = 0;
+  let brokenThenBlank = 0;
   let blanks = 0;
-  let seen = false;
+  let prev: Line | undefined;
   for (const it of items) {
     if (it.kind === "blank") blanks++;
     else if (it.kind === "page") {
-      seen = false;
+      prev = undefined;
       blanks = 0;
     } else {
-      if (seen) {
-        if (blanks === 0) zero++;
-        else if (blanks === 1) one++;
+      if (prev && !PARAGRAPH_END_CHAR.test(prev.text)) {
+        if (blanks === 0) brokenThenText++;
+        else if (blanks === 1) brokenThenBlank++;
       }
-      seen = true;
+      prev = it.line;
       blanks = 0;
     }
   }
-  const doubleSpaced = one > zero * 2 && one >= 3;
   const widths = lines.map((l) => displayWidth(l.text)).sort((a, b) => a - b);
   const width = widths[Math.floor(widths.length * 0.9)] ?? 0;
-  const endsSentence = lines.filter((l) => /[。！？!?”」』]$/u.test(l.text)).length;
-  const wrapped = lines.length >= 3 && endsSentence / lines.length < 0.5;
-  const indents = new Map<number, number>();
-  for (const l of lines) indents.set(l.indent, (indents.get(l.indent) ?? 0) + 1);
-  const bodyIndent = [...indents.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  // Wrapped text: many lines run to the same width and break mid-sentence (one paragraph per line never does).
+  const brokenFull = lines.filter((l) => displayWidth(l.text) >= width * 0.85 && !/[。！？!?”」』]$/u.test(l.text)).length;
+  const wrapped = brokenFull / lines.length >= 0.2;
+  // Blank lines between wrapped lines are an artifact of the conversion; between whole paragraphs they mean a break.
+  const doubleSpaced = wrapped && brokenThenBlank > brokenThenText;
+  // The left margin: continuation lines sit on it, paragraph starts are indented from it.
+  const bodyIndent = lines.reduce((m, l) => Math.min(m, l.indent), Infinity);
   const trailing = lines.filter((l) => l.trailing).length;
   return { doubleSpaced, baseBlanks: doubleSpaced ? 1 : 0, wrapped, width, bodyIndent, trailingMarksEnd: trailing / lines.length < 0.5 };
 }

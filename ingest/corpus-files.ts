@@ -1,4 +1,4 @@
-/** The corpus folder's files (recursively, hidden files skipped), read and hashed. */
+/** The corpus folder's files (recursively, hidden files skipped), hashed without keeping their bytes. */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -7,7 +7,8 @@ export interface CorpusFile {
   /** Path relative to the corpus folder, with "/" separators. */
   file: string;
   abs: string;
-  bytes: Buffer;
+  size: number;
+  /** sha256 of the raw bytes. */
   hash: string;
 }
 
@@ -28,11 +29,11 @@ export function listCorpusFiles(corpusDir: string): string[] {
   return out.sort();
 }
 
-export function readCorpusFile(corpusDir: string, file: string): CorpusFile | { file: string; error: string } {
+export function hashCorpusFile(corpusDir: string, file: string): CorpusFile | { file: string; error: string } {
   const abs = path.join(corpusDir, file);
   try {
     const bytes = fs.readFileSync(abs);
-    return { file, abs, bytes, hash: createHash("sha256").update(bytes).digest("hex") };
+    return { file, abs, size: bytes.length, hash: createHash("sha256").update(bytes).digest("hex") };
   } catch (err) {
     return { file, error: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   }

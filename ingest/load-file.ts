@@ -27,6 +27,8 @@ export interface LoadedFile {
   format: CorpusFormat;
   /** Detected text encoding (absent for PDF). */
   encoding?: TextEncodingName;
+  /** The text already has one paragraph per line (converted markup): the cleaner must not join lines. */
+  paragraphLines: boolean;
 }
 
 export class UnreadableFileError extends Error {
@@ -53,7 +55,7 @@ export async function loadCorpusFile(file: string, bytes?: Uint8Array): Promise<
   if (format === "pdf") {
     if (!(bytes[0] === 0x25 && bytes[1] === 0x50 && bytes[2] === 0x44 && bytes[3] === 0x46)) throw new UnreadableFileError("not a PDF (no %PDF header)");
     try {
-      loaded = { text: await pdfToText(bytes), format };
+      loaded = { text: await pdfToText(bytes), format, paragraphLines: false };
     } catch (err) {
       if (err instanceof PdfError) throw new UnreadableFileError(err.message);
       throw err;
@@ -67,7 +69,7 @@ export async function loadCorpusFile(file: string, bytes?: Uint8Array): Promise<
       throw err;
     }
     const text = format === "html" ? htmlToText(decoded.text) : format === "md" ? markdownToText(decoded.text) : decoded.text;
-    loaded = { text, format, encoding: decoded.encoding };
+    loaded = { text, format, encoding: decoded.encoding, paragraphLines: format !== "txt" };
   }
   if (loaded.text.replace(/[\s\f]/g, "") === "") throw new UnreadableFileError(format === "pdf" ? "no extractable text (a scanned PDF?)" : "no text (only whitespace or markup)");
   return loaded;

@@ -24,9 +24,9 @@ export interface ParsedFile {
   warnings: string[];
 }
 
-export async function parseCorpusFile(file: string, abs: string, bytes: Uint8Array, hash: string): Promise<ParsedFile> {
-  const loaded = await loadCorpusFile(abs, bytes);
-  const { articles, warnings } = splitArticles(cleanText(loaded.text), file);
+export async function parseCorpusFile(file: string, abs: string, hash: string): Promise<ParsedFile> {
+  const loaded = await loadCorpusFile(abs);
+  const { articles, warnings } = splitArticles(cleanText(loaded.text, { paragraphLines: loaded.paragraphLines }), file);
   const chunks = articles.flatMap((a) => chunkArticle(a));
   return { version: INGEST_VERSION, file, hash, articles, chunks, warnings };
 }

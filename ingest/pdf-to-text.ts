@@ -77,7 +77,8 @@ function layoutPage(items: Item[]): string {
   if (built.length === 0) return "";
   const margin = Math.min(...built.map((l) => l.x));
   const gaps = built.slice(1).map((l, i) => built[i].y - l.y).sort((p, q) => p - q);
-  const usual = gaps.length ? gaps[Math.floor(gaps.length / 2)] : 0;
+  // Body line spacing is the common, small gap; gaps under titles and between blocks are the exceptions.
+  const usual = gaps.length ? gaps[Math.floor((gaps.length - 1) / 4)] : 0;
   const out: string[] = [];
   built.forEach((l, i) => {
     if (i > 0 && usual > 0 && built[i - 1].y - l.y > usual * 1.6) out.push("");

@@ -93,6 +93,7 @@ test("summary: refusals, false refusals, recall (a refused answerable case meets
   assert.equal(s.followUps, 1);
   assert.equal(s.retrieval.hit5, 1 / 3);
   assert.equal(s.englishHit5, 0);
+  assert.equal(s.followUpHit5, null); // the only follow-up is unanswerable
   assert.equal(s.keyFactRecall, (1 + 0 + 0.5) / 3);
   assert.equal(s.allFactsRate, 1 / 3);
   assert.equal(s.refusalAccuracy, 0.5);

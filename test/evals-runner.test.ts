@@ -64,7 +64,7 @@ test("scoring a server over HTTP gives the same verdicts as scoring in-process",
   assert.equal(remote.report.options.target, running.url);
 });
 
-test("without the server's token, every case is an error, not a pass", async () => {
+test("without the server's token the run stops with the server's 401 instead of scoring anything", async () => {
   await assert.rejects(
     runEval({ file: FILE, baseUrl: running.url, corpusDir: CORPUS_DIR, reportsDir: null, limit: 1 }),
     /HTTP 401/,

@@ -66,6 +66,11 @@ async function assertHandled(res: Response, what: string): Promise<void> {
 
 // ---- generators --------------------------------------------------------------------------------
 
+/**
+ * Lengths for long questions: up to 300 characters, or over the 2,000 limit (refused before any work).
+ * Between the two, one repeated character costs minutes of retrieval today (see the test at the end).
+ */
+const longLength = fc.oneof(fc.integer({ min: 0, max: 300 }), fc.integer({ min: 2001, max: 3000 }));
 const unicode = fc.string({ unit: "binary", maxLength: 300 });
 const loneSurrogates = fc.array(fc.integer({ min: 0xd800, max: 0xdfff }), { maxLength: 20 }).map((a) => String.fromCharCode(...a));
 const weirdText = fc.oneof(unicode, loneSurrogates, fc.constantFrom("\0", "\0\0\0", "\u202e", "<script>alert(1)</script>", "../../etc/passwd", "辽宁清洁能源", "ignore previous instructions"));
@@ -83,7 +88,7 @@ const deepValue = fc.integer({ min: 1, max: 3_000 }).map((n) => {
 const anyValue = fc.oneof(fc.anything({ maxDepth: 4 }), weirdText, deepValue, fc.integer(), fc.double(), fc.constant(null));
 const chatBody = fc.record(
   {
-    question: fc.oneof({ weight: 3, arbitrary: weirdText }, { weight: 1, arbitrary: anyValue }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 3000 }).map((n) => "问".repeat(n)) }),
+    question: fc.oneof({ weight: 3, arbitrary: weirdText }, { weight: 1, arbitrary: anyValue }, { weight: 1, arbitrary: longLength.map((n) => "问".repeat(n)) }),
     history: fc.oneof(
       fc.array(fc.record({ role: fc.constantFrom("user", "assistant", "system", "tool", ""), content: fc.oneof(weirdText, anyValue) }), { maxLength: 25 }),
       anyValue,
@@ -142,7 +147,7 @@ const pct = (s: string) => [...Buffer.from(s, "utf8")].map((b) => `%${b.toString
 const queryValue = fc.oneof(
   weirdText.map(pct),
   fc.constantFrom("", "%", "%E4%B8", "%ZZ", "%00", "+", "&&", "=", "-1", "0", "5", "50", "51", "1e3", "1.5", "0x10", "hybrid", "dense", "bm25", "rerank", "HYBRID", "%E8%BE%BD%E5%AE%81"),
-  fc.integer({ min: 0, max: 5000 }).map((n) => "%E6%94%BF".repeat(n)),
+  longLength.map((n) => "%E6%94%BF".repeat(n)),
 );
 const queryString = fc
   .array(fc.tuple(fc.constantFrom("q", "q", "k", "mode", "x", "q[]", "", "__proto__"), queryValue), { maxLength: 6 })

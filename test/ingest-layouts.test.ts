@@ -21,7 +21,7 @@ async function ingestFile(name: string, bytes: Uint8Array | string): Promise<{ a
   const file = path.join(dir, name);
   fs.writeFileSync(file, bytes);
   const loaded = await loadCorpusFile(file);
-  const { articles } = splitArticles(cleanText(loaded.text), name);
+  const { articles } = splitArticles(cleanText(loaded.text, { paragraphLines: loaded.paragraphLines }), name);
   return { articles, chunks: articles.flatMap((a) => chunkArticle(a)) };
 }
 
@@ -69,6 +69,35 @@ test("a second booklet in another layout: titles, dates, structure and text come
     assert.ok(c.text.length <= 600 && c.text.length >= 100, `${c.text.length}`);
     assert.match(c.text, /[。！]$/);
   }
+});
+
+test("plain text with one paragraph per line: blank lines between paragraphs, larger gaps between articles", async () => {
+  const text = [
+    "关于开展节能宣传周活动的通知",
+    "",
+    "各有关单位：",
+    "",
+    "为提高全社会节能意识，决定开展节能宣传周活动。现将有关事项通知如下。",
+    "",
+    "一、活动时间",
+    "",
+    "活动时间为六月第二周。",
+    "",
+    "",
+    "",
+    "关于表彰节能先进单位的决定",
+    "",
+    "经研究，决定对十家节能工作成绩突出的单位予以表彰。",
+    "",
+  ].join("\n");
+  const { articles, chunks } = await ingestFile("plain.txt", text);
+  assert.deepEqual(articles.map((a) => a.title), ["关于开展节能宣传周活动的通知", "关于表彰节能先进单位的决定"]);
+  assert.equal(articles[0].text, "各有关单位：\n为提高全社会节能意识，决定开展节能宣传周活动。现将有关事项通知如下。\n一、活动时间\n活动时间为六月第二周。");
+  assert.deepEqual(chunks.find((c) => c.text === "活动时间为六月第二周。")!.headingPath, ["关于开展节能宣传周活动的通知", "一、活动时间"]);
+
+  // Without any title shape, the file is one article named after the file: no text is dropped.
+  const untitled = await ingestFile("会议纪要.txt", "会议听取了工作汇报。\n会议要求，各单位要抓好落实。\n");
+  assert.deepEqual(untitled.articles.map((a) => [a.title, a.text]), [["会议纪要", "会议听取了工作汇报。\n会议要求，各单位要抓好落实。"]]);
 });
 
 test("GBK, UTF-8 with BOM and UTF-16 text decode to the same article", async () => {

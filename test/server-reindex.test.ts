@@ -73,10 +73,12 @@ test("POST /api/admin/reindex rebuilds in the background while answering, then s
   let answeredDuring = 0;
   let status: { state: string; result?: { indexDir: string; switched: boolean } };
   for (;;) {
+    await ask();
+    const served = await build();
     status = await (await fetch(`${url}/api/admin/reindex`)).json();
     if (status.state !== "running") break;
-    await ask();
-    assert.equal(await build(), before, "the old index serves until the new one is complete");
+    // Read before a "still running" status: the switch only happens once the new build is complete.
+    assert.equal(served, before, "the old index serves until the new one is complete");
     answeredDuring++;
   }
   assert.equal(status.state, "done", JSON.stringify(status));

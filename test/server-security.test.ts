@@ -98,16 +98,20 @@ test("CORS is off by default and allows only the configured origin", async () =>
   assert.equal(res.headers.get("access-control-allow-origin"), null);
 });
 
-/** An LLM endpoint that accepts connections and never answers; reports when a connection is dropped. */
-async function hungEndpoint(): Promise<{ baseUrl: string; connections: () => number; closed: () => number; stop(): Promise<void> }> {
-  let connections = 0;
-  let closed = 0;
+/** An LLM endpoint that reads requests and never answers; counts requests and the ones whose connection was dropped. */
+async function hungEndpoint(): Promise<{ baseUrl: string; requests: () => number; dropped: () => number; stop(): Promise<void> }> {
+  let requests = 0;
+  let dropped = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
-    connections++;
+    let asked = false;
     sockets.add(socket);
+    socket.on("data", () => {
+      if (!asked) requests++;
+      asked = true;
+    });
     socket.on("close", () => {
-      closed++;
+      if (asked) dropped++;
       sockets.delete(socket);
     });
     socket.on("error", () => {});
@@ -116,8 +120,8 @@ async function hungEndpoint(): Promise<{ baseUrl: string; connections: () => num
   const { port } = server.address() as net.AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
-    connections: () => connections,
-    closed: () => closed,
+    requests: () => requests,
+    dropped: () => dropped,
     stop: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();
@@ -144,6 +148,7 @@ test("the request deadline bounds a hung generation: 504 as JSON, an error event
     assert.equal(res.status, 504);
     assert.equal((await res.json()).error.code, "timeout");
     assert.ok(Date.now() - started < 5000);
+    assert.ok(await until(() => llm.requests() > 0 && llm.dropped() === llm.requests(), 3000), "the timed-out LLM call was abandoned");
 
     const stream = await post({ question: "辽宁清洁能源强省有哪些措施", stream: true });
     assert.equal(stream.status, 200);
@@ -169,9 +174,10 @@ test("a client that disconnects stops its generation", async () => {
       signal: ac.signal,
     });
     assert.equal(res.status, 200);
-    assert.ok(await until(() => llm.connections() > 0, 5000), "the generation reached the LLM");
+    assert.ok(await until(() => llm.requests() > 0, 5000), "the generation reached the LLM");
+    assert.equal(llm.dropped(), 0);
     ac.abort();
-    assert.ok(await until(() => llm.closed() >= llm.connections(), 5000), "the LLM request was abandoned with the client");
+    assert.ok(await until(() => llm.dropped() === llm.requests(), 5000), "the LLM request was abandoned with the client");
   } finally {
     await llm.stop();
   }

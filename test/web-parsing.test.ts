@@ -127,4 +127,12 @@ test("stored chats: newest first, deleted ones gone, damaged storage reads as em
   assert.equal(titleFrom("问".repeat(40)).length, 31);
   storage.setItem("policy-qa.conversations.v1", "{not json");
   assert.deepEqual(new ConversationStore(storage).list(), []);
+  storage.setItem(
+    "policy-qa.conversations.v1",
+    JSON.stringify([{ id: "x", title: "t", updatedAt: 1, messages: [{ role: "user", content: "问" }, { role: "assistant", content: 5 }, { role: "assistant", content: "答", citations: [] }] }, { id: 3 }]),
+  );
+  assert.deepEqual(new ConversationStore(storage).list()[0].messages, [
+    { role: "user", content: "问" },
+    { role: "assistant", content: "答", citations: [] },
+  ]);
 });

@@ -28,7 +28,7 @@ export class CrossEncoder {
     const scores: number[] = [];
     for (let i = 0; i < passages.length; i += BATCH) {
       const batch = passages.slice(i, i + BATCH);
-      const inputs = this.tokenizer(new Array(batch.length).fill(query), { text_pair: [...batch], padding: true, truncation: true });
+      const inputs = this.tokenizer(new Array(batch.length).fill(query), { text_pair: [...batch], padding: true, truncation: true, return_token_type_ids: true });
       const { logits } = (await this.model(inputs)) as { logits: Tensor };
       const rows = logits.tolist() as number[][];
       for (const row of rows) scores.push(row[row.length - 1]);

@@ -68,22 +68,36 @@ export class ChunkVectorStore {
     return results.map(([doc, distance]) => ({ chunkId: doc.metadata.chunkId as string, similarity: 1 - distance }));
   }
 
-  /** Exact cosine search over the stored vectors (for measuring HNSW recall). */
+  private exact?: { ids: string[]; vectors: Float32Array; dims: number };
+
+  /** Exact cosine search over the stored vectors (for measuring HNSW recall); copies them out once. */
   exactSearch(vector: number[], k: number): DenseHit[] {
-    const index = this.store.index;
-    const qn = Math.hypot(...vector) || 1;
-    const hits: DenseHit[] = [];
-    for (const label of index.getIdsList()) {
-      const v = index.getPoint(label);
-      let dot = 0;
-      let vn = 0;
-      for (let i = 0; i < v.length; i++) {
-        dot += v[i] * vector[i];
-        vn += v[i] * v[i];
-      }
-      const doc = this.store.docstore.search(String(label)) as Document;
-      hits.push({ chunkId: doc.metadata.chunkId as string, similarity: dot / (qn * (Math.sqrt(vn) || 1)) });
+    if (!this.exact) {
+      const index = this.store.index;
+      const labels = index.getIdsList();
+      const dims = index.getNumDimensions();
+      const vectors = new Float32Array(labels.length * dims);
+      const ids = labels.map((label, row) => {
+        const v = index.getPoint(label);
+        let norm = 0;
+        for (let i = 0; i < dims; i++) norm += v[i] * v[i];
+        norm = Math.sqrt(norm) || 1;
+        for (let i = 0; i < dims; i++) vectors[row * dims + i] = v[i] / norm;
+        return (this.store.docstore.search(String(label)) as Document).metadata.chunkId as string;
+      });
+      this.exact = { ids, vectors, dims };
     }
-    return hits.sort((a, b) => b.similarity - a.similarity).slice(0, k);
+    const { ids, vectors, dims } = this.exact;
+    const qn = Math.hypot(...vector) || 1;
+    const sims = new Float64Array(ids.length);
+    for (let r = 0; r < ids.length; r++) {
+      let dot = 0;
+      for (let i = 0; i < dims; i++) dot += vectors[r * dims + i] * vector[i];
+      sims[r] = dot / qn;
+    }
+    return [...sims.keys()]
+      .sort((a, b) => sims[b] - sims[a])
+      .slice(0, k)
+      .map((r) => ({ chunkId: ids[r], similarity: sims[r] }));
   }
 }

@@ -4,14 +4,40 @@
  */
 import type { Chunk } from "../../vectors/types.ts";
 import type { Citation } from "./types.ts";
+import { translateQuery, type Glossary } from "../../vectors/query-translation.ts";
 import { mentions, questionTerms, termWeight, type Term } from "./terms.ts";
 
 export interface WeightedTerm extends Term {
   weight: number;
+  /** Chinese renderings of an English term (from the index's glossary): any one of them counts. */
+  alts?: string[];
 }
 
-export function weightedTerms(question: string, chunks: Chunk[] | undefined): WeightedTerm[] {
-  return questionTerms(question).map((t) => ({ ...t, weight: chunks && chunks.length ? termWeight(t.text, chunks) : 1 }));
+/**
+ * The question's content terms with their weights. An English question over a Chinese corpus is
+ * matched through the index's English→Chinese glossary; English words it cannot render are left
+ * out (they cannot be judged), and without a glossary there are no Chinese terms to match at all.
+ */
+export function weightedTerms(question: string, chunks: Chunk[] | undefined, glossary?: Glossary): WeightedTerm[] {
+  const weigh = (text: string) => (chunks && chunks.length ? termWeight(text, chunks) : 1);
+  const terms = questionTerms(question);
+  if (!glossary || /[\u3400-\u9fff]/.test(question)) return terms.map((t) => ({ ...t, weight: weigh(t.text) }));
+  const out: WeightedTerm[] = [];
+  for (const t of terms) {
+    if (t.tag !== "eng") {
+      out.push({ ...t, weight: weigh(t.text) });
+      continue;
+    }
+    const alts = translateQuery(t.text, glossary, 6);
+    if (alts.length === 0) continue;
+    out.push({ ...t, alts, weight: Math.max(...alts.map(weigh)) });
+  }
+  return out;
+}
+
+/** Whether `text` mentions the term (or, for an English term, one of its Chinese renderings). */
+export function termIn(text: string, t: WeightedTerm): boolean {
+  return t.alts ? t.alts.some((a) => mentions(text, a)) : mentions(text, t.text);
 }
 
 /** Weighted share (0..1) of the terms that `text` mentions; 0 when there are no terms. */
@@ -20,7 +46,7 @@ export function coverage(text: string, terms: WeightedTerm[]): number {
   let hit = 0;
   for (const t of terms) {
     total += t.weight;
-    if (mentions(text, t.text)) hit += t.weight;
+    if (termIn(text, t)) hit += t.weight;
   }
   return total > 0 ? hit / total : 0;
 }
@@ -37,3 +63,16 @@ export function sourceLabel(p: Citation): string {
   const withTitle = path.length && bare(path[0]) === bare(p.title) ? path : [`《${bare(p.title)}》`, ...path];
   return withTitle.join(" › ");
 }
+
+/** 《title》 › item, the title shortened when long (the full path travels with the citation). */
+export function shortSource(p: Citation): string {
+  const item = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
+  return item ? `${shortTitle(p.title)} › ${item}` : shortTitle(p.title);
+}
+
+export function shortTitle(title: string): string {
+  const bare = title.replace(/[《》]/g, "").trim();
+  const chars = [...bare];
+  return chars.length > 30 ? `《${chars.slice(0, 14).join("")}……${chars.slice(-8).join("")}》` : `《${bare}》`;
+}
+

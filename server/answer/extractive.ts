@@ -1,23 +1,28 @@
 /**
  * The offline answer composer: picks the retrieved passages' most relevant sentences and quotes
  * them verbatim, each with its passage's [n]. No model needed.
- *  score   = term overlap of the sentence + relevance of its passage (term coverage, retrieval rank);
- *            for list questions (有哪些…) the passage counts more, since an item's sentences are its measures
+ *  score   = rarity-weighted term overlap of the sentence + relevance of its passage (coverage, its own
+ *            heading naming the subject, retrieval rank); for list questions (有哪些…) the passage counts
+ *            most, since an item's sentences are its measures; for facts, the sentence holding the
+ *            asked-for figure/date/person and the ones right after a sentence restating the question
  *  select  = MMR (relevant but not redundant), near-duplicates across articles dropped
  *  order   = passage rank, then position in the passage; grouped by source
  *  format  = one-line lead in the question's language, then a short list or a few sentences
  */
 import type { Chunk } from "../../vectors/types.ts";
+import type { Glossary } from "../../vectors/query-translation.ts";
 import type { Citation, Lang } from "./types.ts";
-import { coverage, passageText, weightedTerms, type WeightedTerm } from "./evidence.ts";
+import { coverage, passageText, shortSource, shortTitle, termIn, weightedTerms, type WeightedTerm } from "./evidence.ts";
 import { holdsAsked, questionKind } from "./question-kind.ts";
 import { isHeadingSentence, splitSentences } from "./sentences.ts";
-import { bigrams, jaccard, mentions } from "./terms.ts";
+import { bigrams, jaccard } from "./terms.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
   /** The index's chunks, for term rarity; without them every term weighs the same. */
   chunks?: Chunk[];
+  /** English→Chinese glossary of the index, to match an English question's terms. */
+  glossary?: Glossary;
   /** Most points in a list answer (default 6) or sentences in a fact answer (default 3). */
   maxPoints?: number;
 }
@@ -41,24 +46,28 @@ const LONG = 90;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
   const kind = questionKind(question);
-  const terms = weightedTerms(question, opts.chunks);
-  const picked = selectSentences(question, passages, terms, opts.maxPoints ?? (kind.list ? 6 : 3));
+  const terms = weightedTerms(question, opts.chunks, opts.glossary);
+  // "哪三个体系" is answered by the one sentence that lists them, not by a list of sentences.
+  const asList = kind.list && !kind.enumerate;
+  const picked = selectSentences(question, passages, terms, opts.maxPoints ?? (asList ? 6 : 3));
   if (picked.length === 0) return "";
 
   // Reading order: by passage rank, then where the sentence sits in its passage.
   picked.sort((a, b) => a.rank - b.rank || a.pos - b.pos);
-  const groups = new Map<number, Candidate[]>();
+  // Group by source as a reader sees it (parts of one item, or of one article without items, are one source).
+  const groups = new Map<string, Candidate[]>();
   for (const c of picked) {
-    const g = groups.get(c.passage.n) ?? [];
+    const key = `${c.passage.articleId}\u0000${shortSource(c.passage)}`;
+    const g = groups.get(key) ?? [];
     g.push(c);
-    groups.set(c.passage.n, g);
+    groups.set(key, g);
   }
   const single = groups.size === 1 ? picked[0].passage : undefined;
-  const lead = leadLine(opts.lang, kind.list, single);
+  const lead = leadLine(opts.lang, asList, single);
   const cite = (c: Candidate) => `${c.text}[${c.passage.n}]`;
 
   const lines = [lead];
-  if (kind.list) {
+  if (asList) {
     for (const group of groups.values()) {
       if (!single) lines.push(`${shortSource(group[0].passage)}：`);
       for (const c of group) lines.push(`- ${cite(c)}`);
@@ -71,6 +80,8 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
 
 function selectSentences(question: string, passages: Citation[], terms: WeightedTerm[], max: number): Candidate[] {
   const kind = questionKind(question);
+  const asList = kind.list && !kind.enumerate;
+  const asks = kind.asked !== "fact" || !!kind.enumerate;
   const names = terms.map((t) => t.text);
   const candidates: Candidate[] = [];
   passages.forEach((p, rank) => {
@@ -82,7 +93,7 @@ function selectSentences(question: string, passages: Citation[], terms: Weighted
     const headCov = heading ? coverage(heading, terms) : 0;
     const focus = sentences.length ? sentences.filter((s) => coverage(s.text, terms) > 0).length / sentences.length : 0;
     const rankScore = 1 / (1 + rank);
-    const pRel = kind.list
+    const pRel = asList
       ? 0.4 * headCov + 0.2 * pCov + 0.2 * focus + 0.2 * rankScore
       : 0.5 * pCov + 0.2 * headCov + 0.3 * rankScore;
     const covs = sentences.map((s) => coverage(s.text, terms));
@@ -94,8 +105,8 @@ function selectSentences(question: string, passages: Citation[], terms: Weighted
       // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
       const follows = Math.max(covs[pos - 1] ?? 0, 0.6 * (covs[pos - 2] ?? 0));
       // The sentence holding the asked-for figure, date, person or place about the subject is the answer.
-      const askedBonus = kind.asked !== "fact" && sCov > 0 && holdsAsked(kind, text, names) ? 0.35 : 0;
-      const score = kind.list
+      const askedBonus = asks && sCov > 0 && holdsAsked(kind, text, names) ? 0.35 : 0;
+      const score = asList
         ? 0.2 * sCov + 0.8 * pRel + posBonus
         : 0.55 * sCov + 0.3 * pRel + 0.2 * follows + posBonus + askedBonus;
       candidates.push({ passage: p, rank, pos, text, score, grams: bigrams(text) });
@@ -131,28 +142,16 @@ function selectSentences(question: string, passages: Citation[], terms: Weighted
  */
 function trimLong(sentence: string, terms: WeightedTerm[]): string {
   if ([...sentence].length <= LONG) return sentence;
-  const hits = terms.filter((t) => mentions(sentence, t.text));
+  const hits = terms.filter((t) => termIn(sentence, t));
   if (hits.length === 0) return sentence;
   let cut = sentence;
   for (let i = sentence.indexOf("，"); i >= 0; i = sentence.indexOf("，", i + 1)) {
     const tail = sentence.slice(i + 1);
     if ([...tail].length < 20) break;
-    if (hits.every((t) => mentions(tail, t.text))) cut = tail;
+    if (hits.every((t) => termIn(tail, t))) cut = tail;
     else break;
   }
   return cut;
-}
-
-/** 《title》 › item, the title shortened when long (the full path travels with the citation). */
-export function shortSource(p: Citation): string {
-  const item = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
-  return item ? `${shortTitle(p.title)} › ${item}` : shortTitle(p.title);
-}
-
-function shortTitle(title: string): string {
-  const bare = title.replace(/[《》]/g, "").trim();
-  const chars = [...bare];
-  return chars.length > 30 ? `《${chars.slice(0, 14).join("")}……${chars.slice(-8).join("")}》` : `《${bare}》`;
 }
 
 function leadLine(lang: Lang, list: boolean, single: Citation | undefined): string {

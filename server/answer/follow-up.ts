@@ -10,8 +10,9 @@ import { questionTerms, segmenter } from "./terms.ts";
 
 const ZH_LEADING = /^(那么|那|还有|另外|此外|再说说|再|并且|以及|而|又)/;
 const ZH_TRAILING = /呢[？?。！!\s]*$/;
-const ZH_PERSON_PRONOUN = /他们|她们|他|她/;
-const ZH_DEMONSTRATIVE = /这些|那些|这个|那个|这项|那项|这一|这方面|上述|前述|以上|该|其中|它们|它|其/;
+const ZH_PERSON_PRONOUN = /他们|她们|(?<!其)他(?!人)|她/;
+// 该/其 only as words of their own (not 应该, 尤其, 其他, 其实).
+const ZH_DEMONSTRATIVE = /这些|那些|这个|那个|这项|那项|这一|这方面|上述|前述|以上|(?<!应)该|其中|它们|它|(?<![尤极与何])其(?![他它余实次])/;
 const ZH_MORE = /^(还|又|另外|再).{0,6}(说|讲|提|强调|要求|有)/;
 const EN_LEADING = /^\s*(what about|how about|and what about|and|what else|also)\b/i;
 const EN_PRONOUN = /\b(it|its|they|them|their|this|these|those|that|he|him|his|she|her)\b/i;

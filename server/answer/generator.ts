@@ -67,7 +67,7 @@ export function createExtractiveGenerator(): Generator {
   return {
     info: () => ({ kind: "extractive" }),
     async *stream(input: GenerateInput): AsyncIterable<string> {
-      const text = composeExtractive(input.question, input.passages, { lang: input.lang, chunks: input.chunks });
+      const text = composeExtractive(input.question, input.passages, { lang: input.lang, chunks: input.chunks, glossary: input.glossary });
       for (const piece of pieces(text)) yield piece;
     },
   };

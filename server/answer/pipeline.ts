@@ -5,12 +5,13 @@
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
 import type { SearchHit } from "../../vectors/types.ts";
+import { readGlossary, type Glossary } from "../../vectors/query-translation.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, GenerateInput, Lang } from "./types.ts";
 import { MarkerFilter, uncitedSentences } from "./citations.ts";
 import { standaloneQuestion } from "./follow-up.ts";
 import { createExtractiveGenerator, generatorName } from "./generator.ts";
 import { detectLang } from "./language.ts";
-import { assessEvidence, isRefusalText, refusalText, type Evidence } from "./refusal.ts";
+import { assessEvidence, isRefusalText, leadList, refusalText } from "./refusal.ts";
 import { pieces } from "./stream-text.ts";
 
 export type { AnswerEvent, AnswerRequest, AnswerResult, Citation, ChatTurn } from "./types.ts";
@@ -32,7 +33,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   yield { type: "retrieval", question, passages };
 
   const chunks = deps.index.core?.chunks;
-  const evidence = assessEvidence(question, passages, chunks);
+  const glossary = glossaryOf(deps.index.dir);
+  const evidence = assessEvidence(question, passages, chunks, { glossary });
   const filter = new MarkerFilter(passages.length);
   let answer = "";
   const emit = (text: string): AnswerEvent[] => {
@@ -48,7 +50,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     return;
   }
 
-  const input: GenerateInput = { question, passages, history, lang, chunks };
+  const input: GenerateInput = { question, passages, history, lang, chunks, glossary };
   let generator = generatorName(deps.generator);
   let notice: string | undefined;
   try {
@@ -74,7 +76,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   if (!answer.trim() || isRefusalText(answer)) {
     refused = true;
     if (filter.used().length === 0) {
-      const text = answer.trim() ? `\n${leadLines(passages.slice(0, LEADS), lang)}` : refusalText(question, evidence as Evidence, passages.slice(0, LEADS), lang);
+      const text = answer.trim() ? `\n${leadList(passages.slice(0, LEADS), lang)}` : refusalText(question, evidence, passages.slice(0, LEADS), lang);
       for (const p of pieces(text)) yield* emit(filter.push(p));
       yield* emit(filter.end());
     }
@@ -130,6 +132,23 @@ export function toCitations(hits: SearchHit[]): Citation[] {
   return out;
 }
 
+const glossaries = new Map<string, Glossary | undefined>();
+
+/** The index's English→Chinese glossary, read once per index folder; none when the index has none. */
+function glossaryOf(dir: string | undefined): Glossary | undefined {
+  if (!dir) return undefined;
+  if (!glossaries.has(dir)) {
+    let g: Glossary | undefined;
+    try {
+      g = readGlossary(dir);
+    } catch {
+      g = undefined;
+    }
+    glossaries.set(dir, g);
+  }
+  return glossaries.get(dir);
+}
+
 function cleanHistory(history: AnswerRequest["history"]): ChatTurn[] {
   if (!Array.isArray(history)) return [];
   return history.filter(
@@ -139,13 +158,10 @@ function cleanHistory(history: AnswerRequest["history"]): ChatTurn[] {
 
 function fallbackNotice(err: unknown, lang: Lang): string {
   const timeout = err instanceof Error && err.name === "LlmTimeoutError";
-  const why = err instanceof Error ? err.message : String(err);
+  // Say what kind of failure it was, not the error text (it may name the endpoint or echo a key).
+  const status = typeof (err as { status?: unknown })?.status === "number" ? `HTTP ${(err as { status: number }).status}` : "";
+  const kind = status || (err instanceof Error ? err.name : "error");
   return lang === "en"
-    ? `The language model ${timeout ? "timed out" : "failed"} (${why}); this answer was composed from the passages instead.`
-    : `大模型${timeout ? "响应超时" : "调用失败"}（${why}），本回答改由资料原文摘录生成。`;
-}
-
-function leadLines(leads: Citation[], lang: Lang): string {
-  const intro = lang === "en" ? "The closest passages, which may help:" : "以下段落最为接近，可供参考：";
-  return `${intro}\n${leads.map((p) => `- ${p.headingPath.join(" › ")} [${p.n}]`).join("\n")}`;
+    ? `The language model ${timeout ? "did not answer in time" : `failed (${kind})`}; this answer was composed from the passages instead.`
+    : `大模型${timeout ? "响应超时" : `调用失败（${kind}）`}，本回答改由资料原文摘录生成。`;
 }

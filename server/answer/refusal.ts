@@ -7,10 +7,10 @@
  */
 import type { Chunk } from "../../vectors/types.ts";
 import type { Citation, Lang } from "./types.ts";
-import { coverage, passageText, sourceLabel, weightedTerms, type WeightedTerm } from "./evidence.ts";
+import { coverage, passageText, shortSource, termIn, weightedTerms, type WeightedTerm } from "./evidence.ts";
 import { holdsAsked, questionKind, type Asked } from "./question-kind.ts";
 import { splitSentences } from "./sentences.ts";
-import { mentions } from "./terms.ts";
+import type { Glossary } from "../../vectors/query-translation.ts";
 
 export interface Evidence {
   answerable: boolean;
@@ -25,11 +25,15 @@ export interface Evidence {
 export interface EvidenceOptions {
   /** Minimum weighted share of the question's terms one passage must mention (calibrated on evals/qa.jsonl). */
   minCoverage?: number;
+  /** The index's English→Chinese glossary, so English questions can be judged too. */
+  glossary?: Glossary;
 }
 
 export const DEFAULT_MIN_COVERAGE = 0.4;
 /** A sentence offering the asked-for figure, date, person or place must be about the question's subject: this share of the subject terms' weight. */
 const SUBJECT_SHARE = 0.5;
+/** Lower for English questions, whose terms are matched through loose glossary renderings. */
+const SUBJECT_SHARE_EN = 0.3;
 
 const CJK = /[\u3400-\u9fff]/;
 
@@ -42,10 +46,11 @@ export function assessEvidence(
   if (passages.length === 0) return { answerable: false, reason: "no-passages", coverage: 0, missing: [] };
   const minCoverage = opts.minCoverage ?? DEFAULT_MIN_COVERAGE;
   const kind = questionKind(question);
-  const terms = weightedTerms(question, chunks);
-  // Term matching is lexical: an English question over Chinese passages cannot be judged this way,
-  // so only the asked-for check applies to it (on the best passages).
-  const lexical = terms.length > 0 && terms.some((t) => CJK.test(t.text)) === passages.some((p) => CJK.test(p.quote));
+  const terms = weightedTerms(question, chunks, opts.glossary);
+  // Term matching is lexical: an English question over Chinese passages can only be judged through
+  // the glossary; without one, only the asked-for check applies (on the best passages).
+  const chineseTerms = terms.some((t) => CJK.test(t.text) || t.alts);
+  const lexical = terms.length > 0 && chineseTerms === passages.some((p) => CJK.test(p.quote));
   const texts = passages.map(passageText);
 
   let best = 1;
@@ -54,22 +59,27 @@ export function assessEvidence(
   if (lexical) {
     const scores = texts.map((t) => coverage(t, terms));
     best = Math.max(...scores);
-    missing = terms.filter((t) => !texts.some((x) => mentions(x, t.text))).map((t) => t.text);
+    missing = terms.filter((t) => !texts.some((x) => termIn(x, t))).map((t) => t.text);
     if (best < minCoverage) return { answerable: false, reason: "coverage", coverage: best, missing };
     // Passages that cover the question about as well as the best one are where the answer must be.
     supporting = scores.map((s, i) => [s, i] as const).filter(([s]) => s >= Math.max(minCoverage, best - 0.2)).map(([, i]) => i);
   }
 
   if (kind.asked !== "fact" || kind.enumerate) {
-    const subject = lexical ? subjectTerms(terms) : [];
+    // Glossary renderings of English words are loose (games → 球/棋): only those the passages use say what the subject is.
+    const english = terms.some((t) => t.alts);
+    const judged = terms.filter((t) => !t.alts || texts.some((x) => termIn(x, t)));
+    const subjects = lexical && judged.length ? subjectTerms(judged) : [];
+    const share = english ? SUBJECT_SHARE_EN : SUBJECT_SHARE;
     const names = terms.map((t) => t.text);
     const found = supporting.some((i) => {
       const sentences = splitSentences(passages[i].quote);
       return sentences.some((s, j) => {
-        if (subject.length && coverage(s.text, subject) < SUBJECT_SHARE) return false;
+        const subject = subjects.find((sub) => coverage(s.text, sub) >= share);
+        if (subjects.length && !subject) return false;
         // An enumeration may run on over the next sentences (一是……。二是……。).
         const window = kind.enumerate ? sentences.slice(j, j + 3).map((x) => x.text).join("") : s.text;
-        const about = (clause: string) => subject.length === 0 || subject.some((t) => mentions(clause, t.text));
+        const about = (clause: string) => !subject || subject.some((t) => termIn(clause, t));
         return holdsAsked(kind, window, names, about);
       });
     });
@@ -78,10 +88,16 @@ export function assessEvidence(
   return { answerable: true, coverage: best, missing };
 }
 
-/** The terms that name the question's subject: the rarer half (common words like 发展 do not). */
-function subjectTerms(terms: WeightedTerm[]): WeightedTerm[] {
-  const sorted = [...terms].sort((a, b) => b.weight - a.weight);
-  return sorted.slice(0, Math.max(1, Math.ceil(sorted.length / 2)));
+/**
+ * The ways of naming the question's subject: the rarer half of its terms (common words like 发展
+ * name nothing), and the rarer half of its nouns and names alone (verbs such as 召开/举行 are often
+ * paraphrased, though sometimes, as with 讲解, the verb is what matters). A sentence about either counts.
+ */
+function subjectTerms(terms: WeightedTerm[]): WeightedTerm[][] {
+  const rarerHalf = (pool: WeightedTerm[]) =>
+    [...pool].sort((a, b) => b.weight - a.weight).slice(0, Math.max(1, Math.ceil(pool.length / 2)));
+  const nouns = terms.filter((t) => !/^[vad]/.test(t.tag));
+  return nouns.length && nouns.length < terms.length ? [rarerHalf(terms), rarerHalf(nouns)] : [rarerHalf(terms)];
 }
 
 const WHAT_ZH: Record<string, string> = {
@@ -123,10 +139,13 @@ export function refusalLead(question: string, evidence: Evidence, lang: Lang): s
 /** The closest passages offered as leads, one line each with its marker. */
 export function refusalText(question: string, evidence: Evidence, leads: Citation[], lang: Lang): string {
   const head = refusalLead(question, evidence, lang);
-  if (leads.length === 0) return head;
+  return leads.length ? `${head}\n${leadList(leads, lang)}` : head;
+}
+
+/** "以下段落最为接近……" and one line per lead: 《title》 › item [n]. */
+export function leadList(leads: Citation[], lang: Lang): string {
   const intro = lang === "en" ? "The closest passages, which may help:" : "以下段落最为接近，可供参考：";
-  const lines = leads.map((p) => `- ${sourceLabel(p)} [${p.n}]`);
-  return `${head}\n${intro}\n${lines.join("\n")}`;
+  return `${intro}\n${leads.map((p) => `- ${shortSource(p)} [${p.n}]`).join("\n")}`;
 }
 
 /** True when a generated answer is itself a refusal (an LLM may judge the passages insufficient). */

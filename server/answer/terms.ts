@@ -111,16 +111,25 @@ function mergeSplitNames(tagged: { word: string; tag: string }[]): { word: strin
   return out;
 }
 
-/** True when `haystack` mentions the term: the word itself, or (for compounds jieba did not split) both its halves. */
+/** True when `haystack` mentions the term: the word itself, its full form (for a two-character abbreviation), or (for compounds) all its parts. */
 export function mentions(haystack: string, term: string): boolean {
   if (haystack.includes(term)) return true;
   const chars = [...term];
+  // Two-character abbreviations are made of the full form's characters: 文旅 ↔ 文体旅, 国企 ↔ 国有企业.
+  if (chars.length === 2 && CJK_RE.test(term)) return abbreviation(chars[0], chars[1]).test(haystack);
   if (chars.length >= 4 && CJK_RE.test(term)) {
     // 清洁能源强省 split as 清洁能源/强省 in the text: accept when every piece jieba finds is present.
     const parts = segmenter().cut(term, false).filter((p) => [...p].length >= 2);
     return parts.length >= 2 && parts.every((p) => haystack.includes(p));
   }
   return false;
+}
+
+const abbrevCache = new Map<string, RegExp>();
+function abbreviation(a: string, b: string): RegExp {
+  let re = abbrevCache.get(a + b);
+  if (!re) abbrevCache.set(a + b, (re = new RegExp(`${a}[\\u3400-\\u9fff]{1,2}${b}`)));
+  return re;
 }
 
 const dfCache = new WeakMap<Chunk[], Map<string, number>>();
@@ -131,6 +140,7 @@ export function termWeight(term: string, chunks: Chunk[]): number {
   if (!cache) dfCache.set(chunks, (cache = new Map()));
   let df = cache.get(term);
   if (df === undefined) {
+    if (cache.size > 50_000) cache.clear(); // bounded: a long-running server sees many distinct words
     df = 0;
     for (const c of chunks) if (mentions(c.text, term) || c.headingPath.some((h) => h.includes(term))) df++;
     cache.set(term, df);

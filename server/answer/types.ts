@@ -3,13 +3,16 @@
  * The contract with the server helper lives here (AnswerEvent, Citation, AnswerRequest).
  */
 import type { Chunk, SearchHit, SearchMode } from "../../vectors/types.ts";
+import type { Glossary } from "../../vectors/query-translation.ts";
 
 /**
  * The part of the VECTORS helper's SearchIndex the pipeline uses (a SearchIndex satisfies it);
  * kept narrow so tests can hand in a small fake.
  */
 export interface PassageIndex {
-  search(query: string, opts?: { k?: number; mode?: SearchMode }): Promise<SearchHit[]>;
+  search(query: string, opts?: { k?: number; mode?: SearchMode; mergeParts?: boolean }): Promise<SearchHit[]>;
+  /** The index folder (its glossary lets English questions be matched against Chinese passages). */
+  dir?: string;
   /** All chunks, for term rarity (how telling a question word is in this corpus). */
   core: { chunks: Chunk[] };
 }
@@ -87,6 +90,8 @@ export interface GenerateInput {
   lang: Lang;
   /** The index's chunks, for how telling each question term is (used by the extractive composer). */
   chunks?: Chunk[];
+  /** The index's English→Chinese glossary (for English questions). */
+  glossary?: Glossary;
 }
 
 /** Writes answers from numbered passages. The pipeline checks and renumbers the markers it produces. */

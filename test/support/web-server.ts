@@ -20,6 +20,8 @@ import { sharedIndex } from "./shared-index.ts";
 
 export interface WebServer {
   url: string;
+  /** Delay before each streamed piece of an answer, adjustable between tests. */
+  paceMs: number;
   /** Server-side failures logged while the tests ran (they should stay empty). */
   logs: string[];
   close(): Promise<void>;
@@ -29,12 +31,12 @@ export interface WebServer {
  * The offline generator composes its whole answer at once, so its pieces reach the browser in one
  * read; pacing them the way a language model emits tokens lets the tests watch the page stream.
  */
-function paced(generator: Generator, ms: number): Generator {
+function paced(generator: Generator, pace: () => number): Generator {
   return {
     ...generator,
     async *stream(input, signal) {
       for await (const piece of generator.stream(input, signal)) {
-        await sleep(ms, undefined, { signal });
+        if (pace() > 0) await sleep(pace(), undefined, { signal });
         yield piece;
       }
     },
@@ -48,10 +50,11 @@ export async function startWebServer(opts: { env?: Record<string, string>; paceM
   const webDir = await buildWeb({ outDir: await mkdtemp(path.join(os.tmpdir(), "policy-qa-web-")) });
   const config = readConfig(env);
   const logs: string[] = [];
+  let paceMs = opts.paceMs ?? 0;
   const app = createApp({
     config,
     getIndex: () => index,
-    generator: paced(createGenerator(readGeneratorSettings(env)), opts.paceMs ?? 0),
+    generator: paced(createGenerator(readGeneratorSettings(env)), () => paceMs),
     webDir,
     log: (msg) => logs.push(msg),
   });
@@ -61,6 +64,12 @@ export async function startWebServer(opts: { env?: Record<string, string>; paceM
   return {
     url: `http://127.0.0.1:${port}`,
     logs,
+    get paceMs() {
+      return paceMs;
+    },
+    set paceMs(ms: number) {
+      paceMs = ms;
+    },
     async close() {
       // Without closeAllConnections a keep-alive socket holds close() for seconds.
       server.closeAllConnections();

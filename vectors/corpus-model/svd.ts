@@ -195,13 +195,17 @@ export function randomizedSvd(a: SparseMatrix, k: number, opts: { oversample?: n
   const { values, vectors } = jacobiEigen(g, l);
   const order = [...values.keys()].sort((x, z) => values[z] - values[x]).slice(0, k);
   const s = Float64Array.from(order, (i) => Math.sqrt(Math.max(values[i], 0)));
+  // U = Q · E_k, with E's top-k columns copied contiguous first (row-major streaming).
+  const e = new Float64Array(l * k);
+  for (let j = 0; j < l; j++) for (let c = 0; c < k; c++) e[j * k + c] = vectors[j * l + order[c]];
   const u = new Float64Array(a.rows * k);
   for (let r = 0; r < a.rows; r++) {
-    for (let c = 0; c < k; c++) {
-      const e = order[c];
-      let sum = 0;
-      for (let j = 0; j < l; j++) sum += y.data[r * l + j] * vectors[j * l + e];
-      u[r * k + c] = sum;
+    const uo = r * k;
+    for (let j = 0; j < l; j++) {
+      const q = y.data[r * l + j];
+      if (q === 0) continue;
+      const eo = j * k;
+      for (let c = 0; c < k; c++) u[uo + c] += q * e[eo + c];
     }
   }
   return { u, s, k };

@@ -22,9 +22,16 @@ export interface TrainOptions {
   subwordWeight: number;
   /** Context-distribution smoothing exponent of PPMI. */
   alpha: number;
+  /**
+   * Share (0–1) of each row given to a random, nearly orthogonal direction of its own: keeps rare
+   * names distinguishable after the SVD cut (pooled vectors then also behave like hashed TF-IDF).
+   */
+  identity: number;
+  /** Subtract the frequency-weighted mean word vector (the direction every passage shares). */
+  center: boolean;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { dimensions: 128, window: 5, subwordWeight: 2, alpha: 0.75 };
+export const DEFAULT_TRAIN: TrainOptions = { dimensions: 192, window: 10, subwordWeight: 2, alpha: 0.75, identity: 0, center: true };
 
 export interface TrainedModel {
   tokenizer: ModelTokenizer;
@@ -126,24 +133,65 @@ export function trainCorpusEmbeddings(texts: readonly string[], seg: Segmenter, 
     rowPtr[w + 1] = colIdx.length;
   });
   const matrix: SparseMatrix = { rows: V, cols, rowPtr, colIdx: Int32Array.from(colIdx), values: Float32Array.from(values) };
-  const t0 = Date.now();
   const svd = randomizedSvd(matrix, o.dimensions, { powerIterations: 1, oversample: 10 });
-  if (process.env.TRAIN_DEBUG) console.log('svd', Date.now() - t0, 'nnz', values.length, 'cols', cols);
   const k = svd.k;
 
-  // Rows: U·√S, unit length, then scaled by IDF over passages (stopwords and specials: 0).
+  // Rows: U·√S (centered if asked), unit length, mixed with a random identity direction, then
+  // scaled by IDF over passages (stopwords and specials: 0).
+  const rows = new Float64Array(V * k);
+  for (let w = 0; w < V; w++) for (let c = 0; c < k; c++) rows[w * k + c] = svd.u[w * k + c] * Math.sqrt(svd.s[c]);
+  const unit = (w: number) => {
+    let norm = 0;
+    for (let c = 0; c < k; c++) norm += rows[w * k + c] ** 2;
+    norm = Math.sqrt(norm);
+    if (norm > 1e-12) for (let c = 0; c < k; c++) rows[w * k + c] /= norm;
+    return norm > 1e-12;
+  };
+  const live = vocab.map((_, w) => !skip[w] && df[w] > 0 && unit(w));
+  if (o.center) {
+    const mean = new Float64Array(k);
+    let mass = 0;
+    for (let w = 0; w < V; w++) if (live[w]) {
+      for (let c = 0; c < k; c++) mean[c] += rowSum[w] * rows[w * k + c];
+      mass += rowSum[w];
+    }
+    for (let w = 0; w < V; w++) if (live[w]) {
+      for (let c = 0; c < k; c++) rows[w * k + c] -= mean[c] / mass;
+      unit(w);
+    }
+  }
+  const random = gaussianRows(V, k, 7);
   const table = new Float32Array(V * k);
   const n = texts.length;
+  const a = Math.sqrt(1 - o.identity);
+  const b = Math.sqrt(o.identity);
   for (let w = 0; w < V; w++) {
-    if (skip[w] || df[w] === 0) continue;
-    let norm = 0;
-    for (let c = 0; c < k; c++) norm += (svd.u[w * k + c] * Math.sqrt(svd.s[c])) ** 2;
-    norm = Math.sqrt(norm);
-    if (norm < 1e-12) continue;
+    if (!live[w]) continue;
     const idf = Math.log((n + 1) / (df[w] + 0.5));
-    for (let c = 0; c < k; c++) table[w * k + c] = ((svd.u[w * k + c] * Math.sqrt(svd.s[c])) / norm) * idf;
+    for (let c = 0; c < k; c++) table[w * k + c] = (a * rows[w * k + c] + b * random[w * k + c]) * idf;
   }
   return { tokenizer, dimensions: k, table };
+}
+
+/** Unit-length random rows (seeded), one per vocabulary entry. */
+function gaussianRows(n: number, k: number, seed: number): Float64Array {
+  let state = seed >>> 0;
+  const rand = () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return (state + 0.5) / 4294967296;
+  };
+  const out = new Float64Array(n * k);
+  for (let r = 0; r < n; r++) {
+    let norm = 0;
+    for (let c = 0; c < k; c++) {
+      const g = Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
+      out[r * k + c] = g;
+      norm += g * g;
+    }
+    norm = Math.sqrt(norm);
+    for (let c = 0; c < k; c++) out[r * k + c] /= norm;
+  }
+  return out;
 }
 
 /** Writes <root>/corpus-embedder/{config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx}. */

@@ -37,17 +37,19 @@ const MAX_CONVERSATIONS = 50;
 export class ConversationStore {
   constructor(private readonly storage: Storage = localStorage) {}
 
-  /** Newest first. Damaged storage (hand-edited, older format) reads as empty rather than breaking the page. */
+  /** Newest first. Damaged entries (hand-edited, older format) are dropped rather than breaking the page. */
   list(): Conversation[] {
+    let raw: unknown;
     try {
-      const raw = JSON.parse(this.storage.getItem(KEY) ?? "[]") as unknown;
-      if (!Array.isArray(raw)) return [];
-      return (raw as Conversation[])
-        .filter((c) => c && typeof c.id === "string" && Array.isArray(c.messages))
-        .sort((a, b) => b.updatedAt - a.updatedAt);
+      raw = JSON.parse(this.storage.getItem(KEY) ?? "[]");
     } catch {
       return [];
     }
+    if (!Array.isArray(raw)) return [];
+    return raw
+      .filter((c): c is Conversation => !!c && typeof c.id === "string" && Array.isArray(c.messages))
+      .map((c) => ({ ...c, title: String(c.title ?? ""), updatedAt: Number(c.updatedAt) || 0, messages: c.messages.filter(isMessage) }))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
   get(id: string): Conversation | undefined {
@@ -82,6 +84,14 @@ export class ConversationStore {
     if (id) this.storage.setItem(CURRENT_KEY, id);
     else this.storage.removeItem(CURRENT_KEY);
   }
+}
+
+function isMessage(m: unknown): m is Message {
+  if (!m || typeof m !== "object") return false;
+  const msg = m as { role?: unknown; content?: unknown; citations?: unknown; leads?: unknown };
+  if (typeof msg.content !== "string") return false;
+  if (msg.role === "user") return true;
+  return msg.role === "assistant" && Array.isArray(msg.citations) && (msg.leads === undefined || Array.isArray(msg.leads));
 }
 
 export function newConversation(): Conversation {

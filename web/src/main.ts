@@ -1,8 +1,8 @@
 /** The chat page: wires the composer, the conversation, the history sidebar and the source panel. */
 import { ApiError, streamChat } from "./api.ts";
-import type { HistoryTurn } from "./api-types.ts";
+import type { Citation, HistoryTurn } from "./api-types.ts";
 import { ConversationStore, newConversation, titleFrom, type Conversation, type Message } from "./conversations.ts";
-import { byId, h } from "./dom.ts";
+import { byId, h, setCovering } from "./dom.ts";
 import { renderHistory } from "./history-list.ts";
 import { AssistantMessageView, userMessageView } from "./message-view.ts";
 import { SourcePanel } from "./source-panel.ts";
@@ -24,8 +24,9 @@ const panel = new SourcePanel(byId("source-panel"), app);
 
 let conversation: Conversation = (store.currentId() && store.get(store.currentId()!)) || newConversation();
 let running: AbortController | null = null;
+const deleted = new Set<string>();
 
-const openCitation = (c: Parameters<SourcePanel["showCitation"]>[0], opener: HTMLElement) => void panel.showCitation(c, opener);
+const openCitation = (c: Citation, opener: HTMLElement) => void panel.showCitation(c, opener);
 
 function emptyState(): HTMLElement {
   const examples = T.examples.map((q) => {
@@ -55,6 +56,7 @@ function showConversation(): void {
 function setHistoryOpen(open: boolean): void {
   app.classList.toggle("history-open", open);
   toggleHistory.setAttribute("aria-expanded", String(open));
+  setCovering(app, [byId("history"), byId("backdrop")], open);
   if (open) byId("new-chat").focus();
 }
 
@@ -71,6 +73,7 @@ function refreshHistory(): void {
       input.focus();
     },
     remove(id) {
+      deleted.add(id);
       if (id === conversation.id) {
         running?.abort();
         conversation = newConversation();
@@ -101,19 +104,25 @@ function keepScrolled(force = false): void {
   if (followOutput) messages.scrollTop = messages.scrollHeight;
 }
 
+/** Completed question–answer pairs only: a failed or stopped turn would mislead follow-up rewriting. */
 function previousTurns(list: Message[]): HistoryTurn[] {
-  return list
-    .filter((m) => m.content.trim() !== "" && !(m.role === "assistant" && (m.error || m.stopped)))
-    .slice(-HISTORY_TURNS)
-    .map((m) => ({ role: m.role, content: m.content }));
+  const turns: HistoryTurn[] = [];
+  for (let i = 0; i + 1 < list.length; i++) {
+    const q = list[i];
+    const a = list[i + 1];
+    if (q.role !== "user" || a.role !== "assistant" || a.error || a.stopped || !a.content.trim()) continue;
+    turns.push({ role: "user", content: q.content }, { role: "assistant", content: a.content });
+    i++;
+  }
+  return turns.slice(-HISTORY_TURNS);
 }
 
 function setBusy(busy: boolean): void {
   sendButton.hidden = busy;
   stopButton.hidden = !busy;
   app.classList.toggle("busy", busy);
-  if (busy) stopButton.focus();
-  else if (document.activeElement === stopButton || document.activeElement === document.body) input.focus();
+  // The stop button disappears now; keep keyboard focus in a useful place.
+  if (!busy && (document.activeElement === stopButton || document.activeElement === document.body)) input.focus();
 }
 
 async function ask(question: string): Promise<void> {
@@ -156,14 +165,15 @@ async function ask(question: string): Promise<void> {
     else view.fail(err instanceof ApiError ? err.message : `${T.errorNetwork}（${err instanceof Error ? err.message : String(err)}）`);
   } finally {
     running = null;
-    conv.messages.push(view.message);
-    conv.updatedAt = Date.now();
-    store.save(conv);
-    if (conv === conversation) {
-      setBusy(false);
-      keepScrolled();
-      refreshHistory();
+    setBusy(false);
+    // A chat deleted while its answer streamed stays deleted.
+    if (!deleted.has(conv.id)) {
+      conv.messages.push(view.message);
+      conv.updatedAt = Date.now();
+      store.save(conv);
     }
+    if (conv === conversation) keepScrolled();
+    refreshHistory();
   }
 }
 
@@ -180,6 +190,8 @@ input.addEventListener("keydown", (e) => {
   if (e.key === "Enter" && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
     e.preventDefault();
     form.requestSubmit();
+  } else if (e.key === "Escape" && running) {
+    running.abort();
   }
 });
 
@@ -192,6 +204,8 @@ byId("close-history").addEventListener("click", () => {
   toggleHistory.focus();
 });
 byId("backdrop").addEventListener("click", () => setHistoryOpen(false));
+// Another tab saved or deleted a chat: show the list as it now is.
+window.addEventListener("storage", () => refreshHistory());
 document.addEventListener("keydown", (e) => {
   if (e.key === "Escape" && app.classList.contains("history-open")) {
     setHistoryOpen(false);
@@ -200,4 +214,5 @@ document.addEventListener("keydown", (e) => {
 });
 
 showConversation();
-input.focus();
+// On touch screens focusing would pop up the keyboard over the examples.
+if (matchMedia("(pointer: fine)").matches) input.focus();

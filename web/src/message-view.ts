@@ -13,7 +13,7 @@ import { T } from "./strings.ts";
 
 export type OpenCitation = (c: Citation, opener: HTMLElement) => void;
 
-/** How many retrieved passages a refused answer offers as leads. */
+/** How many retrieved passages a refused answer that cites none offers as leads. */
 const MAX_LEADS = 3;
 
 export function userMessageView(text: string): HTMLElement {
@@ -54,7 +54,8 @@ export class AssistantMessageView {
   }
 
   finish(done: DoneEvent): void {
-    const leads = done.refused ? (done.citations.length > 0 ? done.citations : this.passages).slice(0, MAX_LEADS) : undefined;
+    // A refusal that cites passages offers those; otherwise the closest few retrieved.
+    const leads = done.refused ? (done.citations.length > 0 ? done.citations : this.passages.slice(0, MAX_LEADS)) : undefined;
     this.state = {
       role: "assistant",
       content: done.answer,

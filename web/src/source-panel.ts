@@ -4,7 +4,7 @@
  */
 import { fetchArticle, fetchArticles } from "./api.ts";
 import type { ArticleDetail, Citation } from "./api-types.ts";
-import { h } from "./dom.ts";
+import { h, setCovering } from "./dom.ts";
 import { locatePassage, sectionLabel } from "./sources.ts";
 import { T } from "./strings.ts";
 
@@ -81,6 +81,7 @@ export class SourcePanel {
     this.generation++;
     this.root.hidden = true;
     this.app.classList.remove("panel-open");
+    setCovering(this.app, [this.root], false);
     if (this.opener?.isConnected) this.opener.focus();
     this.opener = null;
   }
@@ -89,6 +90,7 @@ export class SourcePanel {
     if (opener !== undefined) this.opener = opener;
     this.root.hidden = false;
     this.app.classList.add("panel-open");
+    setCovering(this.app, [this.root], true);
     this.back.hidden = !showBack;
     this.title.textContent = title;
     this.body.replaceChildren(h("p", { class: "panel-note" }, T.loading));

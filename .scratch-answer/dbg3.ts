@@ -1,0 +1,12 @@
+import { realIndex } from "./real.ts";
+import { toCitations } from "../server/answer/pipeline.ts";
+import { weightedTerms } from "../server/answer/evidence.ts";
+import { assessEvidence } from "../server/answer/refusal.ts";
+import { readGlossary } from "../vectors/query-translation.ts";
+const index = await realIndex();
+const g = readGlossary(index.dir);
+const q = process.argv[2];
+console.log(weightedTerms(q, index.core.chunks, g));
+const ps = toCitations(await index.search(q, { k: 6 }));
+console.log(assessEvidence(q, ps, index.core.chunks, { glossary: g }));
+for (const p of ps) console.log(p.n, p.headingPath.slice(-1)[0], p.quote.slice(0, 80));

@@ -1,0 +1,110 @@
+/**
+ * The extractive composer and the refusal check on passages built here (the real corpus is
+ * exercised in answer-corpus.test.ts): verbatim sentences with their [n], lists for 有哪些,
+ * refusal when the asked-for figure or date is absent.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { composeExtractive } from "../server/answer/extractive.ts";
+import { assessEvidence, refusalText } from "../server/answer/refusal.ts";
+import { questionKind } from "../server/answer/question-kind.ts";
+import { splitSentences } from "../server/answer/sentences.ts";
+import type { Citation } from "../server/answer/types.ts";
+import type { Chunk } from "../vectors/types.ts";
+
+const p = (n: number, heading: string, quote: string): Citation => ({
+  n,
+  chunkId: `chunk-${n}`,
+  articleId: "opinion",
+  title: "《关于加快发展的意见》",
+  headingPath: ["《关于加快发展的意见》", heading],
+  quote,
+  start: 0,
+  end: quote.length,
+});
+
+const energy = p(
+  1,
+  "12.建设清洁能源强省",
+  "12.建设清洁能源强省。加快建设风光火核储一体化能源基地，构建新型电力系统。支持沿海地区建设海上风电基地。稳步推进徐大堡核电基地建设。发展壮大氢能产业集群。推进抽水蓄能电站项目建设。",
+);
+const grain = p(2, "17.提升保障国家粮食安全能力", "17.提升保障国家粮食安全能力。严格落实耕地保护和粮食安全责任制。加大黑土地保护力度。");
+const meeting = p(3, "会议", "中央金融工作会议10月30日至31日在北京举行。何立峰作总结讲话。会议强调，金融是国民经济的血脉。");
+
+test("sentences split at 。！？； keeping the mark, with exact offsets; list items stay apart", () => {
+  const text = "一是加强领导；二是强化保障。真的吗？好！\n（一）第一项\n（二）第二项";
+  const s = splitSentences(text);
+  assert.deepEqual(s.map((x) => x.text), ["一是加强领导；", "二是强化保障。", "真的吗？", "好！", "（一）第一项", "（二）第二项"]);
+  for (const x of s) assert.equal(text.slice(x.start, x.end), x.text);
+});
+
+test("a 有哪些 question gets a short list of verbatim sentences, each with its [n]", () => {
+  const answer = composeExtractive("辽宁清洁能源强省有哪些措施", [energy, grain], { lang: "zh" });
+  const lines = answer.split("\n");
+  assert.match(lines[0], /^根据《关于加快发展的意见》.*：$/);
+  const bullets = lines.filter((l) => l.startsWith("- "));
+  assert.ok(bullets.length >= 3 && bullets.length <= 6, answer);
+  for (const b of bullets) {
+    const m = b.match(/^- (.+?)\[(\d+)\]$/);
+    assert.ok(m, b);
+    const cited = [energy, grain][Number(m[2]) - 1];
+    assert.ok(cited.quote.includes(m[1]), `not verbatim from [${m[2]}]: ${m[1]}`);
+  }
+  for (const measure of ["风光火核储", "海上风电", "徐大堡", "氢能"]) assert.ok(answer.includes(measure), measure);
+  assert.ok(!answer.includes("12.建设清洁能源强省。"), "the item's heading is not repeated as a point");
+});
+
+test("a fact question gets a few sentences, the one holding the asked-for person first in mind", () => {
+  const answer = composeExtractive("中央金融工作会议上谁作总结讲话", [meeting], { lang: "zh" });
+  assert.ok(answer.includes("何立峰作总结讲话。[3]"), answer);
+  assert.ok(!answer.includes("\n- "), "not a list");
+});
+
+test("an English question gets an English lead", () => {
+  const answer = composeExtractive("What measures does Liaoning take?", [energy], { lang: "en" });
+  assert.match(answer, /^According to 《关于加快发展的意见》/);
+});
+
+test("what a question asks for is recognised", () => {
+  assert.deepEqual(questionKind("徐大堡核电基地的总投资是多少亿元").asked, "quantity");
+  assert.deepEqual(questionKind("大连新机场计划哪一年建成投用").asked, "date");
+  assert.deepEqual(questionKind("谁作总结讲话").asked, "person");
+  assert.equal(questionKind("辽宁要在哪些作物品种培育上取得突破").asked, "fact");
+  assert.equal(questionKind("辽宁清洁能源强省有哪些措施").list, true);
+  assert.equal(questionKind("要加快形成哪三个体系").enumerate, 3);
+});
+
+/** A small corpus for term rarity: 会议, 金融 and 中央 are common in it, 总结讲话 is not. */
+const corpus: Chunk[] = [
+  energy,
+  grain,
+  meeting,
+  p(4, "其他", "中央金融委员会召开会议，研究金融工作。"),
+  p(5, "其他", "会议指出，中央要求做好金融监管。"),
+].map((c) => ({ id: c.chunkId, articleId: c.articleId, title: c.title, headingPath: c.headingPath, text: c.quote, start: c.start, end: c.end }));
+
+test("evidence that names the subject but lacks the asked-for figure or date is refused", () => {
+  const q1 = assessEvidence("徐大堡核电基地的总投资是多少亿元", [energy, grain], corpus);
+  assert.equal(q1.answerable, false);
+  assert.equal(q1.reason, "quantity");
+  assert.equal(assessEvidence("中央金融工作会议是什么时候召开的", [meeting], corpus).answerable, true);
+  assert.equal(assessEvidence("中央金融工作会议由谁作总结讲话", [meeting], corpus).answerable, true);
+  const day = assessEvidence("中央金融工作会议是哪一天召开的", [p(3, "会议", "2023年中央金融工作会议在北京举行。")], corpus);
+  assert.equal(day.answerable, false, "a year alone does not answer 哪一天");
+});
+
+test("evidence that does not mention the question's key terms is refused", () => {
+  const ev = assessEvidence("辽宁5G基站建设的进展如何", [energy, grain], undefined);
+  assert.equal(ev.answerable, false);
+  assert.equal(ev.reason, "coverage");
+  assert.ok(ev.missing.includes("5G"));
+});
+
+test("the refusal says so in the question's language and lists the leads with markers", () => {
+  const ev = assessEvidence("徐大堡核电基地的总投资是多少亿元", [energy], undefined);
+  const zh = refusalText("徐大堡核电基地的总投资是多少亿元", ev, [energy], "zh");
+  assert.match(zh, /^资料中没有找到/);
+  assert.match(zh, /12\.建设清洁能源强省 \[1\]/);
+  const en = refusalText("How much is invested?", ev, [energy], "en");
+  assert.match(en, /^The documents do not cover/);
+});

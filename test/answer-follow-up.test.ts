@@ -1,0 +1,56 @@
+/** Follow-up questions rewritten into standalone ones by rule (no model configured). */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { isFollowUp, rewriteByRule } from "../server/answer/follow-up.ts";
+import type { ChatTurn } from "../server/answer/types.ts";
+
+const history = (...questions: string[]): ChatTurn[] =>
+  questions.flatMap((q) => [
+    { role: "user" as const, content: q },
+    { role: "assistant" as const, content: "根据资料……。[1]" },
+  ]);
+
+test("那……呢 keeps the previous question's frame with the new topic", () => {
+  const q = rewriteByRule("那粮食安全呢？", history("辽宁清洁能源强省有哪些措施"));
+  assert.match(q, /粮食安全/);
+  assert.match(q, /有哪些措施/);
+  assert.doesNotMatch(q, /清洁能源/);
+});
+
+test("a chain of follow-ups resolves against the last standalone question", () => {
+  const q = rewriteByRule("那海洋经济呢？", history("辽宁清洁能源强省有哪些措施", "那粮食安全呢？"));
+  assert.match(q, /海洋经济/);
+  assert.match(q, /有哪些措施/);
+  assert.doesNotMatch(q, /粮食|清洁能源/);
+});
+
+test("这些措施 and 他 are replaced by what the previous question was about", () => {
+  const q1 = rewriteByRule("这些措施中哪项涉及核电？", history("辽宁清洁能源强省有哪些措施"));
+  assert.match(q1, /清洁能源强省/);
+  assert.match(q1, /核电/);
+  const q2 = rewriteByRule("他还说了什么", history("习近平在中央政治局第九次集体学习时强调了什么"));
+  assert.match(q2, /习近平/);
+  assert.match(q2, /集体学习/);
+});
+
+test("English 'what about' swaps the topic of the previous question", () => {
+  const q = rewriteByRule("What about food security?", history("What measures does Liaoning take for clean energy?"));
+  assert.match(q, /food security/);
+  assert.match(q, /measures/);
+  assert.doesNotMatch(q, /clean energy/);
+});
+
+test("self-contained questions, and any question without history, are left alone", () => {
+  const h = history("辽宁清洁能源强省有哪些措施");
+  assert.equal(isFollowUp("辽宁如何推进美丽乡村建设？", h), false);
+  assert.equal(rewriteByRule("辽宁如何推进美丽乡村建设？", h), "辽宁如何推进美丽乡村建设？");
+  assert.equal(isFollowUp("那粮食安全呢？", []), false);
+  assert.equal(rewriteByRule("那粮食安全呢？", []), "那粮食安全呢？");
+});
+
+test("应该, 尤其 and 其他 are not taken for references to the previous turn", () => {
+  const h = history("辽宁清洁能源强省有哪些措施");
+  for (const q of ["辽宁应该如何推进国资国企改革", "辽宁尤其重视哪些新兴产业", "辽宁推动其他服务业发展的要求是什么"]) {
+    assert.equal(rewriteByRule(q, h), q);
+  }
+});

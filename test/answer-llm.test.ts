@@ -1,0 +1,137 @@
+/**
+ * The LLM generator against a loopback OpenAI-protocol stub (test/support/openai-stub.ts):
+ * markers to nothing dropped from the stream, renumbering, streaming and not, the prompts sent,
+ * follow-up rewriting by the model, and the extractive fallback on a hanging or failing endpoint.
+ */
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { answer, answerStream, type AnswerEvent } from "../server/answer/pipeline.ts";
+import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import type { SearchIndex } from "../vectors/search-index.ts";
+import { startOpenAiStub, type OpenAiStub, type StubRequest } from "./support/openai-stub.ts";
+import { sharedIndex } from "./support/shared-index.ts";
+
+const MISSION = "辽宁清洁能源强省有哪些措施";
+/** Cites passage 2 first, then a passage that was never given ([9]), then passage 1. */
+const SCRIPTED = "加快建设风光火核储一体化能源基地。[2] 支持沿海地区建设海上风电基地。[9] 稳步推进徐大堡核电基地建设。[1]";
+
+let stub: OpenAiStub;
+let index: SearchIndex;
+
+before(async () => {
+  stub = await startOpenAiStub({ text: SCRIPTED });
+  index = await sharedIndex();
+});
+after(() => stub.close());
+
+function llm(overrides: Record<string, string> = {}) {
+  const settings = readGeneratorSettings({ LLM_BASE_URL: stub.baseUrl, LLM_MODEL: "stub-model", LLM_TIMEOUT_MS: "5000", ...overrides });
+  return createGenerator(settings);
+}
+
+const userMessage = (r: StubRequest) => String(r.body.messages?.find((m) => m.role === "user")?.content ?? "");
+const systemMessage = (r: StubRequest) => String(r.body.messages?.find((m) => m.role === "system")?.content ?? "");
+
+test("a streamed LLM answer loses its [9], is renumbered in order of first use, and reports uncited sentences", async () => {
+  stub.setReply({ text: SCRIPTED });
+  const before = stub.requests.length;
+  const events: AnswerEvent[] = [];
+  for await (const ev of answerStream({ question: MISSION }, { index, generator: llm() })) events.push(ev);
+  const retrieval = events[0];
+  const done = events[events.length - 1];
+  assert.ok(retrieval.type === "retrieval" && done.type === "done");
+  const tokens = events.filter((e) => e.type === "token").map((e) => (e.type === "token" ? e.text : ""));
+  assert.ok(tokens.length > 3, "streamed in several tokens");
+  assert.ok(!tokens.join("").includes("[9]"), "the bad marker never reaches the client");
+  assert.equal(tokens.join(""), done.answer);
+  assert.equal(done.answer, "加快建设风光火核储一体化能源基地。[1] 支持沿海地区建设海上风电基地。 稳步推进徐大堡核电基地建设。[2]");
+  assert.deepEqual(done.citations.map((c) => c.chunkId), [retrieval.passages[1].chunkId, retrieval.passages[0].chunkId]);
+  assert.deepEqual(done.uncited, ["支持沿海地区建设海上风电基地。"]);
+  assert.equal(done.generator, "llm:stub-model");
+  assert.equal(done.refused, false);
+  assert.equal(done.notice, undefined);
+
+  const sent = stub.requests.slice(before);
+  assert.equal(sent.length, 1);
+  assert.equal(sent[0].body.stream, true);
+  assert.equal(sent[0].body.model, "stub-model");
+  assert.match(systemMessage(sent[0]), /ONLY from the numbered passages/);
+  assert.match(userMessage(sent[0]), /<passage n="1" source="[^"]+">/);
+  assert.ok(userMessage(sent[0]).includes(MISSION));
+  assert.ok(userMessage(sent[0]).includes(retrieval.passages[0].quote), "passages quoted verbatim in the prompt");
+});
+
+test("a non-streaming endpoint gives the same checked answer", async () => {
+  stub.setReply({ text: SCRIPTED });
+  const before = stub.requests.length;
+  const r = await answer({ question: MISSION }, { index, generator: llm({ LLM_STREAM: "0" }) });
+  assert.ok(!stub.requests[before].body.stream, "asked without stream");
+  assert.ok(!r.answer.includes("[9]"));
+  assert.deepEqual(r.citations.map((c) => c.n), [1, 2]);
+  assert.equal(r.citations[0].chunkId, r.passages[1].chunkId);
+});
+
+test("a hanging endpoint falls back to the extractive answer and says so", { timeout: 20_000 }, async () => {
+  stub.setReply({ hang: true });
+  const r = await answer({ question: MISSION }, { index, generator: llm({ LLM_TIMEOUT_MS: "300" }) });
+  assert.equal(r.generator, "extractive");
+  assert.match(r.notice ?? "", /超时/);
+  assert.equal(r.refused, false);
+  for (const measure of ["风光火核储", "海上风电", "徐大堡"]) assert.ok(r.answer.includes(measure), measure);
+  assert.ok(r.citations.length >= 1);
+});
+
+test("an endpoint that stalls mid-answer keeps what was streamed and appends the extractive answer", { timeout: 20_000 }, async () => {
+  stub.setReply({ text: SCRIPTED, hangAfter: 3 });
+  const events: AnswerEvent[] = [];
+  for await (const ev of answerStream({ question: MISSION }, { index, generator: llm({ LLM_TIMEOUT_MS: "300" }) })) events.push(ev);
+  const done = events[events.length - 1];
+  assert.ok(done.type === "done");
+  const streamed = events.map((e) => (e.type === "token" ? e.text : "")).join("");
+  assert.equal(streamed, done.answer, "the final answer is what the client saw");
+  assert.ok(done.answer.startsWith("加快建设"), "the partial LLM text stays");
+  assert.ok(done.answer.includes("徐大堡"), "the extractive answer follows");
+  assert.match(done.notice ?? "", /超时/);
+});
+
+test("an endpoint answering HTTP 500 falls back with a notice, never an error", async () => {
+  stub.setReply({ status: 500 });
+  const r = await answer({ question: "What does Liaoning plan for offshore wind power in coastal areas?" }, { index, generator: llm() });
+  assert.equal(r.generator, "extractive");
+  assert.match(r.notice ?? "", /language model failed/);
+  assert.ok(r.answer.includes("海上风电"));
+});
+
+test("with a model configured, a follow-up is rewritten by the model before retrieval", async () => {
+  stub.setReply((req) =>
+    userMessage(req).includes("Standalone question:")
+      ? { text: "辽宁粮食安全有哪些措施？" }
+      : { text: "严格落实耕地保护和粮食安全责任制。[1]" },
+  );
+  const history = [
+    { role: "user" as const, content: MISSION },
+    { role: "assistant" as const, content: "加快建设风光火核储一体化能源基地。[1]" },
+  ];
+  const r = await answer({ question: "那粮食安全呢？", history }, { index, generator: llm() });
+  assert.equal(r.question, "辽宁粮食安全有哪些措施？");
+  assert.ok(r.passages.some((p) => /^17\./.test(p.headingPath[p.headingPath.length - 1] ?? "")), "retrieved item 17");
+  const rewriteRequest = stub.requests.find((q) => userMessage(q).includes("Standalone question:"));
+  assert.ok(rewriteRequest && userMessage(rewriteRequest).includes("那粮食安全呢？"));
+  assert.ok(!userMessage(rewriteRequest).includes("[1]"), "old markers are stripped from the history");
+});
+
+test("a model that finds no answer in the passages yields a refusal with leads", async () => {
+  stub.setReply({ text: "资料中没有找到徐大堡核电基地总投资的数字。" });
+  const r = await answer({ question: "徐大堡核电基地建设有什么要求" }, { index, generator: llm() });
+  assert.equal(r.refused, true);
+  assert.ok(r.citations.length >= 1, "leads offered");
+  assert.match(r.answer, /\[1\]/);
+});
+
+test("settings: LLM_BASE_URL needs LLM_MODEL; no URL means the extractive composer", () => {
+  assert.throws(() => readGeneratorSettings({ LLM_BASE_URL: "http://127.0.0.1:1/v1" }), /LLM_MODEL/);
+  assert.throws(() => readGeneratorSettings({ LLM_TIMEOUT_MS: "soon" }), /LLM_TIMEOUT_MS/);
+  assert.equal(createGenerator(readGeneratorSettings({})).info().kind, "extractive");
+  const info = llm().info();
+  assert.deepEqual(info, { kind: "llm", model: "stub-model", baseUrl: stub.baseUrl });
+});

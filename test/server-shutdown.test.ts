@@ -1,0 +1,111 @@
+/**
+ * `npm start` as a user runs it, in a child process: a damaged index is detected at start and
+ * rebuilt (not a crash loop), and SIGTERM lets the request in flight finish, refuses new connections,
+ * and exits 0.
+ */
+import { after, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { currentIndexDir } from "../vectors/index-folder.ts";
+import { startOpenAiStub, type OpenAiStub } from "./support/openai-stub.ts";
+import { CORPUS_DIR } from "./support/shared-index.ts";
+import { privateIndexRoot } from "./support/server-harness.ts";
+
+const REPO = path.resolve(import.meta.dirname, "..");
+let child: ChildProcess | undefined;
+let stub: OpenAiStub | undefined;
+let root: string | undefined;
+
+after(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  await stub?.close();
+  if (root) fs.rmSync(root, { recursive: true, force: true });
+});
+
+const until = async (cond: () => boolean, ms: number): Promise<boolean> => {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+  return cond();
+};
+
+const refused = (port: number): Promise<boolean> =>
+  new Promise((resolve) => {
+    const socket = net.connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once("error", () => resolve(true));
+  });
+
+test("a damaged index is rebuilt at start; SIGTERM drains the request in flight and exits 0", { timeout: 180_000 }, async () => {
+  root = await privateIndexRoot();
+  // Damage the keyword index of the current build: the manifest still looks complete.
+  const build = currentIndexDir(root)!;
+  const bm25 = path.join(build, "bm25.json");
+  fs.writeFileSync(bm25, fs.readFileSync(bm25, "utf8").slice(0, 200));
+
+  // A slow LLM: the answer takes ~1.5 s to stream, long enough to stop the server mid-request.
+  const text = "辽宁将加快建设风光火核储一体化能源基地，支持沿海地区建设海上风电基地。[1]";
+  stub = await startOpenAiStub({ text, pieces: text.match(/[\s\S]{1,3}/g)!, delayMs: 60 });
+
+  let stdout = "";
+  let stderr = "";
+  child = spawn(process.execPath, ["--import", "tsx", "server/main.ts"], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      HOST: "127.0.0.1",
+      PORT: "0",
+      CORPUS_DIR,
+      INDEX_DIR: root,
+      LLM_BASE_URL: stub.baseUrl,
+      LLM_MODEL: "stub",
+      INDEX_WATCH_MS: "0",
+      SHUTDOWN_GRACE_MS: "20000",
+      API_TOKEN: "",
+      EMBEDDING_MODEL: "",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
+
+  assert.ok(await until(() => /ready at http:\/\/127\.0\.0\.1:\d+\//.test(stdout) || child!.exitCode !== null, 150_000), `started: ${stdout}\n${stderr}`);
+  const url = /(http:\/\/127\.0\.0\.1:\d+)\//.exec(stdout)![1];
+  const port = Number(new URL(url).port);
+  assert.match(stderr, /cannot be used, it is damaged/, "says why it rebuilds");
+  assert.match(stderr, /Rebuilding/);
+  const health = await (await fetch(`${url}/api/health`)).json();
+  assert.equal(health.status, "ok");
+  assert.notEqual(health.index.build, path.basename(build), "serves a fresh build");
+
+  const inFlight = fetch(`${url}/api/chat`, {
+    method: "POST",
+    headers: { "content-type": "application/json", connection: "close" },
+    body: JSON.stringify({ question: "辽宁清洁能源强省有哪些措施" }),
+  });
+  assert.ok(await until(() => stub!.requests.length > 0, 20_000), "the request reached the generator");
+  child.kill("SIGTERM");
+
+  assert.ok(await until(() => /SIGTERM received/.test(stderr), 5000));
+  // The message is written just before the listener closes: allow the child that moment.
+  let closed = false;
+  for (let i = 0; i < 20 && !closed; i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    closed = await refused(port);
+  }
+  assert.ok(closed, `no new connections once stopping: ${stderr}`);
+
+  const res = await inFlight;
+  assert.equal(res.status, 200);
+  const body = await res.json();
+  assert.match(body.answer, /风光火核储/, "the answer in flight was completed");
+  assert.equal(body.generator, "llm:stub");
+
+  assert.equal(await exited, 0, stderr);
+});
