@@ -34,5 +34,5 @@ process.once("message", async (spec: LoadSpec) => {
     non2xx: result.non2xx,
     statusCodes,
   };
-  process.send!(out, () => process.exit(0));
+  process.send!(out, undefined, {}, () => process.exit(0));
 });

@@ -127,12 +127,12 @@ export async function runRetrievalBench(opts: { log?: (line: string) => void } =
       latency[mode] = { p50: sum.p50, p95: sum.p95, p99: sum.p99, queries: times.length };
     }
 
-    // 4. HNSW recall@10 against exact search: the corpus store, then 20k synthetic vectors.
+    // 4. HNSW recall@10 against exact search: the corpus store, then 10k synthetic vectors.
     const corpusStore = await ChunkVectorStore.load(path.join(summary.indexDir, HNSW_DIR), embedder);
     const liveQueries = queryVectors.filter((v) => v.every(Number.isFinite) && v.some((x) => x !== 0));
     const corpusRecall = await hnswRecall(corpusStore, liveQueries);
     const dims = index.embedding.dimensions;
-    const points = 20000;
+    const points = 10000;
     const vectors = syntheticVectors(points, dims, 200);
     const b0 = performance.now();
     const synthetic = await ChunkVectorStore.build(embedder, vectors, vectors.map((_, i) => new Document({ pageContent: "", metadata: { chunkId: `s${i}` } })));

@@ -9,6 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describeMachine, machineLine } from "./machine.ts";
+import { runRetrievalBench } from "./retrieval.ts";
 import { startBenchServer } from "./server.ts";
 import { runLoad, type LoadResult } from "./load.ts";
 import { markdownTable, ms } from "./table.ts";
@@ -45,7 +46,8 @@ async function main(): Promise<void> {
   console.log(`Machine: ${machineLine(machine)}\n`);
   const output: Record<string, unknown> = { startedAt: new Date().toISOString(), machine, secondsPerRun: seconds };
 
-  output.retrieval = await runRetrievalPart();
+  console.log("Retrieval bench:");
+  output.retrieval = await runRetrievalBench({ log: (line) => console.log(line) });
 
   console.log("Starting the server (ensureIndex + openSearchIndex on the seed corpus)…");
   const server = await startBenchServer();
@@ -54,6 +56,8 @@ async function main(): Promise<void> {
   try {
     await server.preflight(ROUTES.map((r) => r.requests[0]));
     for (const route of ROUTES) {
+      // A short unrecorded run first, so the first row does not pay for JIT and cold caches.
+      await runLoad({ label: route.label, url: server.url, connections: 10, durationSeconds: 1, timeoutSeconds: 30, requests: route.requests });
       for (const connections of connectionCounts) {
         process.stdout.write(`  ${route.label} × ${connections} connections, ${seconds} s… `);
         const r = await runLoad({
@@ -68,6 +72,7 @@ async function main(): Promise<void> {
         console.log(`${r.requestsPerSecond.toFixed(0)} req/s`);
       }
     }
+    output.limits = await measureLongQuestions(server.url);
   } finally {
     await server.close();
   }
@@ -78,10 +83,47 @@ async function main(): Promise<void> {
   const failures = load.filter((r) => r.errors + r.timeouts + r.non2xx > 0);
   if (failures.length) console.log(`\nNot all responses were 2xx: ${failures.map((r) => `${r.label} × ${r.connections}: ${JSON.stringify(r.statusCodes)}, ${r.errors} errors, ${r.timeouts} timeouts`).join("; ")}`);
 
+  console.log(`\nSingle /api/chat requests with long questions (one at a time, the server otherwise idle):\n`);
+  console.log(
+    markdownTable(
+      ["question", "status", "seconds"],
+      (output.limits as LongQuestion[]).map((r) => [r.label, r.status, r.seconds.toFixed(2)]),
+    ),
+  );
+
   fs.mkdirSync(resultsDir, { recursive: true });
   const file = path.join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
   fs.writeFileSync(file, `${JSON.stringify(output, null, 2)}\n`);
   console.log(`\nFigures written to ${path.relative(process.cwd(), file)}`);
+}
+
+interface LongQuestion {
+  label: string;
+  status: number;
+  seconds: number;
+}
+
+/**
+ * Long questions, one request each: varied text at the 2,000-character limit, and one character
+ * repeated (the worst case found by the fuzz tests: retrieval time grows much faster than the length).
+ * 2,000 repeated characters take about a minute today, so the ladder stops at 1,000.
+ */
+async function measureLongQuestions(url: string): Promise<LongQuestion[]> {
+  const varied = Array.from({ length: 2000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join("");
+  const cases: [string, string][] = [
+    ["2,000 varied characters", varied],
+    ["250 × one character", "问".repeat(250)],
+    ["500 × one character", "问".repeat(500)],
+    ["1,000 × one character", "问".repeat(1000)],
+  ];
+  const out: LongQuestion[] = [];
+  for (const [label, question] of cases) {
+    const t = performance.now();
+    const res = await fetch(`${url}/api/chat`, { method: "POST", headers: json, body: JSON.stringify({ question }) });
+    await res.text();
+    out.push({ label, status: res.status, seconds: (performance.now() - t) / 1000 });
+  }
+  return out;
 }
 
 export function loadTable(load: LoadResult[]): string {
@@ -99,18 +141,6 @@ export function loadTable(load: LoadResult[]): string {
       r.non2xx,
     ]),
   );
-}
-
-/** The retrieval bench, when bench/retrieval.ts (VECTORS) is present; the load bench runs either way. */
-async function runRetrievalPart(): Promise<unknown> {
-  const file = path.join(import.meta.dirname, "retrieval.ts");
-  if (!fs.existsSync(file)) {
-    console.log("(bench/retrieval.ts not present: retrieval bench skipped)\n");
-    return undefined;
-  }
-  const mod = (await import("./retrieval.ts")) as { runRetrievalBench: () => Promise<unknown> };
-  console.log("Retrieval bench:");
-  return mod.runRetrievalBench();
 }
 
 await main();

@@ -106,6 +106,30 @@ export function renderMarkdown(report: EvalReport, cases: EvalCase[], chartFile?
   return out.join("\n");
 }
 
+/**
+ * The report as stored: retrieved passages shortened to their id, heading, an excerpt and whether
+ * they hold the evidence (full texts of 10 passages × every case made the file megabytes);
+ * cited quotes are kept whole, since they are what the citation checks judged.
+ */
+export function forJson(report: EvalReport, cases: EvalCase[]): unknown {
+  const byId = new Map(cases.map((c) => [c.id, c]));
+  return {
+    ...report,
+    cases: report.cases.map((r) => {
+      const evidence = byId.get(r.id)?.evidence ?? [];
+      return {
+        ...r,
+        retrieved: r.retrieved.map((p) => ({
+          chunkId: p.chunkId,
+          headingPath: p.headingPath,
+          excerpt: oneLine(p.text, 80),
+          ...(evidence.length ? { hit: evidenceRank([p], evidence) !== null } : {}),
+        })),
+      };
+    }),
+  };
+}
+
 /** Writes <stamp>.json, <stamp>.md and (with an ablation) <stamp>.svg into dir; returns their paths. */
 export function writeReport(report: EvalReport, cases: EvalCase[], dir: string): { json: string; md: string; svg?: string } {
   fs.mkdirSync(dir, { recursive: true });
@@ -117,7 +141,7 @@ export function writeReport(report: EvalReport, cases: EvalCase[], dir: string):
     svg = path.join(dir, `${stamp}.svg`);
     fs.writeFileSync(svg, ablationChart(report.ablation));
   }
-  fs.writeFileSync(json, JSON.stringify(report, null, 2));
+  fs.writeFileSync(json, JSON.stringify(forJson(report, cases), null, 1));
   fs.writeFileSync(md, renderMarkdown(report, cases, svg && path.basename(svg)));
   return { json, md, ...(svg ? { svg } : {}) };
 }

@@ -20,14 +20,17 @@ export function readThresholds(file = THRESHOLDS_FILE): Thresholds {
   return { min: t.min ?? {}, max: t.max ?? {} };
 }
 
-/** The summary flattened to metric names (hit1, hit3, hit5, mrr, then every numeric Summary field). */
-export function metricValues(s: Summary): Record<string, number> {
-  const out: Record<string, number> = { ...s.retrieval };
-  for (const [k, v] of Object.entries(s)) if (typeof v === "number") out[k] = v;
+/** The summary flattened to metric names (hit1, hit3, hit5, mrr, then every numeric Summary field; null = not measured). */
+export function metricValues(s: Summary): Record<string, number | null> {
+  const out: Record<string, number | null> = { ...s.retrieval };
+  for (const [k, v] of Object.entries(s)) if (typeof v === "number" || v === null) out[k] = v;
   return out;
 }
 
-/** The thresholds the summary breaks, one line each (empty = the gate passes). */
+/**
+ * The thresholds the summary breaks, one line each (empty = the gate passes). A metric the cases
+ * cannot measure (e.g. English hit@5 on a file without English cases) is skipped, not failed.
+ */
 export function checkThresholds(s: Summary, t: Thresholds): string[] {
   const values = metricValues(s);
   const problems: string[] = [];
@@ -35,12 +38,12 @@ export function checkThresholds(s: Summary, t: Thresholds): string[] {
   for (const [name, limit] of Object.entries(t.min)) {
     const v = values[name];
     if (v === undefined) problems.push(`${name}: no such metric`);
-    else if (v < limit) problems.push(`${name} = ${fmt(v)}, below the threshold ${fmt(limit)}`);
+    else if (v !== null && v < limit) problems.push(`${name} = ${fmt(v)}, below the threshold ${fmt(limit)}`);
   }
   for (const [name, limit] of Object.entries(t.max)) {
     const v = values[name];
     if (v === undefined) problems.push(`${name}: no such metric`);
-    else if (v > limit) problems.push(`${name} = ${fmt(v)}, above the threshold ${fmt(limit)}`);
+    else if (v !== null && v > limit) problems.push(`${name} = ${fmt(v)}, above the threshold ${fmt(limit)}`);
   }
   return problems;
 }

@@ -145,13 +145,30 @@ function measureLayout(items: Item[], lines: Line[]): Layout {
   const width = widths[Math.floor(widths.length * 0.9)] ?? 0;
   // Wrapped text: many lines run to the same width and break mid-sentence (one paragraph per line never does).
   const brokenFull = lines.filter((l) => displayWidth(l.text) >= width * 0.85 && !/[。！？!?”」』]$/u.test(l.text)).length;
-  const wrapped = brokenFull / lines.length >= 0.2;
+  // Or: a paragraph's indented first line runs to the full width and the next line sits on the margin.
+  const margin = lines.reduce((m, l) => Math.min(m, l.indent), Infinity);
+  let indentedThenMargin = 0;
+  let last: Line | undefined;
+  let gap = 0;
+  for (const it of items) {
+    if (it.kind === "text") {
+      const a = last;
+      if (a && gap <= 1 && a.indent >= margin + 2 && it.line.indent === margin && displayWidth(a.text) >= width * 0.85) indentedThenMargin++;
+      last = it.line;
+      gap = 0;
+    } else if (it.kind === "blank") gap++;
+    else last = undefined;
+  }
+  const wrapped = brokenFull / lines.length >= 0.2 || indentedThenMargin >= Math.max(1, lines.length * 0.1);
   // Blank lines between wrapped lines are an artifact of the conversion; between whole paragraphs they mean a break.
   const doubleSpaced = wrapped && brokenThenBlank > brokenThenText;
   // The left margin: continuation lines sit on it, paragraph starts are indented from it.
-  const bodyIndent = lines.reduce((m, l) => Math.min(m, l.indent), Infinity);
-  const trailing = lines.filter((l) => l.trailing).length;
-  return { doubleSpaced, baseBlanks: doubleSpaced ? 1 : 0, wrapped, width, bodyIndent, trailingMarksEnd: trailing / lines.length < 0.5 };
+  const bodyIndent = margin;
+  // Trailing whitespace carries meaning when only some lines have it and those look like paragraph ends.
+  const trailing = lines.filter((l) => l.trailing);
+  const endLike = trailing.filter((l) => PARAGRAPH_END_CHAR.test(l.text) || displayWidth(l.text) < width * 0.9).length;
+  const trailingMarksEnd = trailing.length > 0 && trailing.length < lines.length && endLike >= trailing.length * 0.8;
+  return { doubleSpaced, baseBlanks: doubleSpaced ? 1 : 0, wrapped, width, bodyIndent, trailingMarksEnd };
 }
 
 /** Does `line` begin a new paragraph after `prev` (no gap between them)? */

@@ -55,7 +55,7 @@ const CONTENT_SECURITY_POLICY = {
   frameAncestors: ["'none'"],
 };
 
-const HTTP_STATUS_CODES: Record<number, ErrorCode> = {
+const ERROR_CODE_OF_STATUS: Record<number, ErrorCode> = {
   401: "unauthorized",
   404: "not_found",
   413: "payload_too_large",
@@ -135,10 +135,12 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     if (err instanceof ApiError) {
       return c.json(errorBody(err.code, requestLang(c, err.lang), err.params), err.status);
     }
-    if (err instanceof HTTPException && HTTP_STATUS_CODES[err.status]) {
-      const code = HTTP_STATUS_CODES[err.status];
+    if (err instanceof HTTPException && ERROR_CODE_OF_STATUS[err.status]) {
+      const code = ERROR_CODE_OF_STATUS[err.status];
       return c.json(errorBody(code, requestLang(c)), err.status);
     }
+    // The client went away mid-request: nobody is left to answer, and it is not a server failure.
+    if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
     // Anything else is our bug: the details go to the log, the client gets a plain message.
     deps.log(`${c.req.method} ${c.req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
     return c.json(errorBody("internal", requestLang(c)), 500);

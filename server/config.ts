@@ -75,7 +75,7 @@ export const CONFIG_VARIABLES: ConfigVariable[] = [
   { name: "MAX_HISTORY_TURNS", default: "20", description: "Most earlier messages accepted with a question." },
   { name: "MAX_HISTORY_CHARS", default: "20000", description: "Longest single history message accepted." },
   { name: "MAX_K", default: "50", description: "Largest number of passages a request may ask for." },
-  { name: "REQUEST_TIMEOUT_MS", default: "60000", description: "Time allowed to one API request (streams are cut with an `error` event)." },
+  { name: "REQUEST_TIMEOUT_MS", default: "150000", description: "Time allowed to one API request (streams are cut with an `error` event)." },
   { name: "CORS_ORIGIN", default: "(unset: CORS off)", description: "Comma-separated origins allowed to call the API from a browser, or `*`." },
   { name: "SHUTDOWN_GRACE_MS", default: "10000", description: "On SIGTERM/SIGINT, how long in-flight requests may finish before the rest are closed." },
   { name: "INDEX_WATCH_MS", default: "2000", description: "How often the server checks for an index published by `npm run ingest` (0 = never)." },
@@ -147,7 +147,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       maxHistoryTurns: int("MAX_HISTORY_TURNS", 20, 0, 1000),
       maxHistoryChars: int("MAX_HISTORY_CHARS", 20000, 1, 1_000_000),
       maxK: int("MAX_K", 50, 1, 1000),
-      requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 60000, 100),
+      // Above the LLM's own bound on a whole answer (6 × LLM_TIMEOUT_MS), so a slow model falls back first.
+      requestTimeoutMs: int("REQUEST_TIMEOUT_MS", 150000, 100),
     },
     shutdownGraceMs: int("SHUTDOWN_GRACE_MS", 10000, 0),
     indexWatchMs: int("INDEX_WATCH_MS", 2000, 0),

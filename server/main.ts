@@ -4,7 +4,6 @@
  */
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
-import { runIngest } from "../ingest/build.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { buildWeb } from "../web/build.ts";
 import { createGenerator } from "./answer/generator.ts";
@@ -12,6 +11,7 @@ import { createApp } from "./app.ts";
 import { ConfigError, isLoopback, readConfig, type ServerConfig } from "./config.ts";
 import { watchIndex } from "./index-watch.ts";
 import { prepareIndex } from "./prepare-index.ts";
+import { rebuildInChild } from "./rebuild-in-child.ts";
 import { createProgressDisplay } from "./progress-bar.ts";
 import { createReindexer } from "./reindex.ts";
 import { ServedIndex } from "./served-index.ts";
@@ -66,8 +66,9 @@ async function main(): Promise<void> {
   const served = new ServedIndex(index, (dir) => openSearchIndex(dir, { settings, log }), log);
   const reindex = createReindexer({
     served,
+    // In a child process: the build's CPU-heavy stages must not stall the answers being served.
     rebuild: ({ force, onProgress }) =>
-      runIngest({ corpusDir: config.corpusDir, indexRoot: config.indexDir, settings, force, onProgress, log }),
+      rebuildInChild({ corpusDir: config.corpusDir, indexRoot: config.indexDir, settings, force, onProgress, log }),
     log,
   });
   const watcher = watchIndex(config.indexDir, served, config.indexWatchMs, () => reindex.status().state === "running");

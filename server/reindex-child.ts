@@ -13,7 +13,7 @@ export type ReindexMessage =
   | { type: "done"; summary: IngestSummary }
   | { type: "error"; message: string };
 
-const send = (msg: ReindexMessage) => new Promise<void>((resolve) => process.send!(msg, () => resolve()));
+const send = (msg: ReindexMessage) => new Promise<void>((resolve) => process.send!(msg, undefined, undefined, () => resolve()));
 
 // The server went away: stop. An ingest cut short leaves the published index as it was.
 process.on("disconnect", () => process.exit(1));

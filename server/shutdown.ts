@@ -41,7 +41,12 @@ export function drain(server: Server, opts: DrainOptions): Promise<void> {
 export function drainOnSignals(server: Server, opts: DrainOptions): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      // A second Ctrl-C means "now".
+      opts.log(`${signal} again: exiting without waiting.`);
+      (opts.exit ?? process.exit)(1);
+      return;
+    }
     stopping = true;
     opts.log(`${signal} received: not accepting new connections, finishing requests in flight…`);
     void drain(server, opts).then(() => {

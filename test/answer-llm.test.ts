@@ -135,3 +135,18 @@ test("settings: LLM_BASE_URL needs LLM_MODEL; no URL means the extractive compos
   const info = llm().info();
   assert.deepEqual(info, { kind: "llm", model: "stub-model", baseUrl: stub.baseUrl });
 });
+
+test("a follow-up with a hanging model is rewritten by rule and answered without asking the model twice", { timeout: 20_000 }, async () => {
+  stub.setReply({ hang: true });
+  const before = stub.requests.length;
+  const history = [
+    { role: "user" as const, content: MISSION },
+    { role: "assistant" as const, content: "加快建设风光火核储一体化能源基地。[1]" },
+  ];
+  const r = await answer({ question: "那粮食安全呢？", history }, { index, generator: llm({ LLM_TIMEOUT_MS: "300" }) });
+  assert.equal(stub.requests.length - before, 1, "only the rewrite was attempted");
+  assert.match(r.question, /粮食安全/);
+  assert.equal(r.generator, "extractive");
+  assert.match(r.notice ?? "", /超时/);
+  assert.ok(r.citations.some((c) => /^17\./.test(c.headingPath[c.headingPath.length - 1] ?? "")));
+});

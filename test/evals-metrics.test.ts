@@ -134,15 +134,17 @@ test("ablation rows, chart and report", () => {
   assert.match(md, /### b: q2[\s\S]*refused an answerable question[\s\S]*history: user: 前一问/);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "evals-report-"));
   const files = writeReport(report, cases, dir);
-  assert.deepEqual(JSON.parse(fs.readFileSync(files.json, "utf8")).summary, report.summary);
+  const stored = JSON.parse(fs.readFileSync(files.json, "utf8"));
+  assert.deepEqual(stored.summary, report.summary);
+  assert.equal(stored.cases.length, 2);
   assert.ok(fs.readFileSync(files.md, "utf8").includes(`![ablation chart](${path.basename(files.svg!)})`));
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test("thresholds: below a minimum or above a maximum fails, unknown names are reported", () => {
+test("thresholds: below a minimum or above a maximum fails, unknown names are reported, unmeasured ones skipped", () => {
   const s = summarize([result({})], "hybrid");
   assert.deepEqual(checkThresholds(s, { min: { hit5: 1, keyFactRecall: 0.9 }, max: { falseRefusalRate: 0 } }), []);
-  const problems = checkThresholds({ ...s, keyFactRecall: 0.5 }, { min: { keyFactRecall: 0.9, nope: 1 }, max: { latencyP95Ms: 5 } });
+  const problems = checkThresholds({ ...s, keyFactRecall: 0.5 }, { min: { keyFactRecall: 0.9, nope: 1, englishHit5: 0.9 }, max: { latencyP95Ms: 5 } });
   assert.equal(problems.length, 3);
   assert.match(problems.join("\n"), /keyFactRecall = 0\.500, below the threshold 0\.900/);
 });

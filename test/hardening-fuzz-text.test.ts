@@ -199,3 +199,21 @@ test("chunkArticle never throws on arbitrary article text, however long or stran
   const huge = { id: "h", title: "长文", source: SOURCE, text: "一、总则\n" + "政策".repeat(100_000) + "\n1.第一项。" + "内容。".repeat(20_000) };
   assertChunksCover(huge);
 });
+
+// ---- the losses the fuzzing found, as fixed examples (so a regression fails every run, not by chance) --
+
+test("a section heading with no text under it is still findable (in a chunk or a heading path)", () => {
+  const text = "一、总体要求\n二、主要任务\n1.第一项内容很多。\n2.第二项内容也很多。\n三、保障措施";
+  assertChunksCover({ id: "a", title: "《示例意见》", source: SOURCE, text });
+});
+
+test("an article whose only paragraph is a numbered heading still gets a chunk", () => {
+  const chunks = chunkArticle({ id: "a", title: "《示例》", source: SOURCE, text: "一、加强组织领导。" });
+  assert.ok(chunks.length > 0, "the article's text is in no chunk, so no search can find it");
+});
+
+test("a title dropped for having no text under it does not silently take its date line along", () => {
+  // A part title with a date line and nothing under it (a booklet's divider page), then an article.
+  const layout = "中央文件选编\n（2023年11月7日印发）\n\n\n关于推进某项工作的意见\n\n这是正文第一段。";
+  assertSplitKeepsText(layout, true);
+});

@@ -23,17 +23,21 @@ const ITEM12_TERMS = ["风光火核储", "海上风电", "徐大堡", "氢能", 
 let index: SearchIndex;
 let running: Running;
 let url: string;
+let webDir: string;
 
 before(async () => {
   index = await sharedIndex();
-  const webDir = await buildWeb({ outDir: fs.mkdtempSync(path.join(os.tmpdir(), "policy-qa-web-")) });
+  webDir = await buildWeb({ outDir: fs.mkdtempSync(path.join(os.tmpdir(), "policy-qa-web-")) });
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
   const app = createApp({ config, getIndex: () => index, generator: createGenerator(readGeneratorSettings({})), webDir });
   running = await listen(app);
   url = running.url;
 });
 
-after(() => running?.close());
+after(async () => {
+  await running?.close();
+  fs.rmSync(webDir, { recursive: true, force: true });
+});
 
 interface CitationJson {
   n: number;
@@ -237,4 +241,20 @@ test("the openai client gets an answer with its sources, streamed", async () => 
   const final = last as { choices: { finish_reason: string }[]; citations: CitationJson[] };
   assert.equal(final.choices[0].finish_reason, "stop");
   assert.ok(citationOf(final.citations, "12", "清洁能源强省"), "the final chunk carries the citations");
+});
+
+test("the openai client carries a conversation: earlier messages are the history of a follow-up", async () => {
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "not-needed", maxRetries: 0 });
+  const first = await client.chat.completions.create({ model: "policy-qa", messages: [{ role: "user", content: MISSION }] });
+  const followUp = await client.chat.completions.create({
+    model: "policy-qa",
+    messages: [
+      { role: "user", content: MISSION },
+      // Sent back as the client received it, source list included.
+      { role: "assistant", content: first.choices[0].message.content ?? "" },
+      { role: "user", content: "那粮食安全呢？" },
+    ],
+  });
+  const citations = (followUp as unknown as { citations: CitationJson[] }).citations;
+  assert.ok(citations.some((c) => c.itemNo === "17"), `cites item 17: ${JSON.stringify(citations.map((c) => c.headingPath.at(-1)))}`);
 });

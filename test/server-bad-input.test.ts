@@ -1,32 +1,31 @@
 /**
  * Bad input over real HTTP: every malformed request gets 400 (413 for the body) with
- * `{ error: { code, message } }` in the request's language and never a stack trace; then generated
- * inputs (fast-check) show that nothing makes the server fail.
+ * `{ error: { code, message } }` in the request's language and never a stack trace. (Generated
+ * inputs in volume: test/hardening-fuzz-requests.test.ts.)
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import fc from "fast-check";
 import { createApp } from "../server/app.ts";
 import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
 import { readConfig } from "../server/config.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 import { listen, type Running } from "./support/server-harness.ts";
-import type { Hono } from "hono";
 
 let running: Running;
 let url: string;
-let app: Hono<never>;
 const logged: string[] = [];
 
 before(async () => {
   const index = await sharedIndex();
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
-  app = createApp({ config, getIndex: () => index, generator: createGenerator(readGeneratorSettings({})), log: (m) => logged.push(m) }) as unknown as Hono<never>;
-  running = await listen(app);
+  running = await listen(createApp({ config, getIndex: () => index, generator: createGenerator(readGeneratorSettings({})), log: (m) => logged.push(m) }));
   url = running.url;
 });
 
-after(() => running?.close());
+after(async () => {
+  await running?.close();
+  assert.deepEqual(logged, [], "no request failed server-side");
+});
 
 const HAN = /\p{Script=Han}/u;
 
@@ -154,37 +153,4 @@ test("the OpenAI endpoint checks its messages", async () => {
 test("unknown routes and methods: 404 in the error shape", async () => {
   await expectError(await fetch(`${url}/api/nothing-here`), 404, "not_found");
   await expectError(await fetch(`${url}/api/chat`), 404, "not_found");
-});
-
-test("generated requests never make the server fail (fast-check)", async () => {
-  // Bodies of every shape: random Unicode (NUL included), deep nesting, near-valid chat requests.
-  const unicode = fc.string({ unit: "binary", maxLength: 200 });
-  const deep = fc.integer({ min: 1, max: 5000 }).map((n) => "[".repeat(n) + "]".repeat(n));
-  const chatLike = fc.record(
-    {
-      question: fc.oneof(unicode, fc.constant("\u0000"), fc.anything({ maxDepth: 3 })),
-      history: fc.oneof(fc.array(fc.record({ role: fc.constantFrom("user", "assistant", "system"), content: unicode }), { maxLength: 3 }), fc.anything({ maxDepth: 3 })),
-      stream: fc.oneof(fc.boolean(), fc.anything({ maxDepth: 1 })),
-      k: fc.oneof(fc.integer({ min: -5, max: 60 }), fc.anything({ maxDepth: 1 })),
-    },
-    { requiredKeys: [] },
-  );
-  const body = fc.oneof(
-    chatLike.map((v) => JSON.stringify(v)),
-    fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
-    deep,
-    unicode,
-    fc.integer({ min: 0, max: 200_000 }).map((n) => `{"question":"${"长".repeat(n)}"}`),
-  );
-  await fc.assert(
-    fc.asyncProperty(body, fc.constantFrom("/api/chat", "/v1/chat/completions"), async (raw, route) => {
-      // In process: the same app, without sockets, so a hundred cases stay quick.
-      const res = await app.request(route, { method: "POST", headers: { "content-type": "application/json" }, body: raw });
-      const text = await res.text();
-      assert.ok([200, 400, 413].includes(res.status), `${res.status} for ${raw.slice(0, 80)}: ${text.slice(0, 200)}`);
-      if (res.status !== 200) assert.ok(JSON.parse(text).error.code);
-    }),
-    { numRuns: 120 },
-  );
-  assert.deepEqual(logged, [], "nothing failed server-side");
 });

@@ -7,11 +7,11 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { runIngest } from "../ingest/build.ts";
 import { createApp } from "../server/app.ts";
 import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
 import { isLoopback, readConfig } from "../server/config.ts";
 import { watchIndex } from "../server/index-watch.ts";
+import { rebuildInChild } from "../server/rebuild-in-child.ts";
 import { createReindexer } from "../server/reindex.ts";
 import { ServedIndex } from "../server/served-index.ts";
 import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
@@ -32,7 +32,7 @@ before(async () => {
   served = new ServedIndex(await open(currentIndexDir(root)!), open);
   const reindex = createReindexer({
     served,
-    rebuild: ({ force, onProgress }) => runIngest({ corpusDir: CORPUS_DIR, indexRoot: root, settings, force, onProgress }),
+    rebuild: ({ force, onProgress }) => rebuildInChild({ corpusDir: CORPUS_DIR, indexRoot: root, settings, force, onProgress }),
   });
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
   running = await listen(createApp({ config, getIndex: () => served.get(), generator: createGenerator(readGeneratorSettings({})), reindex }));
@@ -116,10 +116,24 @@ test("an index published by another process is picked up without a restart", asy
   }
 });
 
-test("the reindex state can be polled; without API_TOKEN only this machine may start one", async () => {
-  const status = await (await fetch(`${url}/api/admin/reindex`)).json();
-  assert.equal(status.state, "done");
-  // Requests here come from 127.0.0.1; the guard's own logic is in isLoopback.
-  assert.ok(isLoopback("127.0.0.1") && isLoopback("::1") && isLoopback("::ffff:127.0.0.1"));
-  assert.ok(!isLoopback("192.168.1.20") && !isLoopback("::ffff:10.0.0.1") && !isLoopback(undefined));
+test("without API_TOKEN only this machine may reindex; with it, the token decides", async () => {
+  const app = (env: Record<string, string>) =>
+    createApp({
+      config: readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0", ...env }),
+      getIndex: () => served.get(),
+      generator: createGenerator(readGeneratorSettings({})),
+      reindex: { start: () => false, status: () => ({ state: "idle" }), settled: async () => {} },
+    });
+  // The socket a request arrived on, as @hono/node-server hands it to the app.
+  const from = (remoteAddress: string) => ({ incoming: { socket: { remoteAddress, remotePort: 40000, remoteFamily: remoteAddress.includes(":") ? "IPv6" : "IPv4" } } });
+  const open = app({});
+  assert.equal((await open.request("/api/admin/reindex", {}, from("203.0.113.7"))).status, 403);
+  assert.equal((await open.request("/api/admin/reindex", {}, from("::ffff:192.168.1.20"))).status, 403);
+  assert.equal((await open.request("/api/admin/reindex", {}, from("127.0.0.1"))).status, 200);
+  assert.equal((await open.request("/api/admin/reindex", {}, from("::1"))).status, 200);
+  const guarded = app({ API_TOKEN: "admin-token" });
+  assert.equal((await guarded.request("/api/admin/reindex", {}, from("127.0.0.1"))).status, 401);
+  const withToken = { headers: { authorization: "Bearer admin-token" } };
+  assert.equal((await guarded.request("/api/admin/reindex", withToken, from("203.0.113.7"))).status, 200);
+  assert.ok(isLoopback("::ffff:127.0.0.1") && !isLoopback(undefined));
 });

@@ -129,6 +129,7 @@ for (const vp of ["desktop", "phone"] as ViewportName[]) {
         if (vp === "phone") {
           const box = await panel.boundingBox();
           assert.ok(box && box.x === 0 && box.width >= 389, `panel covers the chat at phone width (${JSON.stringify(box)})`);
+          assert.ok(await page.locator("#question").evaluate((el) => !!el.closest("[inert]")), "the covered chat takes no focus");
           const close = panel.locator("[data-panel-close]");
           assert.ok(await close.isVisible());
           assert.match(await close.innerText(), /关闭/);
@@ -139,6 +140,7 @@ for (const vp of ["desktop", "phone"] as ViewportName[]) {
           assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-cite")), "1");
         }
         assert.ok(await panel.isHidden(), "panel closed");
+        assert.equal(await page.locator("#question").evaluate((el) => !!el.closest("[inert]")), false);
         assert.ok(await page.locator("#question").isVisible(), "chat visible again");
 
         // The source line under the answer opens the same passage.

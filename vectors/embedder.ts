@@ -37,7 +37,8 @@ export class Embedder extends Embeddings {
 
   private async run(texts: string[]): Promise<number[][]> {
     const out = await this.extractor(texts, { pooling: this.info.pooling, normalize: this.info.normalize });
-    return out.tolist() as number[][];
+    // A text with no known token pools to 0/0: report it as the zero vector, never NaN.
+    return (out.tolist() as number[][]).map((v) => (v.every(Number.isFinite) ? v : v.map(() => 0)));
   }
 
   async embedQuery(text: string): Promise<number[]> {

@@ -43,8 +43,12 @@ function cleanGloss(gloss: string): string | { see: string } | null {
   return g && g.split(" ").length <= 4 ? g : null;
 }
 
-/** Builds the glossary for the words a corpus uses (`words`: jieba words of the corpus). */
-export function buildGlossary(words: ReadonlySet<string>): Glossary {
+/**
+ * Builds the glossary for the words a corpus uses (`words`: word → how many passages hold it).
+ * Single characters are left out (their glosses are too ambiguous); each gloss's candidates are
+ * ordered by corpus frequency, so "liaoning" prefers 辽宁 to the rarer 辽西 ("western Liaoning").
+ */
+export function buildGlossary(words: ReadonlyMap<string, number>): Glossary {
   const entries = readCedict();
   const glossesOf = new Map<string, string[]>();
   for (const e of entries) {
@@ -52,30 +56,39 @@ export function buildGlossary(words: ReadonlySet<string>): Glossary {
     const prev = glossesOf.get(e[1]);
     glossesOf.set(e[1], prev ? prev.concat(list) : list);
   }
-  const phrases: Record<string, string[]> = Object.create(null);
-  const add = (key: string, zh: string) => {
-    const list = (phrases[key] ??= []);
-    if (!list.includes(zh)) list.push(zh);
+  const exact = new Map<string, Set<string>>();
+  const loose = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, key: string, zh: string) => {
+    let set = map.get(key);
+    if (!set) map.set(key, (set = new Set()));
+    set.add(zh);
   };
-  for (const zh of words) {
+  const glossKeys = (raw: string, depth = 0): string[] => {
+    const keys: string[] = [];
+    // "Liaoning province, in northeast China, …": the head before the first comma is a gloss too
+    // (later comma parts are elaborations such as "…, Liaoning" for a district, not synonyms).
+    for (const part of [raw, raw.split(",")[0]]) {
+      const g = cleanGloss(part.trim());
+      if (typeof g === "string") keys.push(g);
+      else if (g && depth < 2) for (const ref of glossesOf.get(g.see) ?? []) keys.push(...glossKeys(ref, depth + 1));
+    }
+    return keys;
+  };
+  for (const zh of words.keys()) {
+    if ([...zh].length < 2 || !/^[\u3400-\u9fff]+$/.test(zh)) continue;
     for (const raw of glossesOf.get(zh) ?? []) {
-      const g = cleanGloss(raw);
-      if (g === null) continue;
-      if (typeof g === "string") {
-        add(g, zh);
-      } else {
-        for (const ref of glossesOf.get(g.see) ?? []) {
-          const r = cleanGloss(ref);
-          if (typeof r === "string") add(r, zh);
-        }
+      for (const key of glossKeys(raw)) {
+        add(exact, key, zh);
+        // "liaoning province" also answers "liaoning" (a looser match, used when no gloss is exact).
+        const parts = key.split(" ").filter((w) => !isStopword(w));
+        if (parts.length === 2) for (const p of parts) add(loose, p, zh);
       }
     }
   }
-  // "liaoning province" also answers "liaoning": add each last-resort single word of short glosses.
-  for (const [key, zhs] of Object.entries(phrases)) {
-    const parts = key.split(" ").filter((w) => !isStopword(w));
-    if (parts.length > 1 && parts.length <= 2) for (const p of parts) if (!phrases[p]) for (const zh of zhs) add(`~${p}`, zh);
-  }
+  const byFrequency = (set: Set<string>) => [...set].sort((a, b) => (words.get(b) ?? 0) - (words.get(a) ?? 0) || a.localeCompare(b));
+  const phrases: Record<string, string[]> = Object.create(null);
+  for (const [key, set] of exact) phrases[key] = byFrequency(set);
+  for (const [key, set] of loose) if (!exact.has(key)) phrases[`~${key}`] = byFrequency(set);
   return { phrases };
 }
 
@@ -106,7 +119,7 @@ function singular(w: string): string[] {
  * Chinese candidates for an English question: longest gloss phrases first (up to 3 words), then
  * single words; at most `perTerm` candidates per matched term (they are all corpus words).
  */
-export function translateQuery(question: string, g: Glossary, perTerm = 4): string[] {
+export function translateQuery(question: string, g: Glossary, perTerm = 2): string[] {
   const words = question.toLowerCase().replace(/[^a-z0-9' -]+/g, " ").split(/\s+/).filter((w) => w && !isStopword(w));
   const out: string[] = [];
   const lookup = (key: string): string[] | undefined => {

@@ -26,7 +26,7 @@ import { Embedder } from "./embedder.ts";
 import { missingModelFiles, ModelUnavailableError } from "./model-loader.ts";
 import { TRAINED_MODEL_ID, trainCorpusEmbeddings, writeModelFolder } from "./corpus-model/train.ts";
 import { ChunkVectorStore, chunkDocument } from "./vector-store.ts";
-import { parseFusionWeights, reciprocalRankFusion, type FusionWeights } from "./fusion.ts";
+import { DEFAULT_FUSION, parseFusionWeights, reciprocalRankFusion, type FusionWeights } from "./fusion.ts";
 import { collapseItems, mergeItemParts } from "./item-groups.ts";
 import { CrossEncoder } from "./reranker.ts";
 import { SearchIndexRetriever } from "./retriever.ts";
@@ -126,9 +126,9 @@ export async function buildSearchIndex(
   });
 
   await timed("glossary", () => {
-    const words = new Set<string>();
-    for (const tokens of docTokens) for (const t of tokens) words.add(t);
-    writeGlossary(dir, buildGlossary(words));
+    const passagesWith = new Map<string, number>();
+    for (const tokens of docTokens) for (const t of new Set(tokens)) passagesWith.set(t, (passagesWith.get(t) ?? 0) + 1);
+    writeGlossary(dir, buildGlossary(passagesWith));
   });
 
   const embedder = await timed("embedder", async () => {
@@ -235,16 +235,18 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     }
   }
 
-  const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, TUNED_FUSION);
+  // Weights were tuned for the corpus-trained model; a pretrained model starts from plain RRF.
+  const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, embedding.kind === "trained" ? TUNED_FUSION : DEFAULT_FUSION);
   return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, embedder, store, reranker, fusion, lexical: meta.lexical });
 }
 
 /**
- * Fusion weights chosen on evals/qa.jsonl (bench/retrieval.ts prints the comparison): BM25 leads,
- * the dense signal reorders its head and rescues paraphrases. A small k0 keeps BM25's confident
- * first place; dense 0.3–0.5 with k0 2–10 all scored within one question of each other.
+ * Fusion weights chosen on evals/qa.jsonl (bench/retrieval.ts prints the comparison). BM25 is the
+ * stronger signal on this corpus; the trained dense signal at weight 0.1–0.2 (k0 2–10, a flat
+ * plateau) lifts hit@5 without costing MRR, while 0.4 and above let it overturn BM25's confident
+ * first places. Pretrained models start from plain RRF (1, 1, k0 60); HYBRID_WEIGHTS overrides both.
  */
-export const TUNED_FUSION: FusionWeights = { dense: 0.4, bm25: 1, k0: 5 };
+export const TUNED_FUSION: FusionWeights = { dense: 0.15, bm25: 1, k0: 5 };
 
 /** Stands in for an unavailable embedder so the stored vectors can still be opened. */
 class NullEmbeddings extends Embeddings {
@@ -302,25 +304,23 @@ class LocalSearchIndex implements SearchIndex {
     return new SearchIndexRetriever(this, opts);
   }
 
-  /** Keyword terms of a query (English questions: plus their dictionary translations). */
-  queryTokens(query: string): string[] {
-    const tokens = lexicalTokens(this.parts.seg, query, this.parts.lexical);
-    if (this.parts.glossary && isEnglishQuery(query)) {
-      for (const zh of translateQuery(query, this.parts.glossary)) tokens.push(...lexicalTokens(this.parts.seg, zh, this.parts.lexical));
-    }
-    return tokens;
+  /** Chinese dictionary candidates for an English question (empty for other questions). */
+  translation(query: string): string[] {
+    return this.parts.glossary && isEnglishQuery(query) ? translateQuery(query, this.parts.glossary) : [];
   }
 
   async signals(query: string, pool: number): Promise<SignalLists> {
     const chunks = this.core.chunks;
-    const bm25 = this.parts.bm25.search(this.queryTokens(query), pool).map((h) => ({ id: chunks[h.doc].id, score: h.score }));
+    const translated = this.translation(query);
+    const tokens = [query, ...translated].flatMap((t) => lexicalTokens(this.parts.seg, t, this.parts.lexical));
+    const bm25 = this.parts.bm25.search(tokens, pool).map((h) => ({ id: chunks[h.doc].id, score: h.score }));
     let dense: SignalLists["dense"] = [];
     if (this.parts.embedder) {
-      const vector = await this.parts.embedder.embedQuery(query);
-      // A query of only unknown words or stopwords has no direction (zero or NaN after normalizing).
-      if (vector.every(Number.isFinite) && vector.some((x) => x !== 0)) {
-        dense = (await this.parts.store.search(vector, pool)).map((h) => ({ id: h.chunkId, score: h.similarity }));
-      }
+      let vector = await this.parts.embedder.embedQuery(query);
+      // A query of only unknown words or stopwords has no direction (zero or NaN after normalizing);
+      // an English question the model cannot read is embedded through its dictionary translation.
+      if (!isLive(vector) && translated.length) vector = await this.parts.embedder.embedQuery(translated.join(" "));
+      if (isLive(vector)) dense = (await this.parts.store.search(vector, pool)).map((h) => ({ id: h.chunkId, score: h.similarity }));
     }
     return { dense, bm25 };
   }
@@ -362,6 +362,10 @@ class LocalSearchIndex implements SearchIndex {
     }
     return hits;
   }
+}
+
+function isLive(vector: number[]): boolean {
+  return vector.every(Number.isFinite) && vector.some((x) => x !== 0);
 }
 
 /** True when `dir` holds the files a search index needs (a cheap check before opening). */

@@ -17,6 +17,9 @@ const FUNCTION_WORDS = [
   "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "by", "with",
   "what", "which", "how", "does", "do", "did", "why", "when", "where", "who", "about", "tell", "me", "please",
   "there", "their", "its", "it", "this", "that", "these", "those", "as", "at", "from", "any", "some",
+  "will", "would", "can", "could", "should", "may", "might", "must", "shall", "has", "have", "had", "been", "being",
+  "many", "much", "more", "most", "also", "than", "then", "into", "over", "such", "other", "each", "all", "both", "not", "no",
+  "whom", "whose", "they", "them", "we", "us", "our", "you", "your", "he", "she", "his", "her", "i", "my",
 ];
 
 export const STOPWORDS: ReadonlySet<string> = new Set([...QUESTION_WORDS, ...FUNCTION_WORDS]);

@@ -69,19 +69,21 @@ export async function standaloneQuestion(
   history: ChatTurn[],
   generator: Generator,
   signal?: AbortSignal,
-): Promise<{ question: string; rewritten: boolean; by?: "llm" | "rule" }> {
+): Promise<{ question: string; rewritten: boolean; by?: "llm" | "rule"; modelError?: unknown }> {
   const q = question.trim();
   if (!isFollowUp(q, history)) return { question: q, rewritten: false };
+  let modelError: unknown;
   if (generator.rewrite) {
     try {
       const out = sanitizeRewrite(await generator.rewrite(q, history, signal), q);
       if (out) return { question: out, rewritten: out !== q, by: "llm" };
-    } catch {
-      // The rule below still gives a usable question.
+    } catch (err) {
+      // The rule below still gives a usable question; the caller learns the model is failing.
+      modelError = err;
     }
   }
   const ruled = rewriteByRule(q, history);
-  return { question: ruled, rewritten: ruled !== q, by: "rule" };
+  return { question: ruled, rewritten: ruled !== q, by: "rule", ...(modelError ? { modelError } : {}) };
 }
 
 /** First line of the model's reply, unquoted; undefined when it is empty or implausibly long. */

@@ -24,7 +24,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   const { signal } = deps;
   const history = cleanHistory(req.history);
   const lang = detectLang(req.question);
-  const { question } = await standaloneQuestion(req.question, history, deps.generator, signal);
+  const { question, modelError } = await standaloneQuestion(req.question, history, deps.generator, signal);
   if (signal?.aborted) return;
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
@@ -54,6 +54,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   let generator = generatorName(deps.generator);
   let notice: string | undefined;
   try {
+    // A model that just failed to rewrite the question is not asked again (that would double the wait).
+    if (modelError) throw modelError;
     for await (const piece of deps.generator.stream(input, signal)) {
       if (signal?.aborted) return;
       yield* emit(filter.push(piece));

@@ -18,15 +18,18 @@ export function deadline(ms: number): MiddlewareHandler<AppEnv> {
       onTimeout = () => reject(new ApiError("timeout"));
       timer.addEventListener("abort", onTimeout, { once: true });
     });
+    const handled = next();
+    // Should the deadline win, a later failure of the abandoned handler must not go unhandled.
+    handled.catch(() => {});
     try {
-      await Promise.race([next(), timedOut]);
+      await Promise.race([handled, timedOut]);
     } finally {
       timer.removeEventListener("abort", onTimeout!);
     }
   };
 }
 
-/** The signal for this request (a never-firing one when the middleware is not mounted, e.g. in unit use). */
+/** The signal for this request (just the client's own when the middleware is not mounted). */
 export function requestSignal(c: Context<AppEnv>): AbortSignal {
   return c.get("signal") ?? c.req.raw.signal;
 }

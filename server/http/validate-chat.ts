@@ -3,6 +3,7 @@
  * shape the answer pipeline takes. Every failure is an ApiError in the question's language.
  */
 import type { LimitsConfig } from "../config.ts";
+import { stripSources } from "../format-sources.ts";
 import { ApiError, langOfText, type Lang } from "./errors.ts";
 import { isPlainObject } from "./read-json.ts";
 
@@ -126,7 +127,9 @@ export function parseOpenAiRequest(body: unknown, limits: Limits): OpenAiChatReq
   const history = parsed
     .slice(0, -1)
     .filter((m): m is HistoryMessage => m.role === "user" || m.role === "assistant")
-    .slice(-limits.maxHistoryTurns);
+    .slice(-limits.maxHistoryTurns)
+    // Our earlier answers come back with the source list appended: the conversation is the answer text.
+    .map((m) => (m.role === "assistant" ? { role: m.role, content: stripSources(m.content) } : m));
   // Chat clients resend the whole conversation, so old turns are dropped rather than refused; one
   // oversized message is still an error.
   checkHistoryLength(history, limits, lang);

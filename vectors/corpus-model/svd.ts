@@ -106,13 +106,16 @@ function orthonormalize(m: Dense, passes: number): void {
         rm[i * l + j] = s / rii;
       }
     }
-    // Y ← Y R⁻¹, row by row (forward substitution on each row).
+    // Y ← Y R⁻¹, row by row (forward substitution on each row), reading Rᵀ so the inner loop is contiguous.
+    const rt = new Float64Array(l * l);
+    for (let i = 0; i < l; i++) for (let j = 0; j < l; j++) rt[j * l + i] = rm[i * l + j];
     for (let r = 0; r < rows; r++) {
       const o = r * l;
       for (let j = 0; j < l; j++) {
         let s = data[o + j];
-        for (let k = 0; k < j; k++) s -= data[o + k] * rm[k * l + j];
-        data[o + j] = s / rm[j * l + j];
+        const jo = j * l;
+        for (let k = 0; k < j; k++) s -= data[o + k] * rt[jo + k];
+        data[o + j] = s / rt[jo + j];
       }
     }
   }

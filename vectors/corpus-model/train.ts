@@ -22,16 +22,11 @@ export interface TrainOptions {
   subwordWeight: number;
   /** Context-distribution smoothing exponent of PPMI. */
   alpha: number;
-  /**
-   * Share (0–1) of each row given to a random, nearly orthogonal direction of its own: keeps rare
-   * names distinguishable after the SVD cut (pooled vectors then also behave like hashed TF-IDF).
-   */
-  identity: number;
   /** Subtract the frequency-weighted mean word vector (the direction every passage shares). */
   center: boolean;
 }
 
-export const DEFAULT_TRAIN: TrainOptions = { dimensions: 192, window: 10, subwordWeight: 2, alpha: 0.75, identity: 0, center: true };
+export const DEFAULT_TRAIN: TrainOptions = { dimensions: 192, window: 10, subwordWeight: 2, alpha: 0.75, center: true };
 
 export interface TrainedModel {
   tokenizer: ModelTokenizer;
@@ -119,27 +114,41 @@ export function trainCorpusEmbeddings(texts: readonly string[], seg: Segmenter, 
   });
   const colPow = colSum.map((x) => x ** o.alpha);
   const colPowTotal = colPow.reduce((a, b) => a + b, 0);
-  const rowPtr = new Int32Array(V + 1);
+  // Only rows and columns that hold something go into the SVD (a third of the vocabulary, e.g.
+  // sub-words that max-match never produces, has no co-occurrences at all).
+  const colMap = new Int32Array(cols).fill(-1);
+  let usedCols = 0;
+  const rowOf: number[] = [];
+  const rowPtr: number[] = [0];
   const colIdx: number[] = [];
   const values: number[] = [];
   counts.forEach((row, w) => {
+    const before = colIdx.length;
     for (const [c, x] of row) {
       const pmi = Math.log((x / total) / ((rowSum[w] / total) * (colPow[c] / colPowTotal)));
       if (pmi > 0) {
-        colIdx.push(c);
+        if (colMap[c] < 0) colMap[c] = usedCols++;
+        colIdx.push(colMap[c]);
         values.push(pmi);
       }
     }
-    rowPtr[w + 1] = colIdx.length;
+    if (colIdx.length > before) {
+      rowOf.push(w);
+      rowPtr.push(colIdx.length);
+    }
   });
-  const matrix: SparseMatrix = { rows: V, cols, rowPtr, colIdx: Int32Array.from(colIdx), values: Float32Array.from(values) };
-  const svd = randomizedSvd(matrix, o.dimensions, { powerIterations: 1, oversample: 10 });
+  const matrix: SparseMatrix = {
+    rows: rowOf.length, cols: usedCols, rowPtr: Int32Array.from(rowPtr), colIdx: Int32Array.from(colIdx), values: Float32Array.from(values),
+  };
+  // A corpus with no co-occurrences at all (a few stopwords) still gets a valid, one-dimensional model.
+  const svd = matrix.rows > 0 ? randomizedSvd(matrix, o.dimensions, { powerIterations: 1, oversample: 10 }) : { u: new Float64Array(0), s: new Float64Array(1), k: 1 };
   const k = svd.k;
 
-  // Rows: U·√S (centered if asked), unit length, mixed with a random identity direction, then
-  // scaled by IDF over passages (stopwords and specials: 0).
+  // Rows: U·√S, centered, unit length, then scaled by IDF over passages (stopwords and specials: 0).
   const rows = new Float64Array(V * k);
-  for (let w = 0; w < V; w++) for (let c = 0; c < k; c++) rows[w * k + c] = svd.u[w * k + c] * Math.sqrt(svd.s[c]);
+  rowOf.forEach((w, r) => {
+    for (let c = 0; c < k; c++) rows[w * k + c] = svd.u[r * k + c] * Math.sqrt(svd.s[c]);
+  });
   const unit = (w: number) => {
     let norm = 0;
     for (let c = 0; c < k; c++) norm += rows[w * k + c] ** 2;
@@ -160,38 +169,14 @@ export function trainCorpusEmbeddings(texts: readonly string[], seg: Segmenter, 
       unit(w);
     }
   }
-  const random = gaussianRows(V, k, 7);
   const table = new Float32Array(V * k);
   const n = texts.length;
-  const a = Math.sqrt(1 - o.identity);
-  const b = Math.sqrt(o.identity);
   for (let w = 0; w < V; w++) {
     if (!live[w]) continue;
     const idf = Math.log((n + 1) / (df[w] + 0.5));
-    for (let c = 0; c < k; c++) table[w * k + c] = (a * rows[w * k + c] + b * random[w * k + c]) * idf;
+    for (let c = 0; c < k; c++) table[w * k + c] = rows[w * k + c] * idf;
   }
   return { tokenizer, dimensions: k, table };
-}
-
-/** Unit-length random rows (seeded), one per vocabulary entry. */
-function gaussianRows(n: number, k: number, seed: number): Float64Array {
-  let state = seed >>> 0;
-  const rand = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return (state + 0.5) / 4294967296;
-  };
-  const out = new Float64Array(n * k);
-  for (let r = 0; r < n; r++) {
-    let norm = 0;
-    for (let c = 0; c < k; c++) {
-      const g = Math.sqrt(-2 * Math.log(rand())) * Math.cos(2 * Math.PI * rand());
-      out[r * k + c] = g;
-      norm += g * g;
-    }
-    norm = Math.sqrt(norm);
-    for (let c = 0; c < k; c++) out[r * k + c] /= norm;
-  }
-  return out;
 }
 
 /** Writes <root>/corpus-embedder/{config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx}. */

@@ -162,7 +162,7 @@ async function ask(question: string): Promise<void> {
     view.finish(done);
   } catch (err) {
     if (controller.signal.aborted) view.stop();
-    else view.fail(err instanceof ApiError ? err.message : `${T.errorNetwork}（${err instanceof Error ? err.message : String(err)}）`);
+    else view.fail(err instanceof ApiError ? err.message : T.errorUnexpected(err instanceof Error ? err.message : String(err)));
   } finally {
     running = null;
     setBusy(false);

@@ -43,6 +43,7 @@ export const T = {
   errorNetwork: "无法连接服务器，请确认服务已启动后重试。",
   errorHttp: (status: number) => `服务器返回错误（${status}）。`,
   errorStreamCut: "回答中断：连接意外关闭。",
+  errorUnexpected: (detail: string) => `处理回答时出错（${detail}）。`,
   errorArticle: "无法加载原文。",
   passageNotFound: "未能在原文中定位该段落，以下是引用的内容：",
 } as const;
