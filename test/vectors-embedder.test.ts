@@ -172,3 +172,19 @@ test("the HNSW store saves and loads with each vector's chunk metadata", async (
   assert.deepEqual(doc.metadata.headingPath, ["开放通道"]);
   await embedder.dispose();
 });
+
+test("missing or damaged search files are reported as a damaged index (the server rebuilds it)", async () => {
+  const s = settings();
+  for (const [name, damage] of [
+    ["no-bm25", (dir: string) => fs.rmSync(path.join(dir, "bm25.json"))],
+    ["bad-bm25", (dir: string) => fs.writeFileSync(path.join(dir, "bm25.json"), '{"params":')],
+    ["no-hnsw", (dir: string) => fs.rmSync(path.join(dir, "hnsw", "hnswlib.index"))],
+    ["no-model", (dir: string) => fs.rmSync(path.join(dir, "model", TRAINED_MODEL_ID, "onnx", "model.onnx"))],
+    ["no-meta", (dir: string) => fs.rmSync(path.join(dir, "search.json"))],
+  ] as const) {
+    const { dir } = await buildInto(name, smallCore(), s);
+    await openSearchIndex(dir, { settings: s, log: () => {} });
+    damage(dir);
+    await assert.rejects(openSearchIndex(dir, { settings: s, log: () => {} }), (err: Error) => err.name === "IndexDamagedError", name);
+  }
+});

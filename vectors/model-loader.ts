@@ -52,6 +52,9 @@ export function withModelEnv<T>(loc: ModelLocation, load: () => Promise<T>, what
     env.allowLocalModels = true;
     env.localModelPath = loc.root.endsWith(path.sep) ? loc.root : loc.root + path.sep;
     env.allowRemoteModels = loc.allowRemote;
+    // transformers.js caches a download at <cacheDir>/<id>/<file>: the same layout as a local model
+    // folder, so a model fetched once (ALLOW_REMOTE_MODELS=1) loads offline from MODELS_DIR afterwards.
+    if (loc.allowRemote) env.cacheDir = loc.root;
     try {
       return await load();
     } catch (err) {
