@@ -12,7 +12,7 @@ import path from "node:path";
 import { AutoTokenizer, env } from "@huggingface/transformers";
 import { sharedIndex } from "./support/shared-index.ts";
 import { Embedder } from "../vectors/embedder.ts";
-import { ModelTokenizer } from "../vectors/corpus-model/model-tokenizer.ts";
+import { MAX_PIECE, ModelTokenizer } from "../vectors/corpus-model/model-tokenizer.ts";
 import { TRAINED_MODEL_ID, trainCorpusEmbeddings, writeModelFolder } from "../vectors/corpus-model/train.ts";
 import { profileFor } from "../vectors/model-profiles.ts";
 import { segmenterFor } from "../vectors/segmenter.ts";
@@ -93,7 +93,10 @@ test("transformers.js tokenizes the whole corpus exactly as the trainer did", as
   env.localModelPath = path.join(index.dir, "model") + path.sep;
   env.allowRemoteModels = false;
   const theirs = await AutoTokenizer.from_pretrained(TRAINED_MODEL_ID);
-  for (const text of [...index.core.chunks.map(indexedText), "What about 5G and GDP？", "罕见字𠀋与未知词"]) {
+  // A question of one long unbroken run is cut into bounded pieces (WordPiece is cubic in piece length).
+  const longRuns = ["能".repeat(2000), "a".repeat(600), "清洁能源强省".repeat(300)];
+  for (const run of longRuns) assert.ok(ours.preTokenize(run).every((p) => [...p].length <= MAX_PIECE));
+  for (const text of [...index.core.chunks.map(indexedText), "What about 5G and GDP？", "罕见字𠀋与未知词", ...longRuns]) {
     assert.deepEqual(theirs.encode(text, { add_special_tokens: false }), ours.encode(text), text.slice(0, 30));
   }
 });

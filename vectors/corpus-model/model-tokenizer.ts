@@ -13,6 +13,8 @@ export const PAD = "[PAD]";
 export const UNK = "[UNK]";
 
 const CJK_CHAR = /^[\u3400-\u9fff]$/u;
+/** Longest pre-token piece (see the pattern below). */
+export const MAX_PIECE = 32;
 
 function escapeForClass(ch: string): string {
   return /[\\\]\[^-]/.test(ch) ? `\\${ch}` : ch;
@@ -30,7 +32,9 @@ export class ModelTokenizer {
     this.ids = new Map(vocab.map((t, i) => [t, i]));
     this.maxLen = Math.max(1, ...vocab.slice(2).map((t) => [...t].length));
     const cjk = [...new Set(vocab.slice(2).filter((t) => CJK_CHAR.test(t)))].sort();
-    this.patternSource = `[a-z0-9]+|[${cjk.map(escapeForClass).join("")}]+|\\S`;
+    // Runs are capped at MAX_PIECE characters: transformers.js's WordPiece is cubic in a piece's length,
+    // so one 2,000-character run of CJK in a question would block the server for a minute.
+    this.patternSource = `[a-z0-9]{1,${MAX_PIECE}}|[${cjk.map(escapeForClass).join("")}]{1,${MAX_PIECE}}|\\S`;
     this.pattern = new RegExp(this.patternSource, "gu");
   }
 
