@@ -32,9 +32,12 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
   const paras = paragraphs(article.text);
   const { itemKind, headingKinds } = structureOf(paras, article.date);
   const chunks: Chunk[] = [];
-  const headings = new Map<number, string>(); // rank → current heading
-  const headingPath = () => [article.title, ...[...headings.entries()].sort((a, b) => a[0] - b[0]).map(([, h]) => h)];
+  // rank → current heading; `shown` once some chunk's heading path carries it.
+  const headings = new Map<number, { heading: string; para: Para; shown: boolean }>();
+  const open = (maxRank = Infinity) => [...headings.entries()].filter(([r]) => r <= maxRank).sort((a, b) => a[0] - b[0]);
+  const headingPath = (maxRank?: number) => [article.title, ...open(maxRank).map(([, h]) => h.heading)];
   const emit = (span: Span, path: string[], item?: { no: string; heading: string }, part?: { index: number; of: number }) => {
+    for (const [, h] of open()) if (path.includes(h.heading)) h.shown = true;
     const text = article.text.slice(span.start, span.end);
     const fullPath = item ? [...path, item.heading] : path;
     const section = path.length > 1 ? path[path.length - 1] : undefined;
@@ -62,9 +65,9 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
     const m = p.marker;
     if (m && headingKinds.has(m.kind)) {
       flushRun();
-      for (const rank of [...headings.keys()]) if (rank >= m.rank) headings.delete(rank);
+      closeHeadings(m.rank);
       const { heading, headingOnly } = headingOf(p.text);
-      headings.set(m.rank, heading);
+      headings.set(m.rank, { heading, para: p, shown: false });
       if (!headingOnly) run.push(p);
       continue;
     }
@@ -82,7 +85,21 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
     run.push(p);
   }
   flushRun();
+  closeHeadings(-Infinity);
   return chunks;
+
+  /**
+   * Ends the headings of rank ≥ fromRank. One with nothing under it (at the article's end, or right
+   * before another heading) is in no chunk's text or path yet: it becomes a chunk of its own, so
+   * search still finds it ("三、保障措施" closing an outline, or an article that is one heading).
+   */
+  function closeHeadings(fromRank: number) {
+    for (const [rank, h] of open()) {
+      if (rank < fromRank) continue;
+      if (!h.shown) emit(h.para, headingPath(rank));
+      headings.delete(rank);
+    }
+  }
 }
 
 function paragraphs(text: string): Para[] {

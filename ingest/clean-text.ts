@@ -159,15 +159,22 @@ function measureLayout(items: Item[], lines: Line[]): Layout {
     } else if (it.kind === "blank") gap++;
     else last = undefined;
   }
-  const wrapped = brokenFull / lines.length >= 0.2 || indentedThenMargin >= Math.max(1, lines.length * 0.1);
-  // Blank lines between wrapped lines are an artifact of the conversion; between whole paragraphs they mean a break.
-  const doubleSpaced = wrapped && brokenThenBlank > brokenThenText;
-  // The left margin: continuation lines sit on it, paragraph starts are indented from it.
-  const bodyIndent = margin;
   // Trailing whitespace carries meaning when only some lines have it and those look like paragraph ends.
   const trailing = lines.filter((l) => l.trailing);
   const endLike = trailing.filter((l) => PARAGRAPH_END_CHAR.test(l.text) || displayWidth(l.text) < width * 0.9).length;
   const trailingMarksEnd = trailing.length > 0 && trailing.length < lines.length && endLike >= trailing.length * 0.8;
+  // Or: paragraph ends carry trailing space and the other lines all run to the full width. Wraps that
+  // happen to fall after a full stop are then still told from paragraph ends.
+  const unmarked = lines.filter((l) => !l.trailing);
+  const unmarkedFull = unmarked.filter((l) => displayWidth(l.text) >= width * 0.85).length;
+  const wrapped =
+    brokenFull / lines.length >= 0.2 ||
+    indentedThenMargin >= Math.max(1, lines.length * 0.1) ||
+    (trailingMarksEnd && unmarkedFull >= 2 && unmarkedFull >= unmarked.length * 0.8);
+  // Blank lines between wrapped lines are an artifact of the conversion; between whole paragraphs they mean a break.
+  const doubleSpaced = wrapped && brokenThenBlank > brokenThenText;
+  // The left margin: continuation lines sit on it, paragraph starts are indented from it.
+  const bodyIndent = margin;
   return { doubleSpaced, baseBlanks: doubleSpaced ? 1 : 0, wrapped, width, bodyIndent, trailingMarksEnd };
 }
 

@@ -43,7 +43,8 @@ export function splitArticles(layoutText: string, source: string): SplitResult {
   const add = (title: string, date: string | undefined, body: Para[]) => {
     const parts = [...(date ? [date] : []), ...body.map((p) => p.text)];
     if (body.length === 0) {
-      warnings.push(`${source}: "${title}" has no text after its title; skipped`);
+      // Name all that is dropped, the date line too (a divider page: "中央文件选编" + "（2023年11月7日印发）").
+      warnings.push(`${source}: "${date ? `${title} ${date}` : title}" has no text after its title; skipped`);
       return;
     }
     const n = seen.get(title) ?? 0;
