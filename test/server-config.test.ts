@@ -65,3 +65,8 @@ test("the variables table lists every variable the settings read", () => {
   for (const name of read) assert.ok(documented.has(name), `${name} is read but not in CONFIG_VARIABLES`);
   for (const v of CONFIG_VARIABLES) assert.ok(v.description.length > 10 && v.default.length > 0, v.name);
 });
+
+test("the README's configuration table names every variable", () => {
+  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
+  for (const v of CONFIG_VARIABLES) assert.ok(readme.includes(`| \`${v.name}\` |`), `${v.name} is missing from README.md`);
+});
