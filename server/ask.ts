@@ -8,7 +8,7 @@ import { ConfigError, readConfig } from "./config.ts";
 import { formatSources } from "./format-sources.ts";
 import { langOfText } from "./http/errors.ts";
 import { prepareIndex } from "./prepare-index.ts";
-import { createProgressDisplay } from "./progress-bar.ts";
+import { progressView } from "../ingest/progress-view.ts";
 
 async function main(): Promise<number> {
   const question = process.argv.slice(2).join(" ").trim();
@@ -26,17 +26,14 @@ async function main(): Promise<number> {
     }
     throw err;
   }
-  const progress = createProgressDisplay();
+  // Build progress and messages go to stderr, so stdout holds only the answer.
+  const progress = progressView(process.stderr);
   const index = await prepareIndex({
     corpusDir: config.corpusDir,
     indexRoot: config.indexDir,
     settings: config.embedding,
     onProgress: progress.onProgress,
-    // Build messages go to stderr so stdout holds only the answer.
-    log: (msg) => {
-      progress.stop();
-      console.error(msg);
-    },
+    log: progress.log,
   }).finally(() => progress.stop());
 
   const r = await answer({ question }, { index, generator: createGenerator(config.generator) });

@@ -12,7 +12,7 @@ import { ConfigError, isLoopback, readConfig, type ServerConfig } from "./config
 import { watchIndex } from "./index-watch.ts";
 import { prepareIndex } from "./prepare-index.ts";
 import { rebuildInChild } from "./rebuild-in-child.ts";
-import { createProgressDisplay } from "./progress-bar.ts";
+import { progressView } from "../ingest/progress-view.ts";
 import { createReindexer } from "./reindex.ts";
 import { ServedIndex } from "./served-index.ts";
 import { drainOnSignals } from "./shutdown.ts";
@@ -40,16 +40,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { embedding: settings } = config;
 
-  const progress = createProgressDisplay();
+  const progress = progressView(process.stderr);
   const index = await prepareIndex({
     corpusDir: config.corpusDir,
     indexRoot: config.indexDir,
     settings,
     onProgress: progress.onProgress,
-    log: (msg) => {
-      progress.stop();
-      log(msg);
-    },
+    log: progress.log,
   }).finally(() => progress.stop());
 
   const generator = createGenerator(config.generator);
