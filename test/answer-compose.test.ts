@@ -9,6 +9,7 @@ import { composeExtractive } from "../server/answer/extractive.ts";
 import { assessEvidence, refusalText } from "../server/answer/refusal.ts";
 import { questionKind } from "../server/answer/question-kind.ts";
 import { splitSentences } from "../server/answer/sentences.ts";
+import { phraseCoverage } from "../server/answer/phrase.ts";
 import type { Citation } from "../server/answer/types.ts";
 import type { Chunk } from "../vectors/types.ts";
 
@@ -58,6 +59,92 @@ test("a fact question gets a few sentences, the one holding the asked-for person
   const answer = composeExtractive("中央金融工作会议上谁作总结讲话", [meeting], { lang: "zh" });
   assert.ok(answer.includes("何立峰作总结讲话。[3]"), answer);
   assert.ok(!answer.includes("\n- "), "not a list");
+});
+
+/** The cited sentences of an answer (text before each [n]), without the lead line. */
+const citedSentences = (answer: string) =>
+  answer
+    .split("\n")
+    .slice(1)
+    .flatMap((line) => line.replace(/^- /, "").split(/\[\d+\]/))
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/** A plenum communique and an unrelated article, both naming 省委 and 书记 in many places. */
+const plenum = {
+  ...p(1, "全会", "全会听取了省委副书记、省长钱立新受省委常委会委托作的说明。省委副书记、省长钱立新就《中共辽宁省委关于推进发展的意见（讨论稿）》作说明。省委书记郑明远作了讲话。出席全会的有省委委员80人。"),
+  articleId: "communique",
+};
+const commentary = {
+  ...p(2, "评论", "中共辽宁省委关于推进发展的意见，是辽宁省委书记处和全省上下共同的行动纲领，必将激发干部群众的干劲。"),
+  articleId: "commentary",
+};
+
+test("a who-question naming a title answers with the name under that exact title, in one short sentence", () => {
+  const answer = composeExtractive("辽宁省委书记是谁", [commentary, plenum], { lang: "zh" });
+  const cited = citedSentences(answer);
+  assert.deepEqual(cited, ["省委书记郑明远作了讲话。"], answer);
+});
+
+test("a who-question about what someone did prefers the name right before that deed", () => {
+  const study = p(
+    4,
+    "学习",
+    "中央政治局的同志认真听取了讲解，并进行了讨论。研究所所长周文华同志就这个问题进行讲解，提出工作建议。习近平在听取讲解后发表了重要讲话。",
+  );
+  const cited = citedSentences(composeExtractive("集体学习由谁进行讲解", [study], { lang: "zh" }));
+  assert.equal(cited[0], "研究所所长周文华同志就这个问题进行讲解，提出工作建议。");
+  assert.ok(!cited.some((s) => s.startsWith("中央政治局的同志")), cited.join(" | "));
+});
+
+test("a when-question gets the sentence with the date, without filler that gives no date", () => {
+  const conference = p(
+    5,
+    "会议",
+    "中央金融工作会议10月30日至31日在北京举行。会议指出，加强党中央对金融工作的集中统一领导，是做好金融工作的根本保证。中央金融委员会委员等参加会议。",
+  );
+  const cited = citedSentences(composeExtractive("中央金融工作会议是什么时候召开的", [conference], { lang: "zh" }));
+  assert.deepEqual(cited, ["中央金融工作会议10月30日至31日在北京举行。"]);
+});
+
+test("a how-many answer adds a second sentence only when it gives another figure about the subject", () => {
+  const call = p(7, "号召", "全会号召，出席全会的同志要带头打好五大攻坚战，省委委员要走在前列。");
+  const cited = citedSentences(composeExtractive("出席全会的省委委员有多少人", [plenum, call], { lang: "zh" }));
+  assert.deepEqual(cited, ["出席全会的有省委委员80人。"]);
+});
+
+test("contiguous words of the question count for more than the same words apart", () => {
+  const runs = ["辽宁省委书记"];
+  assert.ok(phraseCoverage("省委书记郑明远作了讲话。", runs) > phraseCoverage("省委副书记、省长钱立新作说明。", runs));
+  assert.equal(phraseCoverage("辽宁省委书记", runs), 1);
+  assert.equal(phraseCoverage("无关的句子", runs), 0);
+});
+
+test("a how-question is answered with the measures of the item headed by its subject", () => {
+  const answer = composeExtractive("辽宁如何建设清洁能源强省", [energy, grain], { lang: "zh" });
+  assert.match(answer.split("\n")[0], /12\.建设清洁能源强省/);
+  const bullets = answer.split("\n").filter((l) => l.startsWith("- "));
+  assert.ok(bullets.length >= 4, answer);
+  for (const measure of ["海上风电", "徐大堡", "氢能"]) assert.ok(answer.includes(measure), measure);
+});
+
+test("a how-question restated by one sentence is answered by what follows it in that passage", () => {
+  const speech = p(
+    6,
+    "讲话",
+    "习近平指出，要促进各民族广泛交往交流交融，以大团结促进现代化。这一进程必然是各民族共同奋斗的过程。要推进各民族人口流动融居，构建互嵌式社会结构。要持续深化民族团结进步创建工作。",
+  );
+  const answer = composeExtractive("怎样促进各民族广泛交往交流交融", [speech, grain], { lang: "zh" });
+  assert.ok(answer.includes("互嵌式"), answer);
+  assert.ok(answer.includes("\n- "), "a list of the passage's points");
+});
+
+test("an English 'what does X plan for Y' question gets the list treatment", () => {
+  assert.equal(questionKind("What does Liaoning plan for clean energy?").list, true);
+  assert.equal(questionKind("When was the conference held?").list, false);
+  const answer = composeExtractive("What does Liaoning plan for clean energy?", [energy], { lang: "en" });
+  assert.match(answer.split("\n")[0], /^According to .*the main points are:$/);
+  assert.ok(answer.split("\n").filter((l) => l.startsWith("- ")).length >= 3, answer);
 });
 
 test("an English question gets an English lead", () => {

@@ -15,6 +15,8 @@ export interface QuestionKind {
   day?: boolean;
   /** Asks for a given number of named things (哪三个体系 → 3, 哪几种 → 2): the evidence must list them. */
   enumerate?: number;
+  /** Asks how something is done (如何发展壮大民营经济, how will … develop): answered by measures when an item is about it. */
+  how?: boolean;
 }
 
 const ZH = {
@@ -29,8 +31,9 @@ const EN = {
   date: /\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b/i,
   person: /\bwho\b|\bwhom\b|\bwhose\b|\bwhich (person|official|leader)\b/i,
   place: /\bwhere\b|\bwhich (city|province|place|region|county|port)\b/i,
-  list: /\bwhat (measures|steps|actions|tasks|policies|are the|were the)\b|\bwhich (measures|steps)\b|\blist\b|\bmeasures\b/i,
+  list: /\bwhat (measures|steps|actions|tasks|policies|are the|were the)\b|\bwhich (measures|steps)\b|\blist\b|\bmeasures\b|\bwhat (does|do|did|will|is|are)\b.+\b(plan|plans|planning|propose|proposes|intend|intends|do|doing|pursue|take)\b/i,
 };
+const HOW = { zh: /如何|怎样|怎么(?!样|说)/, en: /\bhow (does|do|did|will|would|should|can|is|are)\b/i };
 
 export function questionKind(question: string): QuestionKind {
   const q = question;
@@ -47,6 +50,7 @@ export function questionKind(question: string): QuestionKind {
           ? "place"
           : "fact";
   const kind: QuestionKind = { asked, list: asked === "fact" && re.list.test(q) };
+  if (asked === "fact" && (re === ZH ? HOW.zh : HOW.en).test(q)) kind.how = true;
   if (asked === "date" && /哪[一]?天|几号|几月几日|日期|哪一日|what (date|day)\b|which day/i.test(q)) kind.day = true;
   const enumerate = q.match(/哪([几两二三四五六七八九十])[个项种篇条类大方]/);
   if (enumerate) {
@@ -78,6 +82,19 @@ const PLACE_SUFFIX_RE = /[\u4e00-\u9fa5]{2,6}?(?:省|市|县|区|镇|乡|村|港
 
 export function hasQuantity(text: string): boolean {
   return QUANTITY_RE.test(text);
+}
+
+/** The units a how-many question asks in (多少人 → 人, 多少亿元 → 亿, 多少个方面…多少项 → 个, 项); none when it names none. */
+export function askedUnits(question: string): string[] {
+  const unit = new RegExp(`^${UNIT}`);
+  return [...question.matchAll(/(?:多少|几)(.{1,3})/g)].flatMap((m) => m[1].match(unit)?.[0] ?? []);
+}
+
+/** The figures or dates a text gives (for a quantity or date question; none for other kinds), without spaces. */
+export function askedValues(kind: QuestionKind, text: string): string[] {
+  const re = kind.asked === "quantity" ? QUANTITY_RE : kind.asked === "date" ? (kind.day ? DAY_RE : DATE_RE) : undefined;
+  if (!re) return [];
+  return [...text.matchAll(new RegExp(re.source, "g"))].map((m) => m[0].replace(/\s+/g, ""));
 }
 
 export function hasDate(text: string, day = false): boolean {
@@ -120,6 +137,59 @@ export function hasPlace(text: string, exclude: string[] = []): boolean {
   return segmenter()
     .tag(text, true)
     .some(({ word, tag }) => tag === "ns" && [...word].length >= 2 && !known(word));
+}
+
+const TITLES = "总书记|副书记|书记|副省长|省长|市长|副组长|组长|主任|部长|院长|主席|总理|秘书长|委员长|所长|局长|厅长|县长|区长";
+const TITLE_IN_Q = new RegExp(`[\\u4e00-\\u9fa5]{0,6}(?:${TITLES})`);
+/** What may follow a name right after its title: a mark, a verb of the meeting, 同志. */
+const AFTER_NAME = "(?:[，、。；]|到|出席|主持|作|在|同志|指出|强调|表示|讲话|就|向|受)";
+
+/**
+ * For "辽宁省委书记是谁": how much of the asked title (辽宁省委书记) `text` gives verbatim right before a
+ * name (省委书记郝鹏作了讲话 → 4/6); 0 when the question names no title or no name follows it
+ * (省委副书记、省长李乐成 holds 书记 but not as the title asked, and no name follows it).
+ */
+export function titledPerson(question: string, text: string): number {
+  const m = question.match(TITLE_IN_Q);
+  if (!m) return 0;
+  const title = [...m[0]];
+  const word = [...(m[0].match(new RegExp(`(?:${TITLES})$`))?.[0] ?? "")].length;
+  for (let i = 0; i <= title.length - word; i++) {
+    const phrase = title.slice(i).join("");
+    if (new RegExp(`${phrase}[${SURNAMES}][\\u4e00-\\u9fa5]{1,2}?${AFTER_NAME}`).test(text)) return (title.length - i) / title.length;
+  }
+  return 0;
+}
+
+/**
+ * For "谁进行讲解" / "由谁作总结讲话": how much of the predicate after 谁 `text` repeats verbatim with a
+ * person named just before it in the same sentence (王延中同志就这个问题进行讲解 → 1); 0 when none.
+ */
+export function predicatePerson(question: string, text: string): number {
+  const after = question.split(/谁/)[1];
+  if (!after) return 0;
+  const runs = after.split(/[^\u4e00-\u9fa5]+/).filter((r) => [...r].length >= 2);
+  // Without the closing particles (是谁进行讲解的 → 进行讲解).
+  const pred = runs[runs.length - 1]?.replace(/[的了吗呢呀啊]+$/, "");
+  if (!pred || [...pred].length < 2) return 0;
+  const chars = [...pred];
+  // The longest tail of the predicate the sentence holds (作了讲话, then 讲话).
+  for (let i = 0; i <= chars.length - 2; i++) {
+    const tail = chars.slice(i).join("");
+    const at = text.indexOf(tail);
+    if (at < 0) continue;
+    // The name with the verb after it, so 何立峰作总结讲话 is recognised as a name doing it.
+    const around = text.slice(Math.max(0, at - 30), at + tail.length);
+    return hasPerson(around, [tail]) ? (chars.length - i) / chars.length : 0;
+  }
+  return 0;
+}
+
+/** How well `text` names the person a who-question asks for, under its title or doing what it asks (0..1). */
+export function personSlot(question: string, text: string): number {
+  const slot = Math.max(titledPerson(question, text), predicatePerson(question, text));
+  // Half the title or predicate at least: 书记 alone (总书记习近平) is not the 省委书记 asked for.
+  return slot >= 0.5 ? slot : 0;
 }
 
 /** Whether `text` holds the kind of thing asked for (always true for plain facts and lists). */
