@@ -1,5 +1,5 @@
 /**
- * evals/qa.jsonl is well formed and true to the corpus: every line parses with every field, every
+ * evals/qa.jsonl (and the held-out evals/heldout.jsonl, which nobody tunes on) is well formed and true to the corpus: every line parses with every field, every
  * evidence snippet is verbatim in the corpus, and the mix of cases is what the eval promises.
  */
 import { test } from "node:test";
@@ -68,6 +68,64 @@ test("unanswerable cases carry no evidence and no key facts", () => {
   for (const c of cases.filter((x) => !x.answerable)) {
     assert.deepEqual([c.evidence, c.must], [[], []], c.id);
   }
+});
+
+// The held-out set gets the same validity checks, so a typo there cannot quietly skew its figures.
+const HELDOUT = path.join(ROOT, "evals/heldout.jsonl");
+const heldout = loadCases(HELDOUT);
+
+test("every line of heldout.jsonl is a JSON object with the documented fields", () => {
+  const lines = fs.readFileSync(HELDOUT, "utf8").split("\n").filter((l) => l.trim());
+  assert.equal(heldout.length, lines.length);
+  for (const line of lines) {
+    const c = JSON.parse(line);
+    for (const field of ["id", "question", "evidence", "must", "answerable", "lang"]) {
+      assert.ok(field in c, `${c.id ?? line.slice(0, 40)} lacks "${field}"`);
+    }
+    assert.ok(c.id.startsWith("ho-"), `${c.id}: held-out ids start with "ho-"`);
+  }
+});
+
+test("the held-out mix: 40 cases, 8 unanswerable, 4 follow-ups, 4 English", () => {
+  assert.equal(heldout.length, 40);
+  assert.equal(heldout.filter((c) => !c.answerable).length, 8);
+  const followUps = heldout.filter((c) => c.history?.length);
+  assert.equal(followUps.length, 4);
+  for (const c of followUps) {
+    assert.ok(c.history!.some((t) => t.role === "user") && c.history!.some((t) => t.role === "assistant"), `${c.id}: a user and an assistant turn`);
+  }
+  assert.equal(heldout.filter((c) => c.lang === "en").length, 4);
+});
+
+test("held-out evidence is verbatim in the corpus, short and whitespace-free", () => {
+  const missing = heldout.flatMap((c) => c.evidence.filter((e) => !corpus.includes(e)).map((e) => `${c.id}: ${e}`));
+  assert.deepEqual(missing, []);
+  for (const c of heldout) {
+    for (const e of c.evidence) {
+      assert.equal(e, compact(e), `${c.id}: whitespace in "${e}"`);
+      assert.ok(e.length >= 8 && e.length <= 30, `${c.id}: "${e}" is ${e.length} characters`);
+    }
+  }
+});
+
+test("held-out key facts are corpus phrases (English: one per group); unanswerable cases carry none", () => {
+  for (const c of heldout) {
+    if (!c.answerable) {
+      assert.deepEqual([c.evidence, c.must], [[], []], c.id);
+      continue;
+    }
+    assert.ok(c.evidence.length > 0 && c.must.length > 0, `${c.id}: no evidence or key facts`);
+    for (const group of c.must) {
+      const found = group.filter((p) => corpus.includes(compact(p)));
+      if (c.lang === "zh") assert.deepEqual(found, group, `${c.id}: not all of ${group.join("/")} are in the corpus`);
+      else assert.ok(found.length > 0, `${c.id}: none of ${group.join("/")} is in the corpus`);
+    }
+  }
+});
+
+test("no held-out case repeats a question of qa.jsonl", () => {
+  const tuned = new Set(cases.map((c) => compact(c.question)));
+  assert.deepEqual(heldout.filter((c) => tuned.has(compact(c.question))).map((c) => c.id), []);
 });
 
 test("a malformed line is reported with its line number", () => {
