@@ -22,8 +22,8 @@ import {
   writeJson,
   type IndexCore,
 } from "../vectors/index-folder.ts";
-import { buildSearchIndex, indexMatchesSettings } from "../vectors/search-index.ts";
-import type { Article, Chunk, CorpusFileEntry, Manifest, Progress } from "../vectors/types.ts";
+import { buildSearchIndex, EmbeddingMismatchError, hasSearchIndex, indexMatchesSettings, openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
+import type { Article, Chunk, CorpusFileEntry, EmbeddingInfo, Manifest, ManifestArticle, Progress } from "../vectors/types.ts";
 import { listCorpusFiles, hashCorpusFile } from "./corpus-files.ts";
 import { UnreadableFileError } from "./load-file.ts";
 import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
@@ -55,6 +55,10 @@ export interface IngestSummary {
   warnings: string[];
   seconds: number;
   reused: boolean;
+  /** Each article with its chunk count, as in the manifest (so callers need not read the index folder). */
+  articleList: ManifestArticle[];
+  /** The embedding model that made the vectors. */
+  embedding?: EmbeddingInfo;
 }
 
 export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
@@ -85,6 +89,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           warnings: m.warnings,
           seconds: (performance.now() - started) / 1000,
           reused: true,
+          articleList: m.articles,
+          embedding: m.embedding,
         };
       }
     }
@@ -105,12 +111,14 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
         }
         const entry: CorpusFileEntry = { file: f.file, hash: f.hash, bytes: f.size };
         corpus.push(entry);
+        const bytes = f.bytes;
+        f.bytes = undefined; // held only until this file is parsed
         // --force parses every file again; otherwise unchanged files come from the current build's cache.
         let parsed: ParsedFile | undefined = readCached(opts.force ? null : current, f.file, f.hash);
         if (parsed) reusedFiles++;
         else {
           try {
-            parsed = await parseCorpusFile(f.file, f.abs, f.hash);
+            parsed = await parseCorpusFile(f.file, f.abs, f.hash, bytes);
           } catch (err) {
             if (!(err instanceof UnreadableFileError)) throw err;
             entry.error = err.message;
@@ -155,6 +163,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
         warnings,
         seconds: (performance.now() - started) / 1000,
         reused: false,
+        articleList: manifest.articles,
+        embedding: manifest.embedding,
       };
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -166,11 +176,39 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
 }
 
 /**
- * For a server's start: reuse the current index when it is readable and up to date, otherwise build
- * one. A damaged index (unreadable core files) is rebuilt after a log line saying so; `force` rebuilds.
+ * runIngest under the name callers use at start-up: reuse the current index when it is up to date,
+ * otherwise build one (`force` always rebuilds). What it checks before reusing, cheaply and without
+ * opening anything: the core files (manifest, articles, chunks) parse and agree, the corpus hashes,
+ * ingest rules and embedding model are unchanged, and the search files exist (bm25.json, search.json,
+ * hnsw/hnswlib.index, see hasSearchIndex); a failure is logged and the index rebuilt.
+ * What it does NOT check: that the search files are intact (a truncated bm25.json, HNSW file or trained
+ * model is only found by openSearchIndex). Use `openIndex` for "usable index, rebuilt once if damaged".
  */
 export function ensureIndex(opts: IngestOptions): Promise<IngestSummary> {
   return runIngest(opts);
+}
+
+/**
+ * A usable, open index: ensureIndex, then openSearchIndex; when opening finds the index damaged or
+ * built with another embedding model, it is rebuilt once (force) with a log line saying why. If even
+ * the fresh build cannot be opened, that error goes up (a clear message, never a rebuild loop).
+ * `onSummary` hears each ingest's summary (the first, and the rebuild's if there was one).
+ */
+export async function openIndex(opts: IngestOptions & { onSummary?: (summary: IngestSummary) => void }): Promise<SearchIndex> {
+  const log = opts.log ?? (() => {});
+  const open = (dir: string) => openSearchIndex(dir, { settings: opts.settings, log });
+  const summary = await ensureIndex(opts);
+  opts.onSummary?.(summary);
+  try {
+    return await open(summary.indexDir);
+  } catch (err) {
+    if (!(err instanceof IndexDamagedError || err instanceof EmbeddingMismatchError)) throw err;
+    const why = err instanceof EmbeddingMismatchError ? "it was built with another embedding model" : "it is damaged";
+    log(`The index in ${summary.indexDir} cannot be used, ${why} (${err.message}). Rebuilding it…`);
+    const rebuilt = await runIngest({ ...opts, force: true });
+    opts.onSummary?.(rebuilt);
+    return open(rebuilt.indexDir);
+  }
 }
 
 /** The current index's core when it was built from these very files, by these rules, with this embedding model. */
@@ -186,6 +224,10 @@ function checkReusable(
   } catch (err) {
     if (!(err instanceof IndexDamagedError)) throw err;
     log(`the index at ${current} is damaged (${err.message}); rebuilding it`);
+    return undefined;
+  }
+  if (!hasSearchIndex(current)) {
+    log(`the search files of the index at ${current} are missing; rebuilding it`);
     return undefined;
   }
   const m = core.manifest;

@@ -4,11 +4,9 @@
  * Defaults come from CORPUS_DIR / INDEX_DIR (else corpus/ and vectors/index/); the embedding model
  * from EMBEDDING_MODEL (unset: a model trained on the corpus).
  */
-import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
-import type { Manifest } from "../vectors/types.ts";
 import { runIngest } from "./build.ts";
 import { progressView } from "./progress-view.ts";
 
@@ -31,8 +29,9 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  const corpusDir = path.resolve(args.corpus ?? process.env.CORPUS_DIR?.trim() ?? "corpus");
-  const indexRoot = path.resolve(args.index ?? process.env.INDEX_DIR?.trim() ?? "vectors/index");
+  // Empty counts as unset (as in server/config.ts): path.resolve("") would be the working directory.
+  const corpusDir = path.resolve(args.corpus?.trim() || process.env.CORPUS_DIR?.trim() || "corpus");
+  const indexRoot = path.resolve(args.index?.trim() || process.env.INDEX_DIR?.trim() || "vectors/index");
   const view = progressView();
   console.log(`Ingesting ${corpusDir} → ${indexRoot}`);
   let summary;
@@ -45,12 +44,13 @@ async function main(): Promise<number> {
   } finally {
     view.stop();
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(summary.indexDir, "manifest.json"), "utf8")) as Manifest;
   console.log(summary.reused ? `\nIndex up to date (corpus and embedding model unchanged): ${summary.indexDir}` : `\nIndex built: ${summary.indexDir}`);
   console.log(`files: ${summary.files}  articles: ${summary.articles}  chunks: ${summary.chunks}  warnings: ${summary.warnings.length}  seconds: ${summary.seconds.toFixed(1)}`);
-  if (manifest.embedding) console.log(`embedding: ${manifest.embedding.model} (${manifest.embedding.kind}, ${manifest.embedding.dimensions} dimensions)`);
+  // From the summary, not the folder: a concurrent publish may already have pruned this build.
+  const { embedding } = summary;
+  if (embedding) console.log(`embedding: ${embedding.model} (${embedding.kind}, ${embedding.dimensions} dimensions)`);
   console.log("articles (chunks  title):");
-  for (const a of manifest.articles) console.log(`  ${String(a.chunks).padStart(4)}  ${a.title}${a.date ? `  ${a.date}` : ""}`);
+  for (const a of summary.articleList) console.log(`  ${String(a.chunks).padStart(4)}  ${a.title}${a.date ? `  ${a.date}` : ""}`);
   if (summary.warnings.length) {
     console.log("warnings:");
     for (const w of summary.warnings) console.log(`  - ${w}`);

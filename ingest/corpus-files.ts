@@ -1,4 +1,7 @@
-/** The corpus folder's files (recursively, hidden files skipped), hashed without keeping their bytes. */
+/**
+ * The corpus folder's files (recursively, hidden files skipped), read once: the bytes hashed are the
+ * bytes parsed, so a file changed during the ingest is never cached under the hash of other content.
+ */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -10,6 +13,8 @@ export interface CorpusFile {
   size: number;
   /** sha256 of the raw bytes. */
   hash: string;
+  /** The bytes hashed, kept for parsing; the build drops them once the file is parsed. */
+  bytes?: Buffer;
 }
 
 export function listCorpusFiles(corpusDir: string): string[] {
@@ -33,7 +38,7 @@ export function hashCorpusFile(corpusDir: string, file: string): CorpusFile | { 
   const abs = path.join(corpusDir, file);
   try {
     const bytes = fs.readFileSync(abs);
-    return { file, abs, size: bytes.length, hash: createHash("sha256").update(bytes).digest("hex") };
+    return { file, abs, size: bytes.length, hash: createHash("sha256").update(bytes).digest("hex"), bytes };
   } catch (err) {
     return { file, error: `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})` };
   }

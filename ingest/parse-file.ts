@@ -24,8 +24,9 @@ export interface ParsedFile {
   warnings: string[];
 }
 
-export async function parseCorpusFile(file: string, abs: string, hash: string): Promise<ParsedFile> {
-  const loaded = await loadCorpusFile(abs);
+/** Parses one file; pass the `bytes` that were hashed (read again from `abs` when absent). */
+export async function parseCorpusFile(file: string, abs: string, hash: string, bytes?: Uint8Array): Promise<ParsedFile> {
+  const loaded = await loadCorpusFile(abs, bytes);
   const { articles, warnings } = splitArticles(cleanText(loaded.text, { paragraphLines: loaded.paragraphLines }), file);
   const chunks = articles.flatMap((a) => chunkArticle(a));
   return { version: INGEST_VERSION, file, hash, articles, chunks, warnings };

@@ -60,7 +60,8 @@ async function main(): Promise<void> {
     log(`The web page could not be built (${(err as Error).message}); serving the API only.`);
   }
 
-  const served = new ServedIndex(index, (dir) => openSearchIndex(dir, { settings, log }), log);
+  // A replaced index stays open as long as a request that took it may run (REQUEST_TIMEOUT_MS grows with an LLM).
+  const served = new ServedIndex(index, (dir) => openSearchIndex(dir, { settings, log }), log, { closeAfterMs: config.limits.requestTimeoutMs });
   const reindex = createReindexer({
     served,
     // In a child process: the build's CPU-heavy stages must not stall the answers being served.

@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureIndex, IngestBusyError, runIngest, type IngestOptions } from "../ingest/build.ts";
 import { acquireLock, LOCK_FILE } from "../ingest/lock.ts";
+import { parseCorpusFile } from "../ingest/parse-file.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
 import { currentIndexDir, readIndexCore } from "../vectors/index-folder.ts";
@@ -87,7 +88,66 @@ test("an unchanged corpus reuses the index; a changed file is parsed again, the 
     return core.chunks.filter((c) => articleIds.has(c.articleId)).map((c) => c.id);
   };
   assert.deepEqual(ids(after, "booklet.txt"), ids(before, "booklet.txt"), "unchanged text keeps its chunk ids");
-  assert.ok(!fs.existsSync(first), "the replaced build is pruned");
+  assert.ok(fs.existsSync(first), "the build before is kept: a running server may still serve it");
+  assert.equal(fs.readdirSync(path.join(index, "builds")).length, 2);
+});
+
+test("an index whose search files are missing is rebuilt, not reported current", async () => {
+  const damaged = currentIndexDir(index)!;
+  fs.rmSync(path.join(damaged, "bm25.json"));
+  const logs: string[] = [];
+  const s = await runIngest(opts({ log: (m) => logs.push(m) }));
+  assert.equal(s.reused, false);
+  assert.notEqual(fs.realpathSync(s.indexDir), damaged);
+  assert.ok(logs.some((m) => /search files .* missing/.test(m)), logs.join("\n"));
+  assert.ok(fs.existsSync(path.join(s.indexDir, "bm25.json")));
+  assert.ok((await (await openSearchIndex(s.indexDir, { settings })).search("储能", { k: 3 })).length > 0);
+  assert.deepEqual(s.articleList.map((a) => a.title), readIndexCore(s.indexDir).manifest.articles.map((a) => a.title), "the summary lists the articles");
+});
+
+test("a file is parsed from the bytes that were hashed, not read a second time", async () => {
+  const bytes = Buffer.from("关于测试的通知\n\n　　这是正文。\n");
+  const parsed = await parseCorpusFile("gone.txt", path.join(tmp, "no-such-file.txt"), "h", bytes);
+  assert.equal(parsed.articles.length, 1);
+  assert.match(parsed.articles[0].text, /这是正文/);
+  assert.equal(parsed.hash, "h");
+});
+
+test("two waiters judging the same lock stale: only one takes it over, the other waits for it", async () => {
+  const root = path.join(tmp, "lock-race");
+  fs.mkdirSync(root, { recursive: true });
+  const lock = path.join(root, LOCK_FILE);
+  fs.writeFileSync(lock, `${spawnSync(process.execPath, ["-e", ""]).pid}\n`); // its holder is gone
+  // Both judge the lock stale before either takes it over; the second moves only after the first holds the lock.
+  let bothJudged!: () => void;
+  const judged = new Promise<void>((r) => (bothJudged = r));
+  let arrivals = 0;
+  let firstTaken = false;
+  let firstHolds!: () => void;
+  const held = new Promise<void>((r) => (firstHolds = r));
+  const beforeTakeover = async () => {
+    if (++arrivals === 2) bothJudged();
+    await judged;
+    if (arrivals === 2 && !firstTaken) {
+      firstTaken = true;
+      return;
+    }
+    await held;
+  };
+  const first = acquireLock(root, { beforeTakeover });
+  let secondDone = false;
+  const second = acquireLock(root, { beforeTakeover, waitMs: 60_000 }).then((r) => ((secondDone = true), r));
+  const releaseFirst = await first;
+  const holder = fs.readFileSync(lock, "utf8");
+  firstHolds();
+  await sleep(400);
+  assert.equal(secondDone, false, "the second waiter did not take the lock the first holds");
+  assert.equal(fs.readFileSync(lock, "utf8"), holder, "the first holder's lock file is still in place");
+  assert.deepEqual(fs.readdirSync(root).filter((f) => f.includes("stale")), [], "nothing left aside");
+  releaseFirst();
+  const releaseSecond = await second;
+  releaseSecond();
+  assert.ok(!fs.existsSync(lock));
 });
 
 test("a second ingest waits for the running one, or refuses after the bound; a dead holder's lock is taken over", async () => {
@@ -144,8 +204,29 @@ test("an ingest killed midway (SIGKILL) leaves the previous index whole; the nex
   assert.equal(next.reused, false);
   assert.ok(logs.some((m) => /damaged/.test(m) && m.includes("chunks.json")), logs.join("\n"));
   assert.equal(readIndexCore(next.indexDir).chunks.length, next.chunks);
-  assert.deepEqual(fs.readdirSync(path.join(index, "builds")), [path.basename(next.indexDir)], "abandoned builds are cleaned up");
+  // The killed build's folder is gone; kept are the new build and the one it replaced (a server may serve it).
+  assert.deepEqual(fs.readdirSync(path.join(index, "builds")).sort(), [path.basename(before), path.basename(next.indexDir)].sort(), "abandoned builds are cleaned up");
   assert.ok(!fs.existsSync(path.join(index, LOCK_FILE)));
+});
+
+test("npm run ingest with CORPUS_DIR and INDEX_DIR set but empty uses the defaults, not the working directory", async () => {
+  const cwd = path.join(tmp, "cli-empty-env");
+  fs.mkdirSync(path.join(cwd, "corpus"), { recursive: true });
+  fs.writeFileSync(path.join(cwd, "corpus", "energy.txt"), GBK_TEXT);
+  fs.writeFileSync(path.join(cwd, "stray.txt"), "关于不应被收录的文件\n\n　　工作目录里的文件不是语料。\n");
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(ROOT, "ingest/cli.ts")], {
+    cwd,
+    env: { ...process.env, CORPUS_DIR: "", INDEX_DIR: "" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  assert.equal(code, 0, out);
+  assert.match(out, /files: 1 {2}articles: 1 /, out);
+  assert.match(out, /关于推进清洁能源发展的意见/);
+  assert.ok(currentIndexDir(path.join(cwd, "vectors", "index")), "built into vectors/index under the working directory");
 });
 
 test("npm run ingest on the seed corpus prints a summary listing its 12 articles", async () => {

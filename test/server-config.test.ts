@@ -70,3 +70,45 @@ test("the README's configuration table names every variable", () => {
   const readme = fs.readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
   for (const v of CONFIG_VARIABLES) assert.ok(readme.includes(`| \`${v.name}\` |`), `${v.name} is missing from README.md`);
 });
+
+test("MAX_K is capped at the search's own limit of 50", () => {
+  assert.equal(readConfig({ MAX_K: "50" }).limits.maxK, 50);
+  assert.equal(readConfig({ MAX_K: "8" }).limits.maxK, 8);
+  assert.throws(() => readConfig({ MAX_K: "51" }), (err: unknown) => err instanceof ConfigError && /MAX_K="51" must be a whole number from 1 to 50/.test(err.message));
+});
+
+test("the request deadline leaves room for a slow LLM's two calls and its fallback", () => {
+  const llm = { LLM_BASE_URL: "http://127.0.0.1:11434/v1", LLM_MODEL: "qwen" };
+  assert.equal(readConfig({}).limits.requestTimeoutMs, 150_000, "offline: the documented default");
+  // Default LLM_TIMEOUT_MS 20000: 2 calls × 6 × 20 s + 30 s.
+  assert.equal(readConfig(llm).limits.requestTimeoutMs, 270_000);
+  assert.equal(readConfig({ ...llm, LLM_TIMEOUT_MS: "5000" }).limits.requestTimeoutMs, 150_000);
+  assert.equal(readConfig({ ...llm, LLM_TIMEOUT_MS: "5000", REQUEST_TIMEOUT_MS: "90000" }).limits.requestTimeoutMs, 90_000);
+  assert.throws(
+    () => readConfig({ ...llm, REQUEST_TIMEOUT_MS: "150000" }),
+    (err: unknown) => err instanceof ConfigError && err.problems.length === 1 && /REQUEST_TIMEOUT_MS=150000 is shorter than the LLM's worst case of 270000 ms/.test(err.message),
+  );
+  assert.equal(readConfig({ REQUEST_TIMEOUT_MS: "600" }).limits.requestTimeoutMs, 600, "no LLM, no lower bound");
+});
+
+test("LLM_STREAM and ALLOW_REMOTE_MODELS take 1/0 or true/false, anything else is an error", () => {
+  assert.equal(readConfig({}).generator.llmStream, true);
+  assert.equal(readConfig({}).embedding.allowRemote, false);
+  assert.equal(readConfig({ LLM_STREAM: "false" }).generator.llmStream, false);
+  assert.equal(readConfig({ LLM_STREAM: "0" }).generator.llmStream, false);
+  assert.equal(readConfig({ LLM_STREAM: "TRUE" }).generator.llmStream, true);
+  assert.equal(readConfig({ ALLOW_REMOTE_MODELS: "true" }).embedding.allowRemote, true);
+  assert.equal(readConfig({ ALLOW_REMOTE_MODELS: "0" }).embedding.allowRemote, false);
+  assert.throws(
+    () => readConfig({ LLM_STREAM: "no", ALLOW_REMOTE_MODELS: "yes" }),
+    (err: unknown) => err instanceof ConfigError && err.problems.length === 2 && /LLM_STREAM="no"/.test(err.message) && /ALLOW_REMOTE_MODELS="yes"/.test(err.message),
+  );
+});
+
+test("HYBRID_WEIGHTS is checked part by part instead of silently ignored", () => {
+  assert.equal(readConfig({ HYBRID_WEIGHTS: "dense=0.5,bm25=1,k0=60" }).embedding.hybridWeights, "dense=0.5,bm25=1,k0=60");
+  assert.doesNotThrow(() => readConfig({ HYBRID_WEIGHTS: "bm25=2" }));
+  for (const bad of ["dense=abc", "dense=0.5,bm2=1", "k0=0", "dense=1.2.3", "0.5"]) {
+    assert.throws(() => readConfig({ HYBRID_WEIGHTS: bad }), (err: unknown) => err instanceof ConfigError && /HYBRID_WEIGHTS/.test(err.message), bad);
+  }
+});

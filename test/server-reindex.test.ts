@@ -14,6 +14,7 @@ import { watchIndex } from "../server/index-watch.ts";
 import { rebuildInChild } from "../server/rebuild-in-child.ts";
 import { createReindexer } from "../server/reindex.ts";
 import { ServedIndex } from "../server/served-index.ts";
+import type { SearchIndex } from "../vectors/search-index.ts";
 import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
 import { currentIndexDir, newBuildDir, publishIndex } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
@@ -24,12 +25,14 @@ const settings = readEmbeddingSettings({});
 const open = (dir: string) => openSearchIndex(dir, { settings });
 let root: string;
 let served: ServedIndex;
+/** What the served index logged (switches, and builds it refused). */
+const servedLog: string[] = [];
 let running: Running;
 let url: string;
 
 before(async () => {
   root = await privateIndexRoot();
-  served = new ServedIndex(await open(currentIndexDir(root)!), open);
+  served = new ServedIndex(await open(currentIndexDir(root)!), open, (msg) => servedLog.push(msg));
   const reindex = createReindexer({
     served,
     rebuild: ({ force, onProgress }) => rebuildInChild({ corpusDir: CORPUS_DIR, indexRoot: root, settings, force, onProgress }),
@@ -66,7 +69,7 @@ test("POST /api/admin/reindex rebuilds in the background while answering, then s
   const start = await fetch(`${url}/api/admin/reindex`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"force":true}' });
   assert.equal(start.status, 202);
   assert.equal((await start.json()).state, "running");
-  const again = await fetch(`${url}/api/admin/reindex`, { method: "POST" });
+  const again = await fetch(`${url}/api/admin/reindex`, { method: "POST", headers: { "content-type": "application/json" } });
   assert.equal(again.status, 409, "one reindex at a time");
   assert.equal((await again.json()).error.code, "reindex_running");
 
@@ -108,7 +111,11 @@ test("an index published by another process is picked up without a restart", asy
     fs.cpSync(next, broken, { recursive: true });
     fs.writeFileSync(path.join(broken, "chunks.json"), '[{"id": "trunc');
     publishIndex(root, broken, 3);
-    await new Promise((r) => setTimeout(r, 300));
+    // Wait until the watcher has actually tried the broken build, so "still serving" means refused.
+    const refused = () => servedLog.some((m) => m.includes(broken) && m.includes("could not be opened"));
+    const tryDeadline = Date.now() + 10_000;
+    while (!refused() && Date.now() < tryDeadline) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(refused(), `the watcher tried the broken build: ${servedLog.join("\n")}`);
     assert.equal(await build(), path.basename(next));
     await ask();
   } finally {
@@ -136,4 +143,43 @@ test("without API_TOKEN only this machine may reindex; with it, the token decide
   const withToken = { headers: { authorization: "Bearer admin-token" } };
   assert.equal((await guarded.request("/api/admin/reindex", withToken, from("203.0.113.7"))).status, 200);
   assert.ok(isLoopback("::ffff:127.0.0.1") && !isLoopback(undefined));
+});
+
+test("a web page elsewhere cannot start a reindex through this machine's browser", async () => {
+  const app = createApp({
+    config: readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" }),
+    getIndex: () => served.get(),
+    generator: createGenerator(readGeneratorSettings({})),
+    reindex: { start: () => false, status: () => ({ state: "idle" }), settled: async () => {} },
+  });
+  const local = { incoming: { socket: { remoteAddress: "127.0.0.1", remotePort: 40000, remoteFamily: "IPv4" } } };
+  const post = async (headers: Record<string, string>, body?: string) => {
+    const res = await app.request("http://127.0.0.1:3000/api/admin/reindex", { method: "POST", headers, body }, local);
+    return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+  };
+  // What a cross-site <form method=post> can send: no JSON content type, empty or form body.
+  assert.deepEqual(await post({}), { status: 400, code: "unsupported_content_type" });
+  assert.deepEqual(await post({ "content-type": "application/x-www-form-urlencoded", origin: "http://evil.example" }, ""), { status: 403, code: "cross_origin" });
+  assert.deepEqual(await post({ "content-type": "text/plain" }, ""), { status: 400, code: "unsupported_content_type" });
+  // JSON from another origin (possible after a CORS preflight, or from a misconfigured CORS_ORIGIN).
+  assert.deepEqual(await post({ "content-type": "application/json", origin: "http://evil.example" }, "{}"), { status: 403, code: "cross_origin" });
+  assert.deepEqual(await post({ "content-type": "application/json", origin: "null" }, "{}"), { status: 403, code: "cross_origin" });
+  // The server's own page, and a client without Origin (curl, scripts), get through to the reindexer
+  // (which this stub reports as busy).
+  assert.deepEqual(await post({ "content-type": "application/json", origin: "http://127.0.0.1:3000" }, "{}"), { status: 409, code: "reindex_running" });
+  assert.deepEqual(await post({ "content-type": "application/json" }), { status: 409, code: "reindex_running" });
+});
+
+test("a replaced index is closed (its models released) after the grace period; the one serving is not", async () => {
+  const closed: string[] = [];
+  const fake = (dir: string) => ({ dir, close: async () => void closed.push(dir) }) as unknown as SearchIndex;
+  const swapped = new ServedIndex(fake("/builds/a"), async (dir) => fake(dir), () => {}, { closeAfterMs: 0 });
+  assert.equal(await swapped.switchTo("/builds/b"), true);
+  assert.equal(swapped.get().dir, "/builds/b");
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(closed, ["/builds/a"]);
+  assert.equal(await swapped.switchTo("/builds/b"), false, "the same build is not reopened");
+  await swapped.switchTo("/builds/c");
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(closed, ["/builds/a", "/builds/b"]);
 });

@@ -92,6 +92,27 @@ test("English question, offline: dictionary translation lets the keyword search 
   assert.ok(hits.some((h) => h.chunk.text.replace(/\s+/g, "").includes("海上风电")), describe(hits));
 });
 
+test("the glossary the index loaded is exposed: English words map to words of the corpus", async () => {
+  const index = await sharedIndex();
+  const wind = index.glossary?.phrases["wind power"] ?? index.glossary?.phrases["wind"];
+  assert.ok(wind?.length, `glossary entries: ${Object.keys(index.glossary?.phrases ?? {}).length}`);
+  assert.ok(wind.some((w) => index.core.chunks.some((c) => c.text.includes(w))), wind.join(","));
+});
+
+test("close() waits for the search in progress, then releases the models; later searches answer by keywords", async () => {
+  const index = await openSearchIndex((await sharedIndex()).dir, { settings: readEmbeddingSettings({}) });
+  const running = index.search("辽宁清洁能源强省有哪些措施", { k: 5 });
+  const closed = index.close();
+  const hits = await running;
+  assert.ok(hits[0].ranks.dense !== undefined, "the search begun before close used the dense signal");
+  await closed;
+  await index.close(); // idempotent
+  const after = await index.search("辽宁清洁能源强省有哪些措施", { k: 5 });
+  assert.ok(isOpinionItem(after[0], "12"), describe(after));
+  assert.ok(after.every((h) => h.ranks.dense === undefined), "no dense signal once closed");
+  assert.deepEqual(await index.search("中欧班列", { mode: "dense" }), []);
+});
+
 // Runs when a multilingual model is configured and present (EMBEDDING_MODEL + MODELS_DIR, or ALLOW_REMOTE_MODELS=1).
 const configured = readEmbeddingSettings();
 const multilingual = configured.model && /multilingual|m3|labse|paraphrase-multilingual/i.test(configured.model) &&

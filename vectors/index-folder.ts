@@ -82,18 +82,32 @@ export function readIndexCore(dir: string): IndexCore {
   return { manifest, articles, chunks };
 }
 
-/** Points `current` at a complete build in one atomic step, then removes builds no longer current. */
-export function publishIndex(root: string, buildDir: string, keep = 1): void {
+/**
+ * Builds kept by default: the new current one and the one before it. A running server keeps serving
+ * the previous build until its watcher (or its reindex) switches, and for good when the new build
+ * fails to open, so that one must not be deleted under it.
+ */
+export const KEEP_BUILDS = 2;
+
+/**
+ * Points `current` at a complete build in one atomic step, then removes old builds, keeping `keep`:
+ * the new one, the one `current` pointed at until now, then the newest others.
+ */
+export function publishIndex(root: string, buildDir: string, keep = KEEP_BUILDS): void {
   const link = path.join(root, "current");
+  const previous = currentIndexDir(root);
   const tmpLink = path.join(root, `.current-${process.pid}`);
   fs.rmSync(tmpLink, { force: true });
   fs.symlinkSync(path.relative(root, buildDir), tmpLink);
   fs.renameSync(tmpLink, link);
-  pruneBuilds(root, buildDir, keep);
+  pruneBuilds(root, buildDir, keep, previous ? [previous] : []);
 }
 
-/** Removes old and abandoned builds, keeping `current` and the newest `keep - 1` others (readers may still hold them). */
-export function pruneBuilds(root: string, current: string, keep = 1): void {
+/**
+ * Removes old and abandoned builds (readers may still hold the kept ones): keeps `current`, then the
+ * `also` builds (e.g. the previously published one), then the newest complete others, `keep` in all.
+ */
+export function pruneBuilds(root: string, current: string, keep = KEEP_BUILDS, also: string[] = []): void {
   const builds = path.join(root, "builds");
   let names: string[];
   try {
@@ -101,14 +115,11 @@ export function pruneBuilds(root: string, current: string, keep = 1): void {
   } catch {
     return;
   }
-  const currentName = path.basename(current);
-  let kept = 1;
-  for (const name of names) {
-    if (name === currentName) continue;
-    if (kept < keep && fs.existsSync(path.join(builds, name, "manifest.json"))) {
-      kept++;
-      continue;
-    }
-    fs.rmSync(path.join(builds, name), { recursive: true, force: true });
+  const complete = (name: string) => fs.existsSync(path.join(builds, name, "manifest.json"));
+  const kept = new Set([path.basename(current)]);
+  for (const name of [...also.map((d) => path.basename(d)), ...names]) {
+    if (kept.size >= keep) break;
+    if (names.includes(name) && complete(name)) kept.add(name);
   }
+  for (const name of names) if (!kept.has(name)) fs.rmSync(path.join(builds, name), { recursive: true, force: true });
 }

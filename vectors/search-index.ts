@@ -44,10 +44,18 @@ export interface SearchIndex {
   dir: string;
   core: IndexCore;
   embedding: EmbeddingInfo;
+  /** The index's English gloss → corpus words dictionary (glossary.json, read once at open); absent in older builds. */
+  readonly glossary?: Glossary;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   retriever(opts?: SearchOptions): BaseRetriever;
   chunk(id: string): Chunk | undefined;
   article(id: string): Article | undefined;
+  /**
+   * Releases the ONNX sessions (embedder, reranker) once the searches in progress have finished.
+   * Searches made after close still answer, by keywords only (BM25); the HNSW and BM25 memory goes
+   * with the last reference to the object. Idempotent.
+   */
+  close(): Promise<void>;
 }
 
 /** The index was built with another embedding model than the settings ask for: rebuild or refuse, never mix vectors. */
@@ -128,7 +136,7 @@ export async function buildSearchIndex(
   await timed("glossary", () => {
     const passagesWith = new Map<string, number>();
     for (const tokens of docTokens) for (const t of new Set(tokens)) passagesWith.set(t, (passagesWith.get(t) ?? 0) + 1);
-    writeGlossary(dir, buildGlossary(passagesWith));
+    writeGlossary(dir, buildGlossary(passagesWith, texts));
   });
 
   const embedder = await timed("embedder", async () => {
@@ -237,7 +245,7 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
 
   // Weights were tuned for the corpus-trained model; a pretrained model starts from plain RRF.
   const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, embedding.kind === "trained" ? TUNED_FUSION : DEFAULT_FUSION);
-  return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, embedder, store, reranker, fusion, lexical: meta.lexical });
+  return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, store, fusion, lexical: meta.lexical }, { embedder, reranker });
 }
 
 /**
@@ -265,11 +273,15 @@ interface Parts {
   seg: Segmenter;
   bm25: Bm25Index;
   glossary?: Glossary;
-  embedder?: Embedder;
   store: ChunkVectorStore;
-  reranker?: CrossEncoder;
   fusion: FusionWeights;
   lexical: LexicalOptions;
+}
+
+/** The parts holding native (ONNX) sessions: released by close(). */
+interface Models {
+  embedder?: Embedder;
+  reranker?: CrossEncoder;
 }
 
 /** Ranked chunk ids of each signal for one query, with their own scores. */
@@ -281,15 +293,35 @@ export interface SignalLists {
 class LocalSearchIndex implements SearchIndex {
   private readonly chunksById: Map<string, Chunk>;
   private readonly articlesById: Map<string, Article>;
+  /** Searches in progress: close() waits for them before releasing the models they may be running. */
+  private active = 0;
+  private drained?: () => void;
+  private closing?: Promise<void>;
 
   constructor(
     readonly dir: string,
     readonly core: IndexCore,
     readonly embedding: EmbeddingInfo,
     private readonly parts: Parts,
+    private models: Models,
   ) {
     this.chunksById = new Map(core.chunks.map((c) => [c.id, c]));
     this.articlesById = new Map(core.articles.map((a) => [a.id, a]));
+  }
+
+  get glossary(): Glossary | undefined {
+    return this.parts.glossary;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const { embedder, reranker } = this.models;
+      // Searches starting from now on see no models (keywords only); those running keep the ones they took.
+      this.models = {};
+      while (this.active > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      await Promise.all([embedder?.dispose(), reranker?.dispose()]);
+    })();
+    return this.closing;
   }
 
   chunk(id: string): Chunk | undefined {
@@ -309,29 +341,38 @@ class LocalSearchIndex implements SearchIndex {
     return this.parts.glossary && isEnglishQuery(query) ? translateQuery(query, this.parts.glossary) : [];
   }
 
-  async signals(query: string, pool: number): Promise<SignalLists> {
+  async signals(query: string, pool: number, embedder = this.models.embedder): Promise<SignalLists> {
     const chunks = this.core.chunks;
     const translated = this.translation(query);
     const tokens = [query, ...translated].flatMap((t) => lexicalTokens(this.parts.seg, t, this.parts.lexical));
     const bm25 = this.parts.bm25.search(tokens, pool).map((h) => ({ id: chunks[h.doc].id, score: h.score }));
     let dense: SignalLists["dense"] = [];
-    if (this.parts.embedder) {
-      let vector = await this.parts.embedder.embedQuery(query);
+    if (embedder) {
+      let vector = await embedder.embedQuery(query);
       // A query of only unknown words or stopwords has no direction (zero or NaN after normalizing);
       // an English question the model cannot read is embedded through its dictionary translation.
-      if (!isLive(vector) && translated.length) vector = await this.parts.embedder.embedQuery(translated.join(" "));
+      if (!isLive(vector) && translated.length) vector = await embedder.embedQuery(translated.join(" "));
       if (isLive(vector)) dense = (await this.parts.store.search(vector, pool)).map((h) => ({ id: h.chunkId, score: h.similarity }));
     }
     return { dense, bm25 };
   }
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
+    this.active++;
+    try {
+      return await this.searchWith(this.models, query, opts);
+    } finally {
+      if (--this.active === 0) this.drained?.();
+    }
+  }
+
+  private async searchWith(models: Models, query: string, opts: SearchOptions): Promise<SearchHit[]> {
     const q = query.trim();
     if (!q) return [];
     const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 5)));
     const mode = opts.mode ?? "hybrid";
     const pool = Math.min(this.core.chunks.length, Math.max(50, 4 * k));
-    const lists = await this.signals(q, pool);
+    const lists = await this.signals(q, pool, models.embedder);
     const rank = (list: { id: string }[]) => new Map(list.map((h, i) => [h.id, i + 1]));
     const denseRank = rank(lists.dense);
     const bm25Rank = rank(lists.bm25);
@@ -350,9 +391,9 @@ class LocalSearchIndex implements SearchIndex {
     }
     hits = collapseItems(hits, (h) => h.chunk);
 
-    if (mode === "rerank" && this.parts.reranker && hits.length) {
+    if (mode === "rerank" && models.reranker && hits.length) {
       const candidates = hits.slice(0, Math.max(20, k));
-      const scores = await this.parts.reranker.score(q, candidates.map((h) => indexedText(h.chunk)));
+      const scores = await models.reranker.score(q, candidates.map((h) => indexedText(h.chunk)));
       hits = candidates.map((h, i) => ({ ...h, score: scores[i] })).sort((a, b) => b.score - a.score);
     }
 

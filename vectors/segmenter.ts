@@ -49,16 +49,19 @@ export class Segmenter {
   }
 }
 
-// One jieba instance per distinct lexicon: building one loads the 5 MB dictionary (~250 ms).
+// Building a jieba instance loads the 5 MB dictionary (~250 ms), so recent ones are shared. Only a
+// few are kept — the plain one, the served index's and a new build's — since every reindex brings a
+// new lexicon; an evicted segmenter lives on in the index that holds it until that index is dropped.
+const CACHED = 3;
 const cache = new Map<string, Segmenter>();
 
 export function segmenterFor(terms: readonly string[]): Segmenter {
   const key = terms.join("\n");
   let seg = cache.get(key);
-  if (!seg) {
-    seg = new Segmenter(terms);
-    cache.set(key, seg);
-  }
+  if (seg) cache.delete(key);
+  else seg = new Segmenter(terms);
+  cache.set(key, seg); // most recently used last
+  while (cache.size > CACHED) cache.delete(cache.keys().next().value!);
   return seg;
 }
 

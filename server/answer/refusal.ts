@@ -10,6 +10,7 @@ import type { Citation, Lang } from "./types.ts";
 import { coverage, passageText, shortSource, termIn, weightedTerms, type WeightedTerm } from "./evidence.ts";
 import { holdsAsked, questionKind, type Asked } from "./question-kind.ts";
 import { splitSentences } from "./sentences.ts";
+import { definesTerm, numberedTermQuestion, relativeOccurrence, statedNumbers, statesNumber } from "./specifics.ts";
 import type { Glossary } from "../../vectors/query-translation.ts";
 
 export interface Evidence {
@@ -64,6 +65,16 @@ export function assessEvidence(
     // Passages that cover the question about as well as the best one are where the answer must be.
     supporting = scores.map((s, i) => [s, i] as const).filter(([s]) => s >= Math.max(minCoverage, best - 0.2)).map(([, i]) => i);
   }
+
+  // What the question pins down beyond its topic must be in the evidence too (see specifics.ts).
+  const numbers = statedNumbers(question).filter((n) => !texts.some((t) => statesNumber(t, n)));
+  if (numbers.length) return { answerable: false, reason: "coverage", coverage: best, missing: [...missing, ...numbers] };
+  const supportSentences = supporting.flatMap((i) => splitSentences(passages[i].quote).map((s) => s.text));
+  const relative = relativeOccurrence(question);
+  if (relative && !supportSentences.some((s) => relative.test(s))) return { answerable: false, reason: kind.asked === "fact" ? "coverage" : kind.asked, coverage: best, missing };
+  const numbered = numberedTermQuestion(question);
+  if (numbered && !texts.some((t) => splitSentences(t).some((s) => definesTerm(s.text, numbered.term, numbered.count))))
+    return { answerable: false, reason: "enumeration", coverage: best, missing };
 
   if (kind.asked !== "fact" || kind.enumerate) {
     // Glossary renderings of English words are loose (games → 球/棋): only those the passages use say what the subject is.

@@ -35,6 +35,27 @@ const EN_STOP = new Set(
 );
 
 const QUOTED = /[“"「『《]([^“”"「」『』《》\n]{2,16})[”"」』》]/g;
+
+/**
+ * Asking phrases, cut out before segmenting: left in, jieba glues them to their neighbours
+ * (是哪天开的 → 哪/天开/的) and the glued piece passes for a content word the evidence lacks.
+ * 任何时候/任何地方/任何人 are not questions; 处在哪/正在哪 keep their verb apart from 在哪.
+ */
+const ASKING =
+  /哪一天|哪天|哪一年|哪年|哪个月|哪一月|几月几日|几月几号|几号|什么时候|什么时间|(?<!任)何时|何年|在哪里|在哪儿|(?<![处正存现所])在哪|哪里|哪儿|(?<!任)何地|何处|哪[个家](?:单位|部门|机构|地方)|哪位|(?<!任)何人|是谁|由谁|谁|多少|几[个项条届次年种类]|第几|哪几|哪些|哪个|哪一|什么样|为什么|什么|怎么样|怎样|怎么|如何|哪/g;
+/** Stands for a removed asking phrase, so the words on either side stay apart. */
+const ASK_MARK = "？";
+
+/**
+ * Words about when or in what state rather than what: 辽宁现在处在哪……, 目前正在推进…… The passages
+ * answering such questions rarely repeat them, so they must not count as missing evidence.
+ */
+const TEMPORAL = new Set("现在 目前 当前 如今 当下 眼下 现阶段 处在 处于 正处于 正在 已经 曾经".split(" "));
+/**
+ * Verbs that only say an event happened (会议是哪天开的, 在哪里举行, 谁进行讲解): weightless when they
+ * are the question's predicate, i.e. next to the asking phrase or closing the question.
+ */
+const EVENT_VERBS = new Set("开 召开 举行 举办 进行 开展 开幕 闭幕".split(" "));
 /** Words jieba forms around an asking word: 哪几种, 哪些地方, 什么样, 多少个, 几年. */
 const INTERROGATIVE = /^(哪|什么|多少|几)/;
 
@@ -57,10 +78,12 @@ export function questionTerms(question: string): Term[] {
     seen.add(phrase);
     out.push({ text: phrase, tag: "nz" });
   }
-  const rest = question.replace(QUOTED, "，");
+  const rest = question.replace(QUOTED, "，").replace(ASKING, ASK_MARK);
   const tagged = mergeSplitNames(segmenter().tag(rest, false));
-  for (const { word, tag } of tagged) {
+  for (let i = 0; i < tagged.length; i++) {
+    const { word, tag } = tagged[i];
     const w = word.trim();
+    if (TEMPORAL.has(w) || (EVENT_VERBS.has(w) && isPredicate(tagged, i))) continue;
     if (!w || seen.has(w)) continue;
     if (/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(w) && /[A-Za-z]/.test(w)) {
       // Latin words: English content words, or codes inside Chinese text (5G, GDP).
@@ -86,11 +109,27 @@ export function questionTerms(question: string): Term[] {
   return out;
 }
 
+/** Closing particles between a predicate and the end of its clause (召开的, 举行了吗). */
+const CLOSING = /^(的|了|过|呢|吗|吧|啊|呀)$/;
+
+/** The word at i is next to an asking phrase or ends its clause (after closing particles). */
+function isPredicate(tagged: { word: string; tag: string }[], i: number): boolean {
+  const prev = tagged[i - 1]?.word.trim();
+  if (prev === ASK_MARK || prev === "是" || prev === "来") return true;
+  for (let j = i + 1; j < tagged.length; j++) {
+    const w = tagged[j].word.trim();
+    if (!w || CLOSING.test(w)) continue;
+    return !CJK_RE.test(w) && !/^[A-Za-z0-9]/.test(w);
+  }
+  return true;
+}
+
 /**
  * jieba (without HMM) splits names it does not know into single characters (王/延/中, 徐/大堡);
  * glue a surname or a run of single characters to its neighbour so the name is matched whole.
  */
-function mergeSplitNames(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
+function mergeSplitNames(input: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const tagged = glueAbbreviations(input);
   const out: { word: string; tag: string }[] = [];
   const isCjk1 = (t: { word: string }) => [...t.word].length === 1 && CJK_RE.test(t.word);
   const glueable = (t: { word: string; tag: string }) =>
@@ -111,25 +150,57 @@ function mergeSplitNames(tagged: { word: string; tag: string }[]): { word: strin
   return out;
 }
 
-/** True when `haystack` mentions the term: the word itself, its full form (for a two-character abbreviation), or (for compounds) all its parts. */
+/**
+ * An abbreviation jieba does not know falls apart into single characters, verbs among them
+ * (深改委 → 深/改/委): three or more content characters in a row are one word, tagged j (abbreviation).
+ */
+function glueAbbreviations(tagged: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const single = (t: { word: string; tag: string }) =>
+    [...t.word].length === 1 && CJK_RE.test(t.word) && !/^(p|u|c|y|r|e|o|d|m|q|nr)/.test(t.tag) && !QUESTION_WORDS.has(t.word);
+  const out: { word: string; tag: string }[] = [];
+  for (let i = 0; i < tagged.length; ) {
+    let j = i;
+    while (j < tagged.length && single(tagged[j])) j++;
+    if (j - i >= 3) {
+      out.push({ word: tagged.slice(i, j).map((t) => t.word).join(""), tag: "j" });
+      i = j;
+    } else out.push(tagged[i++]);
+  }
+  return out;
+}
+
+/**
+ * True when `haystack` mentions the term: the word itself, its full form (for an abbreviation of
+ * two to four characters), or (for compounds) all its parts.
+ */
 export function mentions(haystack: string, term: string): boolean {
   if (haystack.includes(term)) return true;
   const chars = [...term];
-  // Two-character abbreviations are made of the full form's characters: 文旅 ↔ 文体旅, 国企 ↔ 国有企业.
-  if (chars.length === 2 && CJK_RE.test(term)) return abbreviation(chars[0], chars[1]).test(haystack);
-  if (chars.length >= 4 && CJK_RE.test(term)) {
+  if (!CJK_RE.test(term) || chars.length < 2) return false;
+  if (chars.length >= 4) {
     // 清洁能源强省 split as 清洁能源/强省 in the text: accept when every piece jieba finds is present.
     const parts = segmenter().cut(term, false).filter((p) => [...p].length >= 2);
-    return parts.length >= 2 && parts.every((p) => haystack.includes(p));
+    if (parts.length >= 2 && parts.every((p) => haystack.includes(p))) return true;
   }
-  return false;
+  // Abbreviations keep the full form's characters in order: 文旅 ↔ 文体旅, 国企 ↔ 国有企业,
+  // 冬运会 ↔ 冬季运动会, 深改委 ↔ 深化改革委员会.
+  return chars.length <= 4 && abbreviation(chars).test(haystack);
 }
 
 const abbrevCache = new Map<string, RegExp>();
-function abbreviation(a: string, b: string): RegExp {
-  let re = abbrevCache.get(a + b);
-  if (!re) abbrevCache.set(a + b, (re = new RegExp(`${a}[\\u3400-\\u9fff]{1,2}${b}`)));
+/** The characters in order, each followed by at most two more Han characters before the next. */
+function abbreviation(chars: string[]): RegExp {
+  const key = chars.join("");
+  let re = abbrevCache.get(key);
+  if (!re) {
+    if (abbrevCache.size > 10_000) abbrevCache.clear(); // bounded, like the df cache
+    abbrevCache.set(key, (re = new RegExp(chars.map(escapeRe).join("[\\u3400-\\u9fff]{0,2}"))));
+  }
   return re;
+}
+
+function escapeRe(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 const dfCache = new WeakMap<Chunk[], Map<string, number>>();

@@ -60,6 +60,11 @@ const CATALOG = {
     zh: "此操作只允许从本机发起，或需配置 API_TOKEN。",
     en: "This action is only allowed from this machine, or with API_TOKEN configured.",
   },
+  cross_origin: {
+    status: 403,
+    zh: "不接受来自其他网站的请求。",
+    en: "Requests from another site are not accepted.",
+  },
   not_found: { status: 404, zh: "未找到请求的资源。", en: "Not found." },
   article_not_found: { status: 404, zh: "没有这篇文章。", en: "No such article." },
   reindex_running: { status: 409, zh: "索引正在重建中。", en: "A reindex is already running." },
@@ -102,10 +107,6 @@ export function errorMessage(code: ErrorCode, lang: Lang, params: Record<string,
 
 export function errorBody(code: ErrorCode, lang: Lang, params?: Record<string, string | number>) {
   return { error: { code, message: errorMessage(code, lang, params) } };
-}
-
-export function errorStatus(code: ErrorCode): Status {
-  return CATALOG[code].status;
 }
 
 /** Chinese when the text is mostly Han characters, English when it has Latin letters and no Han. */

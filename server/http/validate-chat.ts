@@ -124,10 +124,10 @@ export function parseOpenAiRequest(body: unknown, limits: Limits): OpenAiChatReq
   const lang = parsed.map((m) => langOfText(m.content)).filter((l) => l !== undefined).at(-1);
   if (last.role !== "user") throw new ApiError("no_user_message", {}, lang);
   const question = checkQuestion(last.content, limits, lang);
-  const history = parsed
-    .slice(0, -1)
-    .filter((m): m is HistoryMessage => m.role === "user" || m.role === "assistant")
-    .slice(-limits.maxHistoryTurns)
+  const earlier = parsed.slice(0, -1).filter((m): m is HistoryMessage => m.role === "user" || m.role === "assistant");
+  // Not slice(-max): with MAX_HISTORY_TURNS=0 that would be slice(-0), which keeps everything.
+  const history = earlier
+    .slice(Math.max(0, earlier.length - limits.maxHistoryTurns))
     // Our earlier answers come back with the source list appended: the conversation is the answer text.
     .map((m) => (m.role === "assistant" ? { role: m.role, content: stripSources(m.content) } : m));
   // Chat clients resend the whole conversation, so old turns are dropped rather than refused; one

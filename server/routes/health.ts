@@ -3,6 +3,12 @@ import path from "node:path";
 import { Hono } from "hono";
 import type { RouteDeps } from "../app.ts";
 
+/** Kind and model only: the LLM's address is internal (it may carry credentials or private hosts). */
+function publicGeneratorInfo(deps: RouteDeps): { kind: string; model?: string } {
+  const { kind, model } = deps.generator.info();
+  return model === undefined ? { kind } : { kind, model };
+}
+
 export function healthRoutes(deps: RouteDeps): Hono {
   return new Hono().get("/health", (c) => {
     const index = deps.getIndex();
@@ -11,7 +17,7 @@ export function healthRoutes(deps: RouteDeps): Hono {
       articles: index.core.articles.length,
       chunks: index.core.chunks.length,
       embedding: index.embedding,
-      generator: deps.generator.info(),
+      generator: publicGeneratorInfo(deps),
       index: { build: path.basename(index.dir), createdAt: index.core.manifest.createdAt },
       ...(deps.reindex ? { reindex: deps.reindex.status().state } : {}),
     });

@@ -1,4 +1,8 @@
-/** The page's only link to the server: HTTP calls to /api/chat and /api/articles. */
+/**
+ * The page's only link to the server: HTTP calls to /api/chat and /api/articles, each carrying the
+ * access token when the user has given one.
+ */
+import { accessToken, setAccessToken } from "./access-token.ts";
 import type { ArticleDetail, ArticleSummary, Citation, DoneEvent, HistoryTurn, RetrievalEvent } from "./api-types.ts";
 import { readSse } from "./sse.ts";
 import { T } from "./strings.ts";
@@ -16,13 +20,33 @@ export interface ChatHandlers {
   onToken?(text: string): void;
 }
 
-async function send(url: string, init?: RequestInit): Promise<Response> {
+/** The server wants an access token (API_TOKEN is set) and has none, or refused the one sent. */
+export class UnauthorizedError extends ApiError {
+  constructor(
+    message: string,
+    /** A token was sent and refused (rather than none given yet). */
+    readonly rejected: boolean,
+  ) {
+    super(message, 401);
+    this.name = "UnauthorizedError";
+  }
+}
+
+async function send(url: string, init: RequestInit = {}): Promise<Response> {
+  const token = accessToken();
+  const headers = new Headers(init.headers);
+  if (token) headers.set("authorization", `Bearer ${token}`);
   let res: Response;
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, headers });
   } catch (err) {
-    if (init?.signal?.aborted) throw err;
+    if (init.signal?.aborted) throw err;
     throw new ApiError(T.errorNetwork);
+  }
+  if (res.status === 401) {
+    // A wrong or outdated token is forgotten, so the next request asks for a new one.
+    if (token) setAccessToken(undefined);
+    throw new UnauthorizedError(await errorMessage(res), !!token);
   }
   if (!res.ok) throw new ApiError(await errorMessage(res), res.status);
   return res;

@@ -1,5 +1,6 @@
 /** The chat page: wires the composer, the conversation, the history sidebar and the source panel. */
-import { ApiError, streamChat } from "./api.ts";
+import { setAccessToken } from "./access-token.ts";
+import { ApiError, streamChat, UnauthorizedError } from "./api.ts";
 import type { Citation, HistoryTurn } from "./api-types.ts";
 import { ConversationStore, newConversation, titleFrom, type Conversation, type Message } from "./conversations.ts";
 import { byId, h, setCovering } from "./dom.ts";
@@ -7,6 +8,7 @@ import { renderHistory } from "./history-list.ts";
 import { AssistantMessageView, userMessageView } from "./message-view.ts";
 import { SourcePanel } from "./source-panel.ts";
 import { T } from "./strings.ts";
+import { tokenForm } from "./token-form.ts";
 
 /** Earlier turns sent with a question so follow-ups can be understood; a few are enough. */
 const HISTORY_TURNS = 6;
@@ -134,19 +136,22 @@ async function ask(question: string): Promise<void> {
     messages.replaceChildren();
     conv.title = titleFrom(question);
   }
-  conv.messages.push({ role: "user", content: question });
+  const asked: Message = { role: "user", content: question };
+  conv.messages.push(asked);
   conv.updatedAt = Date.now();
   store.save(conv);
   store.setCurrentId(conv.id);
   refreshHistory();
 
   const view = new AssistantMessageView(openCitation);
-  messages.append(userMessageView(question), view.el);
+  const questionEl = userMessageView(question);
+  messages.append(questionEl, view.el);
   keepScrolled(true);
 
   const controller = new AbortController();
   running = controller;
   setBusy(true);
+  let unauthorized: UnauthorizedError | undefined;
   try {
     const done = await streamChat(
       { question, history },
@@ -161,11 +166,16 @@ async function ask(question: string): Promise<void> {
     );
     view.finish(done);
   } catch (err) {
-    if (controller.signal.aborted) view.stop();
+    if (err instanceof UnauthorizedError) unauthorized = err;
+    else if (controller.signal.aborted) view.stop();
     else view.fail(err instanceof ApiError ? err.message : T.errorUnexpected(err instanceof Error ? err.message : String(err)));
   } finally {
     running = null;
     setBusy(false);
+    if (unauthorized) {
+      askForToken(conv, asked, questionEl, view.el, unauthorized.rejected);
+      return;
+    }
     // A chat deleted while its answer streamed stays deleted.
     if (!deleted.has(conv.id)) {
       conv.messages.push(view.message);
@@ -175,6 +185,27 @@ async function ask(question: string): Promise<void> {
     if (conv === conversation) keepScrolled();
     refreshHistory();
   }
+}
+
+/**
+ * The server wants an access token: the question was not answered, so it is taken back out of the
+ * chat and a token form stands in place of its answer; with the token given, the question is asked again.
+ */
+function askForToken(conv: Conversation, asked: Message, questionEl: HTMLElement, answerEl: HTMLElement, rejected: boolean): void {
+  conv.messages = conv.messages.filter((m) => m !== asked);
+  if (!deleted.has(conv.id)) {
+    if (conv.messages.length > 0) store.save(conv);
+    else store.remove(conv.id);
+  }
+  refreshHistory();
+  const form = tokenForm(rejected, (token) => {
+    setAccessToken(token);
+    questionEl.remove();
+    form.remove();
+    void ask(asked.content);
+  });
+  answerEl.replaceWith(form);
+  if (conv === conversation) keepScrolled(true);
 }
 
 form.addEventListener("submit", (e) => {

@@ -45,5 +45,9 @@ export const T = {
   errorStreamCut: "回答中断：连接意外关闭。",
   errorUnexpected: (detail: string) => `处理回答时出错（${detail}）。`,
   errorArticle: "无法加载原文。",
+  tokenNeeded: "此服务需要访问令牌。请输入管理员提供的令牌，然后将重新提问。",
+  tokenRejected: "访问令牌无效，请重新输入。",
+  tokenLabel: "访问令牌",
+  tokenSubmit: "确定并重新提问",
   passageNotFound: "未能在原文中定位该段落，以下是引用的内容：",
 } as const;

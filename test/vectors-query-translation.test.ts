@@ -1,0 +1,39 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { buildGlossary, numberTerm, translateQuery } from "../vectors/query-translation.ts";
+
+// A small constructed corpus: word → how many passages hold it, and the passages themselves.
+const texts = [
+  "辽宁推进清洁能源建设，辽西地区发展风电。",
+  "沈阳、大连双核引领，辽宁办好第十五届全国冬季运动会。",
+  "辽宁保障粮食安全，辽宁全年推进工作。",
+];
+const words = new Map<string, number>([
+  ["辽宁", 3], ["辽西", 1], ["清洁", 1], ["能源", 1], ["清洁能源", 1], ["风电", 1], ["沈阳", 1], ["大连", 1],
+  ["全国", 1], ["冬季", 1], ["运动会", 1], ["粮食", 1], ["安全", 1], ["年", 1], ["近年", 1], ["年来", 1],
+]);
+const g = buildGlossary(words, texts);
+
+test("a place name is found by its pinyin, not by a gloss that merely mentions it", () => {
+  assert.deepEqual(translateQuery("projects in Liaoning", g, 1), ["辽宁"]);
+  assert.deepEqual(translateQuery("Shenyang and Dalian", g, 1), ["沈阳", "大连"]);
+});
+
+test("two-word phrases come before their words: compounds and expanded abbreviations", () => {
+  assert.ok(translateQuery("clean energy", g, 1).includes("清洁能源"));
+  // 冬运会 "winter games" is not in the corpus; its full form 冬季运动会 is.
+  assert.ok(translateQuery("the national winter games", g).includes("冬季运动会"));
+});
+
+test("a word's own sense wins over a longer gloss that contains it", () => {
+  // 年 is glossed "year"; 近年/年来 only contain "year" inside "recent years" and the like.
+  assert.deepEqual(translateQuery("which year", g, 1), ["年"]);
+});
+
+test("numbers, ordinals and years are rendered directly", () => {
+  assert.equal(numberTerm("ninth"), "第九");
+  assert.equal(numberTerm("15th"), "第十五");
+  assert.equal(numberTerm("five"), "五");
+  assert.equal(numberTerm("2028"), "2028年");
+  assert.equal(numberTerm("finance"), undefined);
+});
