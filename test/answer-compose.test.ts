@@ -10,6 +10,7 @@ import { assessEvidence, refusalText } from "../server/answer/refusal.ts";
 import { questionKind } from "../server/answer/question-kind.ts";
 import { splitSentences } from "../server/answer/sentences.ts";
 import { phraseCoverage } from "../server/answer/phrase.ts";
+import { mentions, questionTerms } from "../server/answer/terms.ts";
 import type { Citation } from "../server/answer/types.ts";
 import type { Chunk } from "../vectors/types.ts";
 
@@ -194,4 +195,34 @@ test("the refusal says so in the question's language and lists the leads with ma
   assert.match(zh, /12\.建设清洁能源强省 \[1\]/);
   const en = refusalText("How much is invested?", ev, [energy], "en");
   assert.match(en, /^The documents do not cover/);
+});
+
+test("asking phrases and when/state words are not taken for key terms", () => {
+  const texts = (q: string) => questionTerms(q).map((t) => t.text);
+  const date = texts("中央深改委第三次会议是哪天开的");
+  assert.ok(date.includes("深改委") && date.includes("会议"), date.join(","));
+  assert.ok(!date.some((t) => /天|开/.test(t)), `no piece of 哪天开的: ${date.join(",")}`);
+  const periods = texts("辽宁现在处在哪“五个期”");
+  assert.deepEqual(periods.filter((t) => /现在|处在/.test(t)), []);
+  assert.ok(periods.includes("辽宁"));
+  // 举行 closing the question is only its predicate; 任何时候 is not an asking phrase.
+  assert.deepEqual(texts("冬运会在哪里举行"), ["冬运会"]);
+  assert.ok(texts("任何时候都要坚持党的领导").includes("坚持"));
+});
+
+test("a question using a date phrase is not refused for the words around it", () => {
+  const ev = assessEvidence(
+    "中央深改委第三次会议是哪天开的",
+    [p(5, "会议", "习近平11月7日下午主持召开中央全面深化改革委员会第三次会议。")],
+    undefined,
+  );
+  assert.equal(ev.answerable, true, `missing: ${ev.missing.join(",")}`);
+});
+
+test("abbreviations match their full forms by their characters in order, within a short span", () => {
+  assert.ok(mentions("承办第十五届全国冬季运动会", "冬运会"));
+  assert.ok(mentions("中央全面深化改革委员会第三次会议", "深改委"));
+  assert.ok(mentions("推动文体旅融合发展", "文旅"));
+  assert.equal(mentions("运动会在冬季举行", "冬运会"), false, "order matters");
+  assert.equal(mentions("冬季的大型体育运动会", "冬运会"), false, "too far apart");
 });

@@ -54,3 +54,33 @@ test("应该, 尤其 and 其他 are not taken for references to the previous tur
     assert.equal(rewriteByRule(q, h), q);
   }
 });
+
+const turns = (user: string, assistant: string): ChatTurn[] => [
+  { role: "user", content: user },
+  { role: "assistant", content: assistant },
+];
+
+test("他 after a who-question is the person the previous answer named, not the question's topic", () => {
+  const h = turns("政治局第九次集体学习是谁来讲解的", "根据《习近平在中共中央政治局第九次集体学习时强调》：由王延中同志就铸牢中华民族共同体意识进行讲解。[1]");
+  assert.equal(rewriteByRule("他是哪个单位的？", h), "王延中是哪个单位的？");
+  // A title before the name works too; nothing else of the answer travels with the question.
+  const t = rewriteByRule("他强调了什么？", turns("省委全会由谁主持", "省委书记郝鹏主持会议并讲话。[1]"));
+  assert.equal(t, "郝鹏强调了什么？");
+});
+
+test("an answer's names are used only when the previous question asked who", () => {
+  const h = turns("习近平在集体学习时强调了什么", "王延中同志就这个问题进行讲解。[1]");
+  const q = rewriteByRule("他还说了什么", h);
+  assert.match(q, /习近平/);
+  assert.doesNotMatch(q, /王延中/);
+  // A refusal names no one.
+  const r = rewriteByRule("他是哪个单位的？", turns("会议由谁主持", "资料中没有找到“会议由谁主持”的答案。"));
+  assert.doesNotMatch(r, /^资料/);
+  assert.match(r, /会议由谁主持/);
+});
+
+test("它/该 after a definition question is the thing defined", () => {
+  const h = turns("通道经济是什么意思", "通道经济是指依托通道发展的经济形态。[1]");
+  assert.equal(rewriteByRule("该如何推动？", h), "通道经济如何推动？");
+  assert.equal(rewriteByRule("它有哪些特点？", turns("什么是新质生产力", "新质生产力是……[1]")), "新质生产力有哪些特点？");
+});

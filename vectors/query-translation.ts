@@ -251,6 +251,12 @@ export function translateQuery(question: string, g: Glossary, perTerm = 2): stri
     }
     return undefined;
   };
+  const render = (i: number): string[] | undefined => {
+    const num = numberTerm(words[i]);
+    // A capitalised word is a name: its pinyin beats a gloss (Dalian is not "big link").
+    const name = /^[A-Z][a-z]+$/.test(raw[i].replace(/'s$/, "")) ? g.phrases[`py:${words[i]}`] : undefined;
+    return num ? [num] : name ?? lookup(words[i]);
+  };
   // Segment the words into glossary phrases (longer phrases weigh more, so "national winter games"
   // becomes national + "winter games", not "national winter" + games), then render each segment.
   const phrase = (i: number, n: number) => {
@@ -269,14 +275,13 @@ export function translateQuery(question: string, g: Glossary, perTerm = 2): stri
   for (let i = 0; i < words.length; i += best[i].n) {
     const n = best[i].n;
     if (n > 1) {
+      // The phrase first, then its words' own first renderings, which the passages may use apart.
       out.push(...(phrase(i, n) ?? []).slice(0, perTerm));
+      for (let j = i; j < i + n; j++) out.push(...(render(j) ?? []).slice(0, 1));
       continue;
     }
-    const num = numberTerm(words[i]);
-    // A capitalised word is a name: its pinyin beats a gloss (Dalian is not "big link").
-    const name = /^[A-Z][a-z]+$/.test(raw[i].replace(/'s$/, "")) ? g.phrases[`py:${words[i]}`] : undefined;
-    const hit = num ? [num] : name ?? lookup(words[i]);
+    const hit = render(i);
     if (hit) out.push(...hit.slice(0, perTerm));
   }
-  return out;
+  return [...new Set(out)];
 }

@@ -64,7 +64,8 @@ export class EmbeddingMismatchError extends Error {
 }
 
 export const SEARCH_META_FILE = "search.json";
-const SEARCH_FORMAT = 1;
+/** Bump when what the search files hold changes (2: the glossary ranks senses and knows phrases): older indexes rebuild. */
+const SEARCH_FORMAT = 2;
 export const MODEL_DIR = "model";
 export const HNSW_DIR = "hnsw";
 export const MAX_K = 50;

@@ -21,7 +21,7 @@ const QUESTION_WORDS = new Set(
     "是 有 的 了 在 和 与 及 以及 或 对 把 被 为 为了 于 从 向 将 就 都 也 还 又 并 而 其 之 这 那 这些 那些 这个 那个 该 此 上述 它 它们 他 她 他们 " +
     "请 请问 问 一下 介绍 说说 讲讲 谈谈 告诉 我 我们 你 您 能 能否 可以 是否 要 需要 应该 会 关于 方面 主要 具体 内容 " +
     "指 是指 意味着 意思 含义 内涵 意义 比作 比喻 称为 叫做 具体内容 " +
-    "时候 时间 日期 数量 数目 规模 金额 地点 位置 地方 比例 百分之几 名字 姓名 " +
+    "时候 时间 时期 阶段 日期 数量 数目 规模 金额 地点 位置 地方 比例 百分之几 名字 姓名 " +
     "措施 举措 办法 做法 政策 情况 工作 要求 重点 任务 提出 提到 说 说了 讲 讲了 强调 指出 包括 涉及 文件 资料 文章 意见 规定 中 里 上 下"
   ).split(/\s+/),
 );
@@ -171,7 +171,7 @@ function glueAbbreviations(tagged: { word: string; tag: string }[]): { word: str
 
 /**
  * True when `haystack` mentions the term: the word itself, its full form (for an abbreviation of
- * two to four characters), or (for compounds) all its parts.
+ * two or three characters), or (for compounds) all its parts.
  */
 export function mentions(haystack: string, term: string): boolean {
   if (haystack.includes(term)) return true;
@@ -183,8 +183,9 @@ export function mentions(haystack: string, term: string): boolean {
     if (parts.length >= 2 && parts.every((p) => haystack.includes(p))) return true;
   }
   // Abbreviations keep the full form's characters in order: 文旅 ↔ 文体旅, 国企 ↔ 国有企业,
-  // 冬运会 ↔ 冬季运动会, 深改委 ↔ 深化改革委员会.
-  return chars.length <= 4 && abbreviation(chars).test(haystack);
+  // 冬运会 ↔ 冬季运动会, 深改委 ↔ 深化改革委员会. Longer words are phrases (发挥作用), not
+  // abbreviations: spread out they would match loosely worded sentences (发挥更大作用).
+  return chars.length <= 3 && abbreviation(chars).test(haystack);
 }
 
 const abbrevCache = new Map<string, RegExp>();
