@@ -1,7 +1,8 @@
 /**
  * Follow-up questions: one that leans on the previous turn (那粮食安全呢？, 他还说了什么,
  * 这些措施中哪项涉及核电, what about …) is rewritten into a standalone question before retrieval;
- * a self-contained one is left alone. Only the question is carried over, never earlier passages.
+ * a self-contained one is left alone. Only the question is carried over, never earlier passages;
+ * of an earlier answer, only the name it gave a who-question (他 → 王延中) is used.
  * With an LLM configured it rewrites (prompts/rewrite.txt); otherwise, or when it fails, a rule
  * merges the question with the previous user question.
  */
