@@ -5,7 +5,6 @@
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
 import type { SearchHit } from "../../vectors/types.ts";
-import { readGlossary, type Glossary } from "../../vectors/query-translation.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, GenerateInput, Lang } from "./types.ts";
 import { MarkerFilter, uncitedSentences } from "./citations.ts";
 import { standaloneQuestion } from "./follow-up.ts";
@@ -33,7 +32,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   yield { type: "retrieval", question, passages };
 
   const chunks = deps.index.core?.chunks;
-  const glossary = glossaryOf(deps.index.dir);
+  const glossary = deps.index.glossary;
   const evidence = assessEvidence(question, passages, chunks, { glossary });
   const filter = new MarkerFilter(passages.length);
   let answer = "";
@@ -132,23 +131,6 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     });
   }
   return out;
-}
-
-const glossaries = new Map<string, Glossary | undefined>();
-
-/** The index's English→Chinese glossary, read once per index folder; none when the index has none. */
-function glossaryOf(dir: string | undefined): Glossary | undefined {
-  if (!dir) return undefined;
-  if (!glossaries.has(dir)) {
-    let g: Glossary | undefined;
-    try {
-      g = readGlossary(dir);
-    } catch {
-      g = undefined;
-    }
-    glossaries.set(dir, g);
-  }
-  return glossaries.get(dir);
 }
 
 function cleanHistory(history: AnswerRequest["history"]): ChatTurn[] {

@@ -11,8 +11,10 @@ import type { Glossary } from "../../vectors/query-translation.ts";
  */
 export interface PassageIndex {
   search(query: string, opts?: { k?: number; mode?: SearchMode; mergeParts?: boolean }): Promise<SearchHit[]>;
-  /** The index folder (its glossary lets English questions be matched against Chinese passages). */
+  /** The index folder. */
   dir?: string;
+  /** The index's English→Chinese glossary (lets English questions be matched against Chinese passages). */
+  glossary?: Glossary;
   /** All chunks, for term rarity (how telling a question word is in this corpus). */
   core: { chunks: Chunk[] };
 }
