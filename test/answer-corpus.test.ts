@@ -34,7 +34,8 @@ function assertCitationsSound(r: AnswerResult, index: SearchIndex): void {
 function assertSentencesVerbatim(r: AnswerResult): void {
   for (const line of r.answer.split("\n")) {
     for (const m of line.replace(/^- /, "").matchAll(/([^\[\]]+?)((?:\[\d+\])+)/g)) {
-      const sentence = m[1].trim();
+      // A leading …… marks a sentence shortened to its trailing clauses; the rest is verbatim.
+      const sentence = m[1].trim().replace(/^……/, "");
       const ns = [...m[2].matchAll(/\d+/g)].map((x) => Number(x[0]));
       assert.ok(
         ns.some((n) => r.citations[n - 1]?.quote.includes(sentence)),

@@ -233,7 +233,8 @@ const EXTRA_COVERAGE = 0.8;
 
 /**
  * A long sentence is cut to its trailing clauses when every question term it mentions lies there:
- * the fragment is still verbatim and still ends at the sentence's own mark.
+ * the fragment is still verbatim and still ends at the sentence's own mark, and a leading …… says
+ * that something (perhaps a condition) came before it.
  */
 function trimLong(sentence: string, terms: WeightedTerm[]): string {
   if ([...sentence].length <= LONG) return sentence;
@@ -246,7 +247,7 @@ function trimLong(sentence: string, terms: WeightedTerm[]): string {
     if (hits.every((t) => termIn(tail, t))) cut = tail;
     else break;
   }
-  return cut;
+  return cut === sentence ? sentence : `……${cut}`;
 }
 
 function leadLine(lang: Lang, list: boolean, single: Citation | undefined): string {
