@@ -23,7 +23,7 @@ const ZH = {
   quantity: /多少|几[个项条座家次倍成年]|多[大高长远久重]|百分之几|比例是|占比|规模有?多|金额|数量是|数目|几成/,
   date: /何时|什么时[候间]|哪[一]?年|几月|几号|哪[一]?天|哪个月|日期|时间是|何年/,
   person: /谁|哪位|何人|哪个人|哪些人|由何人|叫什么名字|姓名/,
-  place: /哪里|哪儿|在哪(?![些几个项种一])|何地|何处|哪个[城地省市县区]|什么地方|地点|位于何|哪座城/,
+  place: /哪里|哪儿|在哪(?![“"「]?[些几个项种一两二三四五六七八九十])|何地|何处|哪个[城地省市县区]|什么地方|地点|位于何|哪座城/,
   list: /有哪些|哪些|哪几|有什么|包括什么|包含什么|什么措施|什么举措|哪方面|几个方面|主要任务|主要内容|措施|举措|任务/,
 };
 const EN = {
@@ -52,7 +52,7 @@ export function questionKind(question: string): QuestionKind {
   const kind: QuestionKind = { asked, list: asked === "fact" && re.list.test(q) };
   if (asked === "fact" && (re === ZH ? HOW.zh : HOW.en).test(q)) kind.how = true;
   if (asked === "date" && /哪[一]?天|几号|几月几日|日期|哪一日|what (date|day)\b|which day/i.test(q)) kind.day = true;
-  const enumerate = q.match(/哪([几两二三四五六七八九十])[个项种篇条类大方]/);
+  const enumerate = q.match(/哪[“"「]?([几两二三四五六七八九十])[个项种篇条类大方]/);
   if (enumerate) {
     kind.enumerate = enumerate[1] === "几" ? 2 : "两二三四五六七八九十".indexOf(enumerate[1]) + (enumerate[1] === "两" ? 2 : 1);
     kind.list = true;
@@ -107,11 +107,13 @@ export function hasDate(text: string, day = false): boolean {
  */
 export function hasEnumeration(text: string, count: number, about: (clause: string) => boolean = () => true): boolean {
   // Clauses with the mark that ends each, so a colon can introduce the list in the next one.
-  const clauses = [...text.matchAll(/[^，,；;：:。]+([，,；;：:。]?)/g)].map((m) => ({ text: m[0], colon: /[：:]/.test(m[1]) }));
+  const clauses = [...text.matchAll(/[^，,；;：:。]+([，,；;：:。]?)/g)].map((m) => ({ text: m[0], colon: /[：:]/.test(m[1]), end: /。/.test(m[1]) }));
   const listed = (c: string | undefined) => (c?.match(/、/g)?.length ?? 0) >= Math.max(1, count - 1);
   for (let i = 0; i < clauses.length; i++) {
     if (!about(clauses[i].text)) continue;
     if (listed(clauses[i].text) || (clauses[i].colon && listed(clauses[i + 1]?.text))) return true;
+    // 提出……“六地”的目标定位，即：A、B、…: the list follows a short lead-in within the same sentence.
+    if (!clauses[i].end && clauses[i + 1] && !clauses[i + 1].end && [...clauses[i + 1].text].length <= 4 && clauses[i + 1].colon && listed(clauses[i + 2]?.text)) return true;
     const after = clauses.slice(i).map((c) => c.text).join("");
     if (/一是/.test(after) && /二是/.test(after)) return true;
   }

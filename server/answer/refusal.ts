@@ -37,6 +37,9 @@ const SUBJECT_SHARE = 0.5;
 const SUBJECT_SHARE_EN = 0.3;
 
 const CJK = /[\u3400-\u9fff]/;
+/** Words pointing back to what was just said, and how many sentences back they may reach. */
+const ANAPHORA = /就这[个一]?问题|这[次项个]会议|此次|该次|上述/;
+const ANAPHORA_REACH = 3;
 
 export function assessEvidence(
   question: string,
@@ -79,15 +82,24 @@ export function assessEvidence(
   if (kind.asked !== "fact" || kind.enumerate) {
     // Glossary renderings of English words are loose (games → 球/棋): only those the passages use say what the subject is.
     const english = terms.some((t) => t.alts);
-    const judged = terms.filter((t) => !t.alts || texts.some((x) => termIn(x, t)));
-    const subjects = lexical && judged.length ? subjectTerms(judged) : [];
+    // An English question's subject is judged per passage, on the words that passage renders: a
+    // stray rendering elsewhere (full → 充分) must not become the subject the answer has to be about.
+    const subjectsIn = (text: string) => {
+      const judged = terms.filter((t) => !t.alts || (english ? termIn(text, t) : texts.some((x) => termIn(x, t))));
+      return lexical && judged.length ? subjectTerms(judged) : [];
+    };
     const share = english ? SUBJECT_SHARE_EN : SUBJECT_SHARE;
     const names = terms.map((t) => t.text);
     const found = supporting.some((i) => {
+      const subjects = subjectsIn(texts[i]);
       const sentences = splitSentences(passages[i].quote);
+      let lastAbout = -Infinity;
       return sentences.some((s, j) => {
-        const subject = subjects.find((sub) => coverage(s.text, sub) >= share);
-        if (subjects.length && !subject) return false;
+        let subject = subjects.find((sub) => coverage(s.text, sub) >= share);
+        if (subject) lastAbout = j;
+        // A sentence pointing back (就这个问题进行讲解, 此次会议) stays on the subject of one just before it.
+        const refersBack = !subject && j - lastAbout <= ANAPHORA_REACH && ANAPHORA.test(s.text);
+        if (subjects.length && !subject && !refersBack) return false;
         // An enumeration may run on over the next sentences (一是……。二是……。).
         const window = kind.enumerate ? sentences.slice(j, j + 3).map((x) => x.text).join("") : s.text;
         const about = (clause: string) => !subject || subject.some((t) => termIn(clause, t));

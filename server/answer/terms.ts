@@ -175,6 +175,7 @@ function glueAbbreviations(tagged: { word: string; tag: string }[]): { word: str
  */
 export function mentions(haystack: string, term: string): boolean {
   if (haystack.includes(term)) return true;
+  if (listsNumberedTerm(haystack, term)) return true;
   const chars = [...term];
   if (!CJK_RE.test(term) || chars.length < 2) return false;
   if (chars.length >= 4) {
@@ -186,6 +187,23 @@ export function mentions(haystack: string, term: string): boolean {
   // 冬运会 ↔ 冬季运动会, 深改委 ↔ 深化改革委员会. Longer words are phrases (发挥作用), not
   // abbreviations: spread out they would match loosely worded sentences (发挥更大作用).
   return chars.length <= 3 && abbreviation(chars).test(haystack);
+}
+
+const NUMBERED_COUNT: Record<string, number> = { 两: 2, 二: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
+
+/**
+ * A numbered term (五个期, 六地) is often a label the text never writes: it lists the items instead
+ * (战略机遇期、红利释放期、……发展窗口期). The label counts as mentioned when the text lists at least
+ * that many short items, separated by 、 or ；, each ending in the label's head character(s).
+ */
+export function listsNumberedTerm(haystack: string, term: string): boolean {
+  const m = term.match(/^([两二三四五六七八九十])个?([\u3400-\u9fff]{1,2})$/u);
+  if (!m) return false;
+  const n = NUMBERED_COUNT[m[1]];
+  const head = escapeRe(m[2]);
+  // Items cannot hold a separator, so each run between separators must end in the head.
+  const item = `[\\u3400-\\u9fff]{0,15}${head}`;
+  return new RegExp(`(?:${item}[、；;]){${n - 1},}${item}`, "u").test(haystack);
 }
 
 const abbrevCache = new Map<string, RegExp>();
