@@ -6,7 +6,7 @@ import { answer } from "./answer/pipeline.ts";
 import { createGenerator } from "./answer/generator.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { formatSources } from "./format-sources.ts";
-import { langOfText } from "./http/errors.ts";
+import { questionLanguage } from "../vectors/language.ts";
 import { prepareIndex } from "./prepare-index.ts";
 import { progressView } from "../ingest/progress-view.ts";
 
@@ -37,7 +37,7 @@ async function main(): Promise<number> {
   }).finally(() => progress.stop());
 
   const r = await answer({ question }, { index, generator: createGenerator(config.generator) });
-  const lang = langOfText(question) ?? "zh";
+  const lang = questionLanguage(question);
   if (r.question !== question) console.log(`(${lang === "zh" ? "理解为" : "Read as"}: ${r.question})\n`);
   console.log(r.answer.trim());
   if (r.notice) console.log(`\n(${r.notice})`);

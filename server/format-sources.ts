@@ -4,13 +4,7 @@
  */
 import type { Citation } from "./answer/types.ts";
 import type { Lang } from "./http/errors.ts";
-
-/** "《title》 › section › item": the heading path, which starts with the title; the title alone if it is missing. */
-export function sourceLabel(c: Pick<Citation, "title" | "headingPath">): string {
-  const path = c.headingPath.length > 0 ? [...c.headingPath] : [c.title];
-  if (!path[0].includes(c.title) && !c.title.includes(path[0])) path.unshift(c.title);
-  return path.join(" › ");
-}
+import { sourceLabel } from "./answer/source-label.ts";
 
 export function formatSources(citations: Citation[], lang: Lang): string {
   if (citations.length === 0) return "";

@@ -196,11 +196,6 @@ export function readGlossary(dir: string): Glossary {
   return JSON.parse(fs.readFileSync(path.join(dir, GLOSSARY_FILE), "utf8")) as Glossary;
 }
 
-/** True for a question written in Latin letters with no Chinese characters. */
-export function isEnglishQuery(q: string): boolean {
-  return !/[\u3400-\u9fff]/.test(q) && /[a-z]{2,}/i.test(q);
-}
-
 function singular(w: string): string[] {
   const forms = [w];
   if (/ies$/.test(w)) forms.push(w.slice(0, -3) + "y");

@@ -21,7 +21,8 @@ import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifes
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
 import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
 import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
-import { buildGlossary, isEnglishQuery, readGlossary, translateQuery, writeGlossary, GLOSSARY_FILE, type Glossary } from "./query-translation.ts";
+import { textLanguage } from "./language.ts";
+import { buildGlossary, readGlossary, translateQuery, writeGlossary, GLOSSARY_FILE, type Glossary } from "./query-translation.ts";
 import { Embedder } from "./embedder.ts";
 import { missingModelFiles, ModelUnavailableError } from "./model-loader.ts";
 import { TRAINED_MODEL_ID, trainCorpusEmbeddings, writeModelFolder } from "./corpus-model/train.ts";
@@ -339,7 +340,7 @@ class LocalSearchIndex implements SearchIndex {
 
   /** Chinese dictionary candidates for an English question (empty for other questions). */
   translation(query: string): string[] {
-    return this.parts.glossary && isEnglishQuery(query) ? translateQuery(query, this.parts.glossary) : [];
+    return this.parts.glossary && textLanguage(query) === "en" ? translateQuery(query, this.parts.glossary) : [];
   }
 
   async signals(query: string, pool: number, embedder = this.models.embedder): Promise<SignalLists> {

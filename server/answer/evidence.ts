@@ -56,14 +56,6 @@ export function passageText(p: Citation): string {
   return `${p.title}\n${p.headingPath.join("\n")}\n${p.quote}`;
 }
 
-/** "《title》 › section › item" for a passage, whether or not its heading path starts with the title. */
-export function sourceLabel(p: Citation): string {
-  const path = p.headingPath.filter((h) => h.trim());
-  const bare = (s: string) => s.replace(/[《》\s]/g, "");
-  const withTitle = path.length && bare(path[0]) === bare(p.title) ? path : [`《${bare(p.title)}》`, ...path];
-  return withTitle.join(" › ");
-}
-
 /** 《title》 › item, the title shortened when long (the full path travels with the citation). */
 export function shortSource(p: Citation): string {
   const item = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";

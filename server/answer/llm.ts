@@ -8,7 +8,7 @@ import { ChatOpenAI } from "@langchain/openai";
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatTurn, GenerateInput, Generator, GeneratorInfo } from "./types.ts";
 import { fillPrompt, languageName, readPrompt, renderHistory, renderPassages } from "./prompts.ts";
-import { detectLang } from "./language.ts";
+import { questionLanguage } from "../../vectors/language.ts";
 
 export interface LlmSettings {
   baseUrl: string;
@@ -60,7 +60,7 @@ export function createLlmGenerator(settings: LlmSettings): Generator {
       const prompt = fillPrompt(readPrompt(settings.promptsDir, "rewrite"), {
         question,
         history: renderHistory(history),
-        language: languageName(detectLang(question)),
+        language: languageName(questionLanguage(question)),
       });
       let out = "";
       for await (const piece of timed(chat, [new HumanMessage(prompt)], settings, signal)) out += piece;

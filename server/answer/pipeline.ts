@@ -9,7 +9,7 @@ import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Ci
 import { MarkerFilter, uncitedSentences } from "./citations.ts";
 import { standaloneQuestion } from "./follow-up.ts";
 import { createExtractiveGenerator, generatorName } from "./generator.ts";
-import { detectLang } from "./language.ts";
+import { questionLanguage } from "../../vectors/language.ts";
 import { assessEvidence, isRefusalText, leadList, refusalText } from "./refusal.ts";
 import { pieces } from "./stream-text.ts";
 
@@ -22,7 +22,7 @@ const LEADS = 3;
 export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): AsyncGenerator<AnswerEvent> {
   const { signal } = deps;
   const history = cleanHistory(req.history);
-  const lang = detectLang(req.question);
+  const lang = questionLanguage(req.question);
   const { question, modelError } = await standaloneQuestion(req.question, history, deps.generator, signal);
   if (signal?.aborted) return;
 

@@ -5,7 +5,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { ChatTurn, Citation, Lang } from "./types.ts";
-import { sourceLabel } from "./evidence.ts";
+import { sourceLabel } from "./source-label.ts";
 
 export type PromptName = "system" | "answer" | "rewrite";
 

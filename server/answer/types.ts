@@ -75,7 +75,8 @@ export interface AnswerResult {
   uncited?: string[];
 }
 
-export type Lang = "zh" | "en";
+import type { Language } from "../../vectors/language.ts";
+export type Lang = Language;
 
 export interface GeneratorInfo {
   kind: "extractive" | "llm";

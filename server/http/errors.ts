@@ -4,7 +4,8 @@
  */
 import type { Context } from "hono";
 
-export type Lang = "zh" | "en";
+import type { Language } from "../../vectors/language.ts";
+export type Lang = Language;
 
 /** Every error the API can return, with its status and both wordings. */
 const CATALOG = {
@@ -107,15 +108,6 @@ export function errorMessage(code: ErrorCode, lang: Lang, params: Record<string,
 
 export function errorBody(code: ErrorCode, lang: Lang, params?: Record<string, string | number>) {
   return { error: { code, message: errorMessage(code, lang, params) } };
-}
-
-/** Chinese when the text is mostly Han characters, English when it has Latin letters and no Han. */
-export function langOfText(text: string): Lang | undefined {
-  const han = text.match(/\p{Script=Han}/gu)?.length ?? 0;
-  const latin = text.match(/[A-Za-z]/g)?.length ?? 0;
-  if (han > 0) return "zh";
-  if (latin > 0) return "en";
-  return undefined;
 }
 
 /** The language of the request: what its body was written in, else its Accept-Language, else English. */

@@ -4,7 +4,8 @@
  */
 import type { LimitsConfig } from "../config.ts";
 import { stripSources } from "../format-sources.ts";
-import { ApiError, langOfText, type Lang } from "./errors.ts";
+import { textLanguage } from "../../vectors/language.ts";
+import { ApiError, type Lang } from "./errors.ts";
 import { isPlainObject } from "./read-json.ts";
 
 export interface HistoryMessage {
@@ -63,7 +64,7 @@ function checkStream(value: unknown, lang: Lang | undefined): boolean | undefine
 /** `/api/chat`: `{ question, history?, stream?, k? }`. */
 export function parseChatRequest(body: unknown, limits: Limits): ChatRequest {
   if (!isPlainObject(body)) throw new ApiError("invalid_body");
-  const lang = typeof body.question === "string" ? langOfText(body.question) : undefined;
+  const lang = typeof body.question === "string" ? textLanguage(body.question) : undefined;
   const question = checkQuestion(body.question, limits, lang);
 
   let history: HistoryMessage[] = [];
@@ -121,7 +122,7 @@ export function parseOpenAiRequest(body: unknown, limits: Limits): OpenAiChatReq
   });
   const last = parsed[parsed.length - 1];
   // The language of the conversation: its latest message that shows one.
-  const lang = parsed.map((m) => langOfText(m.content)).filter((l) => l !== undefined).at(-1);
+  const lang = parsed.map((m) => textLanguage(m.content)).filter((l) => l !== undefined).at(-1);
   if (last.role !== "user") throw new ApiError("no_user_message", {}, lang);
   const question = checkQuestion(last.content, limits, lang);
   const earlier = parsed.slice(0, -1).filter((m): m is HistoryMessage => m.role === "user" || m.role === "assistant");

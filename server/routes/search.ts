@@ -2,7 +2,8 @@
 import { Hono } from "hono";
 import type { SearchMode } from "../../vectors/types.ts";
 import type { RouteDeps } from "../app.ts";
-import { ApiError, langOfText } from "../http/errors.ts";
+import { textLanguage } from "../../vectors/language.ts";
+import { ApiError } from "../http/errors.ts";
 
 const MODES: readonly SearchMode[] = ["dense", "bm25", "hybrid", "rerank"];
 
@@ -10,7 +11,7 @@ export function searchRoutes(deps: RouteDeps): Hono {
   const { maxK, maxQuestionChars } = deps.config.limits;
   return new Hono().get("/search", async (c) => {
     const q = (c.req.query("q") ?? "").trim();
-    const lang = langOfText(q);
+    const lang = textLanguage(q);
     if (q === "") throw new ApiError("invalid_query", {}, lang);
     if ([...q].length > maxQuestionChars) throw new ApiError("question_too_long", { max: maxQuestionChars }, lang);
     const kRaw = c.req.query("k");
