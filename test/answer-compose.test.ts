@@ -226,3 +226,13 @@ test("abbreviations match their full forms by their characters in order, within 
   assert.equal(mentions("运动会在冬季举行", "冬运会"), false, "order matters");
   assert.equal(mentions("冬季的大型体育运动会", "冬运会"), false, "too far apart");
 });
+
+test("a mixed English question renders its English words through the glossary; codes in Chinese stay", async () => {
+  const { weightedTerms } = await import("../server/answer/evidence.ts");
+  const glossary = { phrases: { wind: ["风电"], "clean energy": ["清洁能源"] } };
+  const mixed = weightedTerms("What does 辽宁 plan for wind?", undefined, glossary);
+  assert.deepEqual(mixed.find((t) => t.text === "wind")?.alts, ["风电"]);
+  assert.ok(mixed.some((t) => t.text === "辽宁" && !t.alts), "the Chinese name is kept as written");
+  const chinese = weightedTerms("辽宁LNG接收站建在哪里", undefined, glossary);
+  assert.ok(chinese.some((t) => t.text === "LNG" && !t.alts), "a code inside a Chinese question is not translated");
+});

@@ -4,6 +4,7 @@
  */
 import type { Chunk } from "../../vectors/types.ts";
 import type { Citation } from "./types.ts";
+import { questionLanguage } from "../../vectors/language.ts";
 import { translateQuery, type Glossary } from "../../vectors/query-translation.ts";
 import { mentions, questionTerms, termWeight, type Term } from "./terms.ts";
 
@@ -17,11 +18,13 @@ export interface WeightedTerm extends Term {
  * The question's content terms with their weights. An English question over a Chinese corpus is
  * matched through the index's English→Chinese glossary; English words it cannot render are left
  * out (they cannot be judged), and without a glossary there are no Chinese terms to match at all.
+ * A mixed English question (What does 辽宁 plan for …) keeps its Chinese terms and renders its English
+ * ones; Latin codes inside a Chinese question (5G, LNG) stay as written.
  */
 export function weightedTerms(question: string, chunks: Chunk[] | undefined, glossary?: Glossary): WeightedTerm[] {
   const weigh = (text: string) => (chunks && chunks.length ? termWeight(text, chunks) : 1);
   const terms = questionTerms(question);
-  if (!glossary || /[\u3400-\u9fff]/.test(question)) return terms.map((t) => ({ ...t, weight: weigh(t.text) }));
+  if (!glossary || questionLanguage(question) !== "en") return terms.map((t) => ({ ...t, weight: weigh(t.text) }));
   const out: WeightedTerm[] = [];
   for (const t of terms) {
     if (t.tag !== "eng") {
