@@ -214,15 +214,7 @@ test("npm run ingest with CORPUS_DIR and INDEX_DIR set but empty uses the defaul
   fs.mkdirSync(path.join(cwd, "corpus"), { recursive: true });
   fs.writeFileSync(path.join(cwd, "corpus", "energy.txt"), GBK_TEXT);
   fs.writeFileSync(path.join(cwd, "stray.txt"), "关于不应被收录的文件\n\n　　工作目录里的文件不是语料。\n");
-  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(ROOT, "ingest/cli.ts")], {
-    cwd,
-    env: { ...process.env, CORPUS_DIR: "", INDEX_DIR: "" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const { code, out } = await runCli([], { cwd, env: { ...process.env, CORPUS_DIR: "", INDEX_DIR: "" } });
   assert.equal(code, 0, out);
   assert.match(out, /files: 1 {2}articles: 1 /, out);
   assert.match(out, /关于推进清洁能源发展的意见/);
@@ -231,17 +223,24 @@ test("npm run ingest with CORPUS_DIR and INDEX_DIR set but empty uses the defaul
 
 test("npm run ingest on the seed corpus prints a summary listing its 12 articles", async () => {
   // The run's shared index of the real corpus: built here if no other test file has built it yet.
-  const child = spawn(process.execPath, ["--import", "tsx", "ingest/cli.ts", "--corpus", CORPUS_DIR, "--index", sharedIndexRoot()], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
-  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  const { code, out } = await runCli(["--corpus", CORPUS_DIR, "--index", sharedIndexRoot()], { cwd: ROOT });
   assert.equal(code, 0, out);
   assert.match(out, /files: 1 {2}articles: 12 {2}chunks: \d+ {2}warnings: 0 {2}seconds: [\d.]+/);
   const listed = out.split("articles (chunks  title):\n")[1].trim().split("\n");
   assert.equal(listed.length, 12);
   assert.match(listed[4], /^\s+\d+ {2}中共辽宁省委关于.*的意见 {2}（2023年11月7日/);
 });
+
+/** Runs `npm run ingest`'s CLI to completion in a child process: its exit code and all it printed. */
+async function runCli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number | null; out: string }> {
+  const child = spawn(process.execPath, ["--import", import.meta.resolve("tsx"), path.join(ROOT, "ingest/cli.ts"), ...args], {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return { code, out };
+}

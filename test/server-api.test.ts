@@ -16,6 +16,7 @@ import type { SearchIndex } from "../vectors/search-index.ts";
 import { buildWeb } from "../web/build.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 import { listen, rawGet, readSseEvents, type Running } from "./support/server-harness.ts";
+import type { Citation as CitationJson } from "../server/answer/types.ts";
 
 const MISSION = "辽宁清洁能源强省有哪些措施";
 const ITEM12_TERMS = ["风光火核储", "海上风电", "徐大堡", "氢能", "抽水蓄能"];
@@ -39,15 +40,6 @@ after(async () => {
   fs.rmSync(webDir, { recursive: true, force: true });
 });
 
-interface CitationJson {
-  n: number;
-  chunkId: string;
-  articleId: string;
-  title: string;
-  headingPath: string[];
-  itemNo?: string;
-  quote: string;
-}
 
 const postJson = (p: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(url + p, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
