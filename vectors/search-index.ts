@@ -7,6 +7,7 @@
  *   lexicon.txt      corpus terms added to jieba's dictionary
  *   bm25.json        the inverted index
  *   glossary.json    English gloss → corpus words (offline translation of English questions)
+ *   word-facts.json  CC-CEDICT facts for answering: proper nouns, paraphrase bridges (word-facts.ts)
  *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model was used)
  *   hnsw/            LangChain HNSWLib store (args.json, docstore.json, hnswlib.index)
  *   search.json      what was built and how (embedding info, tokenizer options, stage timings)
@@ -17,12 +18,14 @@ import { Embeddings } from "@langchain/core/embeddings";
 import type { BaseRetriever } from "@langchain/core/retrievers";
 import { LIMITS, type EmbeddingSettings } from "../config/settings.ts";
 import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
-import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode } from "./types.ts";
+import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SentenceSimilarity } from "./types.ts";
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
 import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
 import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
 import { textLanguage } from "./language.ts";
 import { buildGlossary, readGlossary, translateQuery, writeGlossary, GLOSSARY_FILE, type Glossary } from "./query-translation.ts";
+import { readCedict } from "./cedict.ts";
+import { buildWordFacts, readWordFacts, writeWordFacts, WordFactsLookup, WORD_FACTS_FILE } from "./word-facts.ts";
 import { Embedder } from "./embedder.ts";
 import { missingModelFiles, ModelUnavailableError } from "./model-loader.ts";
 import { TRAINED_MODEL_ID, trainCorpusEmbeddings, writeModelFolder } from "./corpus-model/train.ts";
@@ -47,6 +50,12 @@ export interface SearchIndex {
   embedding: EmbeddingInfo;
   /** The index's English gloss → corpus words dictionary (glossary.json, read once at open); absent in older builds. */
   readonly glossary?: Glossary;
+  /** CC-CEDICT facts about words (word-facts.json): proper nouns and paraphrase bridges. */
+  readonly wordFacts?: WordFactsLookup;
+  /** The index's own segmenter (stock jieba + the corpus lexicon), with part-of-speech tags. */
+  readonly segmenter: Segmenter;
+  /** Sentence similarity from a pretrained model; present only when one is configured and loaded. */
+  readonly semantic?: SentenceSimilarity;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   retriever(opts?: SearchOptions): BaseRetriever;
   chunk(id: string): Chunk | undefined;
@@ -65,8 +74,11 @@ export class EmbeddingMismatchError extends Error {
 }
 
 export const SEARCH_META_FILE = "search.json";
-/** Bump when what the search files hold changes (2: the glossary ranks senses and knows phrases): older indexes rebuild. */
-const SEARCH_FORMAT = 2;
+/**
+ * Bump when what the search files hold changes (2: the glossary ranks senses and knows phrases;
+ * 3: word-facts.json): older indexes rebuild.
+ */
+const SEARCH_FORMAT = 3;
 export const MODEL_DIR = "model";
 export const HNSW_DIR = "hnsw";
 export const MAX_K = LIMITS.maxK;
@@ -138,7 +150,9 @@ export async function buildSearchIndex(
   await timed("glossary", () => {
     const passagesWith = new Map<string, number>();
     for (const tokens of docTokens) for (const t of new Set(tokens)) passagesWith.set(t, (passagesWith.get(t) ?? 0) + 1);
-    writeGlossary(dir, buildGlossary(passagesWith, texts));
+    const cedict = readCedict();
+    writeGlossary(dir, buildGlossary(passagesWith, texts, cedict));
+    writeWordFacts(dir, buildWordFacts(passagesWith.keys(), cedict));
   });
 
   const embedder = await timed("embedder", async () => {
@@ -209,6 +223,13 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     log(`${GLOSSARY_FILE} missing in ${dir}: English questions get no keyword translation`);
   }
 
+  let wordFacts: WordFactsLookup | undefined;
+  try {
+    wordFacts = new WordFactsLookup(readWordFacts(dir));
+  } catch {
+    log(`${WORD_FACTS_FILE} missing or damaged in ${dir}: answers bridge no paraphrases`);
+  }
+
   let embedder: Embedder | undefined;
   if (embedding.kind === "trained") {
     try {
@@ -247,7 +268,7 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
 
   // Weights were tuned for the corpus-trained model; a pretrained model starts from plain RRF.
   const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, embedding.kind === "trained" ? TUNED_FUSION : DEFAULT_FUSION);
-  return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, store, fusion, lexical: meta.lexical }, { embedder, reranker });
+  return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, wordFacts, store, fusion, lexical: meta.lexical }, { embedder, reranker });
 }
 
 /**
@@ -275,6 +296,7 @@ interface Parts {
   seg: Segmenter;
   bm25: Bm25Index;
   glossary?: Glossary;
+  wordFacts?: WordFactsLookup;
   store: ChunkVectorStore;
   fusion: FusionWeights;
   lexical: LexicalOptions;
@@ -313,6 +335,14 @@ class LocalSearchIndex implements SearchIndex {
 
   get glossary(): Glossary | undefined {
     return this.parts.glossary;
+  }
+
+  get wordFacts(): WordFactsLookup | undefined {
+    return this.parts.wordFacts;
+  }
+
+  get segmenter(): Segmenter {
+    return this.parts.seg;
   }
 
   close(): Promise<void> {

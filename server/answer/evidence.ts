@@ -1,62 +1,193 @@
 /**
- * How well a text covers a question: the share of the question's content terms it mentions,
- * each term weighted by how rare it is in the corpus (辽宁 is everywhere, 徐大堡 is telling).
+ * What the retrieved passages hold of a question: how well they cover its topic terms (rarer terms
+ * weigh more; bridged terms by how surely they are bridged), which sentences are about its topic,
+ * whether each asked slot is given in such a sentence, whether the figures it states are there.
+ * These are the measured features the refusal decision (refusal.ts) weighs; the composer reads the
+ * same sentence judgements.
  */
-import type { Chunk } from "../../vectors/types.ts";
 import type { Citation } from "./types.ts";
-import { questionLanguage } from "../../vectors/language.ts";
-import { translateQuery, type Glossary } from "../../vectors/query-translation.ts";
-import { mentions, questionTerms, termWeight, type Term } from "./terms.ts";
+import { splitSentences } from "./sentences.ts";
+import { statesNumber, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
+import { ANAPHORA } from "./lexicon.ts";
+import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
 
-export interface WeightedTerm extends Term {
-  weight: number;
-  /** Chinese renderings of an English term (from the index's glossary): any one of them counts. */
-  alts?: string[];
+/** A sentence of a retrieved passage, judged against the question. */
+export interface JudgedSentence {
+  passage: number;
+  pos: number;
+  text: string;
+  /** Weighted share of the topic the sentence speaks of: in its own words or its passage's headings (it must say one itself). */
+  about: number;
+  /** Weighted share of the topic in the sentence's own words. */
+  own: number;
+  /** Per asked slot (same order as analysis.slots): the values the sentence gives. */
+  values: string[][];
 }
 
-/**
- * The question's content terms with their weights. An English question over a Chinese corpus is
- * matched through the index's English→Chinese glossary; English words it cannot render are left
- * out (they cannot be judged), and without a glossary there are no Chinese terms to match at all.
- * A mixed English question (What does 辽宁 plan for …) keeps its Chinese terms and renders its English
- * ones; Latin codes inside a Chinese question (5G, LNG) stay as written.
- */
-export function weightedTerms(question: string, chunks: Chunk[] | undefined, glossary?: Glossary): WeightedTerm[] {
-  const weigh = (text: string) => (chunks && chunks.length ? termWeight(text, chunks) : 1);
-  const terms = questionTerms(question);
-  if (!glossary || questionLanguage(question) !== "en") return terms.map((t) => ({ ...t, weight: weigh(t.text) }));
-  const out: WeightedTerm[] = [];
-  for (const t of terms) {
-    if (t.tag !== "eng") {
-      out.push({ ...t, weight: weigh(t.text) });
-      continue;
-    }
-    const alts = translateQuery(t.text, glossary, 6);
-    if (alts.length === 0) continue;
-    out.push({ ...t, alts, weight: Math.max(...alts.map(weigh)) });
-  }
-  return out;
+export interface Evidence {
+  /** Best weighted topic coverage by one passage (text and headings), 0..1. */
+  coverage: number;
+  /** Per passage. */
+  passageCoverage: number[];
+  /** Passages covering the topic about as well as the best: where the answer must be. */
+  supporting: number[];
+  sentences: JudgedSentence[];
+  /** The best aboutness of any sentence of a supporting passage. */
+  bestAbout: number;
+  /** Per asked slot: found in a sentence about the topic. */
+  slotsFound: boolean[];
+  /** Asked for named items (哪三个, “两个确立”是什么): listed next to the topic. */
+  itemsFound?: boolean;
+  /** Asked for a previous/next/first occurrence: the evidence says so. */
+  relativeFound?: boolean;
+  /** Stated figures no passage states. */
+  missingNumbers: string[];
+  /** Content terms neither the passages nor any bridge of theirs mention. */
+  unmatched: TopicTerm[];
+  features: Features;
 }
 
-/** Whether `text` mentions the term (or, for an English term, one of its Chinese renderings). */
-export function termIn(text: string, t: WeightedTerm): boolean {
-  return t.alts ? t.alts.some((a) => mentions(text, a)) : mentions(text, t.text);
+/** The measured features of (question, passages) the refusal model weighs; see refusal-model.json. */
+export interface Features {
+  /** Best passage's weighted coverage of the known (or bridged) topic terms. */
+  coverage: number;
+  /** Best sentence's aboutness. */
+  sentence: number;
+  /** Share of the content terms that the corpus does not know and no bridge reaches. */
+  unbridged: number;
+  /** Share of the asked slots (and listed items, relative occurrence) not found about the topic. */
+  slotMissing: number;
+  /** Share of stated figures and dates not in the passages. */
+  numbersMissing: number;
+  /** The top passage is near the top of both retrievers (1) or of one only (0). */
+  agreement: number;
+  /** Best sentence similarity under a pretrained model (only when one is configured). */
+  semantic?: number;
 }
 
-/** Weighted share (0..1) of the terms that `text` mentions; 0 when there are no terms. */
-export function coverage(text: string, terms: WeightedTerm[]): number {
-  let total = 0;
-  let hit = 0;
-  for (const t of terms) {
-    total += t.weight;
-    if (termIn(text, t)) hit += t.weight;
-  }
-  return total > 0 ? hit / total : 0;
-}
+/** Passages whose coverage is within this of the best one's support the answer. */
+const SUPPORT_MARGIN = 0.2;
+/** A sentence about the topic holds at least this share of the best sentence's aboutness… */
+const ABOUT_RELATIVE = 0.7;
+/** …and at least this much absolutely. */
+const ABOUT_MIN = 0.3;
+/** Sentences a pointer back (就这个问题, 会上) may reach. */
+const ANAPHORA_REACH = 3;
 
 /** The text a passage is matched on: its heading path (title › section › item) and its own text. */
 export function passageText(p: Citation): string {
   return `${p.title}\n${p.headingPath.join("\n")}\n${p.quote}`;
+}
+
+/** Title and heading path: what a passage as a whole is about. */
+export function passageHeadings(p: Citation): string {
+  return `${p.title}\n${p.headingPath.join("\n")}`;
+}
+
+/** The terms that carry weight (known, or bridged). */
+export function weighted(a: QuestionAnalysis): TopicTerm[] {
+  return a.terms.filter((t) => t.weight > 0);
+}
+
+/** Weighted share (0..1) of the terms a text mentions (bridges by their score). */
+export function coverage(text: string, terms: TopicTerm[], ctx?: AnswerContext): number {
+  let total = 0;
+  let hit = 0;
+  for (const t of terms) {
+    total += t.weight;
+    hit += t.weight * termMatch(text, t, ctx?.seg);
+  }
+  return total > 0 ? hit / total : 0;
+}
+
+/** Judges the passages against the analysed question. */
+export function assessEvidence(
+  a: QuestionAnalysis,
+  passages: Citation[],
+  ctx: AnswerContext,
+  opts: { ranks?: { dense?: number; bm25?: number }[]; semantic?: number[] } = {},
+): Evidence {
+  const terms = weighted(a);
+  const slotCtx = { seg: ctx.seg, facts: ctx.facts };
+  const passageCoverage = passages.map((p) => coverage(passageText(p), terms, ctx));
+  const best = passageCoverage.length ? Math.max(...passageCoverage) : 0;
+  const supporting = passageCoverage.map((c, i) => [c, i] as const).filter(([c]) => c >= best - SUPPORT_MARGIN && c > 0).map(([, i]) => i);
+  if (!supporting.length) supporting.push(...passages.slice(0, 3).map((_, i) => i));
+  const questionNames = a.terms.flatMap((t) => [t.text, ...t.alts.filter((x) => x.via === "gloss").map((x) => x.text)]);
+
+  const sentences: JudgedSentence[] = [];
+  passages.forEach((p, pi) => {
+    const heads = passageHeadings(p);
+    const headMatch = new Map(terms.map((t) => [t, termMatch(heads, t, ctx.seg)]));
+    const total = terms.reduce((s, t) => s + t.weight, 0) || 1;
+    let lastAbout = -Infinity;
+    let carried = 0;
+    splitSentences(p.quote).forEach((s, pos) => {
+      let own = 0;
+      let about = 0;
+      for (const t of terms) {
+        const m = termMatch(s.text, t, ctx.seg);
+        own += t.weight * m;
+        about += t.weight * Math.max(m, headMatch.get(t)!);
+      }
+      own /= total;
+      about = own > 0 ? about / total : 0;
+      // A sentence pointing back (就这个问题进行讲解, 会上) stays on the topic of one just before it.
+      if (pos - lastAbout <= ANAPHORA_REACH && ANAPHORA.test(s.text)) about = Math.max(about, carried);
+      if (own > 0 && about >= carried * 0.9) {
+        lastAbout = pos;
+        carried = about;
+      }
+      const values = a.slots.map((slot) => slotValues(slot, s.text, slotCtx, questionNames));
+      sentences.push({ passage: pi, pos, text: s.text, about, own, values });
+    });
+  });
+
+  const inSupport = sentences.filter((s) => supporting.includes(s.passage));
+  const bestAbout = Math.max(0, ...inSupport.map((s) => s.about));
+  const aboutTopic = (s: JudgedSentence) => s.about >= Math.max(ABOUT_MIN, ABOUT_RELATIVE * bestAbout);
+  const slotsFound = a.slots.map((_, i) => inSupport.some((s) => aboutTopic(s) && s.values[i].length > 0));
+
+  let itemsFound: boolean | undefined;
+  if (a.enumerate) {
+    const quoted = a.terms.find((t) => t.quoted && a.definition);
+    const count = a.enumerate;
+    itemsFound = inSupport.some((s, i) => {
+      if (!aboutTopic(s) && !(quoted && s.text.includes(quoted.text))) return false;
+      if (quoted) return definesTerm(s.text, quoted.text, count);
+      const next = inSupport.slice(i, i + 3).filter((x) => x.passage === s.passage).map((x) => x.text).join("");
+      return enumeration(next, count, (clause) => terms.some((t) => termMatch(clause, t, ctx.seg) > 0)).length > 0;
+    });
+  }
+  const relativeFound = a.relative ? inSupport.some((s) => a.relative!.test(s.text)) : undefined;
+  const texts = passages.slice(0, 6).map(passageText);
+  const missingNumbers = a.numbers.filter((n) => !texts.some((t) => statesNumber(t, n)));
+  const unmatched = a.terms.filter((t) => t.content && !texts.some((x) => termMatch(x, t, ctx.seg) > 0));
+
+  const content = a.terms.filter((t) => t.content);
+  // A term the corpus does not know counts against the passages only if no bridge of it is in them either.
+  const unbridged = content.length ? content.filter((t) => !t.known && !texts.some((x) => termMatch(x, t, ctx.seg) > 0)).length / content.length : 0;
+  const asked = [...slotsFound, ...(itemsFound === undefined ? [] : [itemsFound]), ...(relativeFound === undefined ? [] : [relativeFound])];
+  const top = opts.ranks?.[0];
+  const features: Features = {
+    coverage: best,
+    sentence: bestAbout,
+    unbridged,
+    slotMissing: asked.length ? asked.filter((f) => !f).length / asked.length : 0,
+    numbersMissing: a.numbers.length ? missingNumbers.length / a.numbers.length : 0,
+    agreement: top && (top.bm25 ?? 99) <= 3 && (top.dense ?? 99) <= 3 ? 1 : 0,
+    ...(opts.semantic?.length ? { semantic: Math.max(...opts.semantic) } : {}),
+  };
+  return {
+    coverage: best, passageCoverage, supporting, sentences, bestAbout, slotsFound,
+    ...(itemsFound === undefined ? {} : { itemsFound }), ...(relativeFound === undefined ? {} : { relativeFound }),
+    missingNumbers, unmatched, features,
+  };
+}
+
+/** Whether a judged sentence is about the topic (relative to the best one). */
+export function isAboutTopic(s: JudgedSentence, e: Evidence): boolean {
+  return s.about >= Math.max(ABOUT_MIN, ABOUT_RELATIVE * e.bestAbout);
 }
 
 /** 《title》 › item, the title shortened when long (the full path travels with the citation). */
@@ -71,3 +202,4 @@ export function shortTitle(title: string): string {
   return chars.length > 30 ? `《${chars.slice(0, 14).join("")}……${chars.slice(-8).join("")}》` : `《${bare}》`;
 }
 
+export type { Slot };

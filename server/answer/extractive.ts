@@ -1,204 +1,232 @@
 /**
- * The offline answer composer: picks the retrieved passages' most relevant sentences and quotes
- * them verbatim, each with its passage's [n]. No model needed.
- *  score   = rarity-weighted term overlap of the sentence + the question's words in one piece (省委书记,
- *            not 省委副书记) + relevance of its passage (coverage, its own heading naming the subject,
- *            retrieval rank); for list questions (有哪些…, what does X plan for…, and how-questions whose
- *            item or restating sentence is retrieved) the passage counts most, since an item's sentences
- *            are its measures; for facts, the sentence holding the asked-for figure/date/person (for
- *            who: the name under the asked title or doing the asked thing) and the ones right after a
- *            sentence restating the question
- *  select  = MMR (relevant but not redundant), near-duplicates across articles dropped; a who/when/
- *            where/how-many answer is its best sentence plus at most one that gives the asked thing too
- *  order   = passage rank, then position in the passage; grouped by source
- *  format  = one-line lead in the question's language, then a short list or a few sentences
+ * The offline answer composer: quotes the retrieved passages' sentences verbatim, each with its
+ * passage's [n], chosen for the question as analysed (analysis.ts) and judged (evidence.ts):
+ *  - a who/when/where/how-many question leads with the sentence that holds the asked slot, about
+ *    the topic; each slot asked gets its sentence (何时何地 → a date and a place);
+ *  - a list (有哪些, how an item's subject is done) keeps the sentences of the best item that are
+ *    about what the question adds to the item's heading (那氢能呢 → the hydrogen sentence only), and
+ *    drops the rest;
+ *  - a question joining two subjects that live in two articles (中央金融工作会议和省委全会) is
+ *    answered from each;
+ *  - otherwise the few best sentences: about the topic, in the question's words, from a relevant
+ *    passage, not redundant (MMR).
+ * Order: by passage rank, then position; lines grouped by source. One-line lead in the question's language.
  */
-import type { Chunk } from "../../vectors/types.ts";
-import type { Glossary } from "../../vectors/query-translation.ts";
 import type { Citation, Lang } from "./types.ts";
-import { coverage, passageText, shortSource, shortTitle, termIn, weightedTerms, type WeightedTerm } from "./evidence.ts";
-import { askedUnits, askedValues, holdsAsked, personSlot, questionKind, type QuestionKind } from "./question-kind.ts";
-import { contentRuns, phraseCoverage } from "./phrase.ts";
-import { isHeadingSentence, splitSentences } from "./sentences.ts";
-import { bigrams, jaccard } from "./terms.ts";
+import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
+import { assessEvidence, coverage, isAboutTopic, passageHeadings, passageText, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
+import { phraseCoverage } from "./phrase.ts";
+import { isHeadingSentence } from "./sentences.ts";
+import { bigrams, jaccard } from "./match.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
-  /** The index's chunks, for term rarity; without them every term weighs the same. */
-  chunks?: Chunk[];
-  /** English→Chinese glossary of the index, to match an English question's terms. */
-  glossary?: Glossary;
-  /** Most points in a list answer (default 6) or sentences in a fact answer (default 3; 2 for who/when/where/how many). */
+  context: AnswerContext;
+  /** The question as analysed and the passages as judged (computed here when absent). */
+  analysis?: QuestionAnalysis;
+  evidence?: Evidence;
+  /** Similarity of each judged sentence (evidence.sentences order) to the question, from a pretrained model. */
+  semantic?: number[];
+  /** Most points in a list answer (default 6) or sentences in a fact answer (default 3). */
   maxPoints?: number;
 }
 
-interface Candidate {
-  passage: Citation;
-  rank: number;
-  pos: number;
-  text: string;
+interface Candidate extends JudgedSentence {
+  index: number;
+  cite: Citation;
+  /** The sentence as quoted (a long one cut to its trailing clauses). */
+  quote: string;
   score: number;
   grams: Set<string>;
-  /** Holds the asked-for person, date, figure or place (always true for plain facts). */
-  holds: boolean;
-  /** Weighted share of the question's terms it mentions. */
-  cov: number;
-  /** The figures or dates it gives (quantity and date questions). */
-  values: string[];
-  /** Who-questions: how well it names a person under the asked title or doing the asked thing (0..1). */
-  titled: number;
 }
 
 const MMR_LAMBDA = 0.75;
 /** Sentences this similar (bigram Jaccard) to a chosen one are the same point said twice. */
 const DUPLICATE = 0.6;
 /** Stop adding once a sentence scores below this share of the first pick. */
-const TAIL = 0.45;
-/** Stricter for who/when/where/how-many: a fact answer is its best sentence, and another only as good. */
-const FACT_TAIL = 0.6;
+const TAIL = 0.55;
 /** Long sentences are cut to the clauses that matter (still ending at their own mark). */
 const LONG = 90;
+/** An item's heading naming this share of the topic makes the item's sentences the answer to a how-question. */
+const HOW_HEADING = 0.5;
+/** A list keeps the sentences saying at least this share of what the best one says of the question's focus. */
+const FOCUS_KEEP = 0.5;
+/** A second item joins a list answer when about as relevant as the first. */
+const SECOND_ITEM = 0.85;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
-  const kind = questionKind(question);
-  const terms = weightedTerms(question, opts.chunks, opts.glossary);
-  const asList = answersAsList(kind, question, passages, terms);
-  const asks = kind.asked !== "fact";
-  const picked = selectSentences(question, kind, asList, passages, terms, opts.maxPoints ?? (asList ? 6 : asks ? 2 : 3));
-  if (picked.length === 0) return "";
+  const ctx = opts.context;
+  const a = opts.analysis ?? analyzeQuestion(question, ctx);
+  const e = opts.evidence ?? assessEvidence(a, passages, ctx);
+  const cands = candidates(a, e, passages, opts.semantic);
+  if (!cands.length) return "";
 
-  // Reading order: by passage rank, then where the sentence sits in its passage.
-  picked.sort((a, b) => a.rank - b.rank || a.pos - b.pos);
-  // Group by source as a reader sees it (parts of one item, or of one article without items, are one source).
-  const groups = new Map<string, Candidate[]>();
-  for (const c of picked) {
-    const key = `${c.passage.articleId}\u0000${shortSource(c.passage)}`;
-    const g = groups.get(key) ?? [];
-    g.push(c);
-    groups.set(key, g);
-  }
-  const single = groups.size === 1 ? picked[0].passage : undefined;
-  const lead = leadLine(opts.lang, asList, single);
-  const cite = (c: Candidate) => `${c.text}[${c.passage.n}]`;
-
-  const lines = [lead];
-  if (asList) {
-    for (const group of groups.values()) {
-      if (!single) lines.push(`${shortSource(group[0].passage)}：`);
-      for (const c of group) lines.push(`- ${cite(c)}`);
-    }
-  } else {
-    lines.push([...groups.values()].flat().map(cite).join(""));
-  }
-  return lines.join("\n");
-}
-
-/**
- * "哪三个体系" is answered by the one sentence that lists them, not by a list of sentences. A how-question
- * (如何发展壮大民营经济) is answered by measures when one of the best passages is an item headed by its subject.
- */
-function answersAsList(kind: QuestionKind, question: string, passages: Citation[], terms: WeightedTerm[]): boolean {
-  if (kind.enumerate) return false;
-  if (kind.list) return true;
-  if (!kind.how) return false;
-  return howSource(question, passages, terms) !== "none";
-}
-
-/**
- * Where a how-question's measures are: an item headed by its subject among the best passages, else a
- * passage restating the question in one sentence (an item's heading is the surer sign, so it wins).
- */
-function howSource(question: string, passages: Citation[], terms: WeightedTerm[]): "heading" | "restated" | "none" {
-  const top = passages.slice(0, 2);
-  if (top.some((p) => p.headingPath.length > 1 && coverage(p.headingPath[p.headingPath.length - 1], terms) >= HOW_HEADING)) return "heading";
-  return top.some((p) => restatement(p, howRuns(question)) > 0) ? "restated" : "none";
-}
-
-/** Share of a how-question's terms an item heading must name for the item's measures to be the answer. */
-const HOW_HEADING = 0.6;
-/** A sentence repeating this much of the question verbatim states the topic its passage goes on to answer. */
-const RESTATES = 0.8;
-
-/** What a how-question asks to be done: the words after 如何/怎样 (如何定位金融 → 定位金融, not the meeting's name). */
-function howRuns(question: string): string[] {
-  const m = question.match(/(?:如何|怎样|怎么)(.*)$/);
-  return contentRuns(m ? m[1] : question);
-}
-
-/** How fully a passage restates the question in one sentence (要促进各民族广泛交往交流交融…), 0 below RESTATES. */
-function restatement(p: Citation, runs: string[]): number {
-  // In the sentence's opening clauses: the 6th of a list of goals (…，支持边境地区发展，…) is not its topic.
-  const opening = (text: string) => text.split("，").slice(0, 2).join("，");
-  const best = Math.max(0, ...splitSentences(p.quote).map((s) => phraseCoverage(opening(s.text), runs)));
-  return best >= RESTATES ? best : 0;
-}
-
-function selectSentences(
-  question: string,
-  kind: QuestionKind,
-  asList: boolean,
-  passages: Citation[],
-  terms: WeightedTerm[],
-  max: number,
-): Candidate[] {
-  const asks = kind.asked !== "fact" || !!kind.enumerate;
-  const names = terms.map((t) => t.text);
-  const runs = contentRuns(question);
-  // A matched piece weighs as much as the rarest question term it holds or is part of (relative to the rarest of all).
-  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
-  const pieceWeight = (piece: string) =>
-    Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
-  const units = kind.asked === "quantity" ? askedUnits(question) : [];
-  const restated = asList && kind.how && howSource(question, passages, terms) === "restated";
-  const candidates: Candidate[] = [];
-  passages.forEach((p, rank) => {
-    const sentences = splitSentences(p.quote);
-    const pCov = coverage(passageText(p), terms);
-    // A passage whose own heading names the question's subject (12.建设清洁能源强省) is about it
-    // as a whole: its sentences are the answer even when they do not repeat the question's words.
-    const heading = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
-    // A passage with a sentence restating a how-question (如何加强…领导 → 加强…领导，是…保证。) is about it too.
-    const headCov = Math.max(heading ? coverage(heading, terms) : 0, restated ? restatement(p, howRuns(question)) : 0);
-    const focus = sentences.length ? sentences.filter((s) => coverage(s.text, terms) > 0).length / sentences.length : 0;
-    const rankScore = 1 / (1 + rank);
-    const pRel = asList
-      ? 0.4 * headCov + 0.2 * pCov + 0.2 * focus + 0.2 * rankScore
-      : 0.5 * pCov + 0.2 * headCov + 0.3 * rankScore;
-    const covs = sentences.map((s) => coverage(s.text, terms));
-    sentences.forEach((s, pos) => {
-      if (isHeadingSentence(s.text) || [...s.text].length < 6) return;
-      const text = trimLong(s.text, terms);
-      const sCov = coverage(text, terms);
-      const posBonus = 0.05 / (1 + pos);
-      // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
-      const follows = Math.max(covs[pos - 1] ?? 0, 0.6 * (covs[pos - 2] ?? 0));
-      // The sentence holding the asked-for figure, date, person or place about the subject is the answer.
-      // A figure in the unit asked (多少人 → 87人), when the question names one: 五大攻坚战 counts no people.
-      const values = askedValues(kind, text).filter((v) => !units.length || units.some((u) => v.includes(u)));
-      const holds = !asks || (sCov > 0 && holdsAsked(kind, text, names) && (kind.asked !== "quantity" || !units.length || values.length > 0));
-      const askedBonus = asks && holds ? 0.35 : 0;
-      // The question's words in one piece (省委书记) say more than the same words apart (省委副书记).
-      const phrase = phraseCoverage(text, runs, pieceWeight);
-      // A who-question: the name right after the exact title asked (省委书记郝鹏), or right before what
-      // the person is asked to have done (王延中同志就这个问题进行讲解), is the answer.
-      const titled = kind.asked === "person" ? personSlot(question, text) : 0;
-      const score = asList
-        ? 0.2 * sCov + 0.8 * pRel + posBonus
-        : 0.55 * sCov + 0.2 * phrase + 0.3 * pRel + 0.2 * follows + posBonus + askedBonus + titled;
-      candidates.push({ passage: p, rank, pos, text, score, grams: bigrams(text), holds, titled, cov: sCov, values });
+  const cross = crossArticle(a, passages, ctx);
+  if (cross) {
+    const parts = cross.map(({ terms, subset }) => {
+      const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms } };
+      const ev = assessEvidence(sub, subset, ctx);
+      return { picked: pick(sub, ev, candidates(sub, ev, subset), subset, opts).slice(0, 2), list: isList(sub, ev, subset) };
     });
-  });
+    const picked = parts.flatMap((p) => p.picked);
+    if (parts.every((p) => p.picked.length)) return format(opts.lang, picked, parts.some((p) => p.list), true);
+  }
+  const picked = pick(a, e, cands, passages, opts);
+  return picked.length ? format(opts.lang, picked, isList(a, e, passages), a.slots.length > 0 && !isList(a, e, passages)) : "";
+}
 
+/** Every sentence worth quoting, scored for a fact answer. */
+function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], semantic?: number[]): Candidate[] {
+  const terms = weighted(a);
+  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
+  const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
+  const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms) + 0.3 / (1 + i));
+  const out: Candidate[] = [];
+  e.sentences.forEach((s, index) => {
+    if (isHeadingSentence(s.text) || [...s.text].length < 6) return;
+    const quote = trimLong(s.text, terms);
+    const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
+    const prev2 = e.sentences[index - 2]?.passage === s.passage ? e.sentences[index - 2].own : 0;
+    // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
+    const follows = Math.max(prev, 0.6 * prev2);
+    const phrase = phraseCoverage(quote, a.runs, pieceWeight);
+    const score =
+      0.55 * s.own + 0.25 * s.about + 0.2 * phrase + 0.3 * relevance[s.passage] + 0.15 * follows + 0.05 / (1 + s.pos) + 0.4 * (semantic?.[index] ?? 0);
+    out.push({ ...s, index, cite: passages[s.passage], quote, score, grams: bigrams(quote) });
+  });
+  return out;
+}
+
+function headingCoverage(p: Citation, terms: TopicTerm[]): number {
+  const item = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
+  return item ? coverage(item, terms) : 0;
+}
+
+/** A list answer: asked as one, or a how-question about an item's own subject. */
+function isList(a: QuestionAnalysis, e: Evidence, passages: Citation[]): boolean {
+  if (a.slots.length && !a.slots.every((s) => s.many)) return false;
+  if (a.enumerate) return false;
+  if (a.list) return true;
+  if (!a.how) return false;
+  const terms = weighted(a);
+  return passages.slice(0, 2).some((p, i) => e.supporting.includes(i) && headingCoverage(p, terms) >= HOW_HEADING);
+}
+
+function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], opts: ExtractiveOptions): Candidate[] {
+  if (!cands.length) return [];
+  if (a.slots.length) {
+    const chosen = pickSlots(a, e, cands);
+    if (chosen.length) return chosen;
+  }
+  if (isList(a, e, passages)) {
+    const chosen = pickList(a, e, cands, passages, opts.maxPoints ?? 6);
+    if (chosen.length) return chosen;
+  }
+  return pickFacts(e, cands, opts.maxPoints ?? 3);
+}
+
+/**
+ * Each asked slot's sentence: about the topic, holding the slot; a sentence holding several wins.
+ * Then one more only when it gives a value not given yet for a slot asking for several (哪几位).
+ */
+function pickSlots(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+  const about = cands.filter((c) => e.supporting.includes(c.passage) && isAboutTopic(c, e));
+  const pool = about.length ? about : cands;
+  const terms = weighted(a);
+  // The asked thing right next to what the question says of it (郝鹏作了讲话, not a 郝鹏 three clauses from 讲话),
+  // in the question's own words, in a short sentence.
+  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
+  const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
+  const slotScore = (c: Candidate) =>
+    c.about + 0.5 * phraseCoverage(c.quote, a.runs, pieceWeight) + 0.4 * proximity(c, terms) + 0.1 / c.cite.n - 0.1 * Math.min(1, [...c.quote].length / 150);
+  const chosen: Candidate[] = [];
+  const open = new Set(a.slots.map((_, i) => i));
+  while (open.size) {
+    let best: Candidate | undefined;
+    let bestKey = -Infinity;
+    for (const c of pool) {
+      if (chosen.includes(c)) continue;
+      const covers = [...open].filter((i) => c.values[i].length).length;
+      if (!covers) continue;
+      const key = covers + slotScore(c);
+      if (key > bestKey) {
+        bestKey = key;
+        best = c;
+      }
+    }
+    if (!best) break;
+    chosen.push(best);
+    for (const i of [...open]) if (best.values[i].length) open.delete(i);
+  }
+  if (!chosen.length) return [];
+  const given = new Set(chosen.flatMap((c) => c.values.flat()));
+  const extra = pool
+    .filter((c) => !chosen.includes(c) && a.slots.some((s, i) => s.many && c.values[i].some((v) => !given.has(v))))
+    .filter((c) => slotScore(c) >= 0.8 * slotScore(chosen[0]) && Math.max(...chosen.map((x) => jaccard(x.grams, c.grams))) < DUPLICATE)
+    .sort((x, y) => slotScore(y) - slotScore(x))[0];
+  if (extra) chosen.push(extra);
+  return chosen;
+}
+
+/** 1 when a slot value stands right next to a question term in the sentence, falling to 0 twenty characters away. */
+function proximity(c: Candidate, terms: TopicTerm[]): number {
+  const values = c.values.flat();
+  if (!values.length) return 0;
+  const at = (x: string) => {
+    const out: number[] = [];
+    for (let i = c.text.indexOf(x); i >= 0; i = c.text.indexOf(x, i + 1)) out.push(i);
+    return out;
+  };
+  const vAt = values.flatMap((v) => at(v).map((i) => [i, i + v.length] as const));
+  const tAt = terms.flatMap((t) => [t.text, ...t.alts.map((x) => x.text)].flatMap((x) => at(x).map((i) => [i, i + x.length] as const)));
+  let best = Infinity;
+  for (const [vs, ve] of vAt) for (const [ts, te] of tAt) best = Math.min(best, Math.max(0, ts - ve, vs - te));
+  return best === Infinity ? 0 : 1 - Math.min(best, 20) / 20;
+}
+
+/**
+ * A list: the best item's sentences about what the question adds to its heading (its focus);
+ * all of the item's sentences when the heading already says the whole topic. A second item joins
+ * when about as relevant.
+ */
+function pickList(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number): Candidate[] {
+  const terms = weighted(a);
+  const rel = passages.map((p, i) => {
+    const mine = cands.filter((c) => c.passage === i);
+    const focus = mine.length ? mine.filter((c) => c.own > 0).length / mine.length : 0;
+    return 0.4 * headingCoverage(p, terms) + 0.2 * e.passageCoverage[i] + 0.2 * focus + 0.2 / (1 + i);
+  });
+  const order = rel.map((r, i) => [r, i] as const).filter(([, i]) => e.supporting.includes(i)).sort((x, y) => y[0] - x[0]);
+  if (!order.length) return [];
+  const chosen: Candidate[] = [];
+  for (const [r, i] of order) {
+    if (chosen.length && r < SECOND_ITEM * order[0][0]) break;
+    const heads = passageHeadings(passages[i]);
+    // The focus: what the question names that the item's headings do not (氢能 in an item on clean energy).
+    const focus = terms.filter((t) => termMatch(heads, t) < 1);
+    const mine = cands.filter((c) => c.passage === i);
+    const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus) : 1);
+    const best = Math.max(0, ...mine.map(focusOf));
+    const keep = best > 0 ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
+    for (const c of keep) {
+      if (chosen.length >= max) break;
+      if (chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+      chosen.push(c);
+    }
+    if (chosen.length >= max) break;
+  }
+  return chosen;
+}
+
+/** The few best sentences (MMR: relevant, not redundant), stopping at a clear drop. */
+function pickFacts(e: Evidence, cands: Candidate[], max: number): Candidate[] {
   const chosen: Candidate[] = [];
   let first = 0;
   while (chosen.length < max) {
     let best: Candidate | undefined;
     let bestMmr = -Infinity;
-    for (const c of candidates) {
+    for (const c of cands) {
       if (chosen.includes(c)) continue;
-      // A who/when/where/how-many answer adds a sentence only when it gives the asked-for thing too
-      // (a person under the asked title or doing the asked thing, when the first pick names one so).
-      if (chosen.length && asks && !addsAsked(c, chosen)) continue;
       const redundancy = Math.max(0, ...chosen.map((x) => jaccard(c.grams, x.grams)));
       if (redundancy >= DUPLICATE) continue;
       const mmr = MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * redundancy;
@@ -209,45 +237,77 @@ function selectSentences(
     }
     if (!best) break;
     if (chosen.length === 0) first = bestMmr;
-    else if (bestMmr < (asks && !asList ? FACT_TAIL : TAIL) * first) break;
+    else if (bestMmr < TAIL * first || (e.supporting.length && !e.supporting.includes(best.passage) && best.own === 0)) break;
     chosen.push(best);
   }
   return chosen;
 }
 
 /**
- * Whether a further sentence adds to a who/when/where/how-many answer: it gives the asked-for thing,
- * about the subject as much as the first pick is (a date in a document's title is not the meeting's
- * date), a figure or date not given already, and a person under the asked title when the first did.
+ * A question joining two subjects (X和Y, …分别…) whose best passages lie in different articles:
+ * each side's terms (with the shared ones) and the passages of its article.
  */
-function addsAsked(c: Candidate, chosen: Candidate[]): boolean {
-  const first = chosen[0];
-  if (!c.holds || c.titled < first.titled || c.cov < EXTRA_COVERAGE * first.cov) return false;
-  if (!c.values.length) return true;
-  const given = chosen.flatMap((x) => x.values);
-  return c.values.some((v) => !given.some((g) => g.includes(v) || v.includes(g)));
+function crossArticle(a: QuestionAnalysis, passages: Citation[], ctx: AnswerContext): { terms: TopicTerm[]; subset: Citation[] }[] | undefined {
+  const sides = a.groups.sides;
+  if (sides.length < 2) return undefined;
+  const shared = a.groups.shared.filter((t) => t.weight > 0);
+  const plan = sides.map((side) => {
+    const terms = [...side, ...shared].filter((t) => t.weight > 0);
+    const own = side.filter((t) => t.weight > 0);
+    const covs = passages.map((p) => coverage(passageText(p), terms, ctx) + 0.5 * coverage(passageText(p), own, ctx));
+    const best = covs.indexOf(Math.max(...covs));
+    return { terms, best, cov: covs[best] };
+  });
+  if (plan.some((p) => p.best < 0 || !p.terms.length)) return undefined;
+  const articles = new Set(plan.map((p) => passages[p.best].articleId));
+  if (articles.size < plan.length) return undefined;
+  return plan.map((p) => ({ terms: p.terms, subset: passages.filter((x) => x.articleId === passages[p.best].articleId) }));
 }
-
-/** A further fact sentence must mention this share of what the first pick mentions of the question. */
-const EXTRA_COVERAGE = 0.8;
 
 /**
  * A long sentence is cut to its trailing clauses when every question term it mentions lies there:
  * the fragment is still verbatim and still ends at the sentence's own mark, and a leading …… says
- * that something (perhaps a condition) came before it.
+ * that something came before it.
  */
-function trimLong(sentence: string, terms: WeightedTerm[]): string {
+function trimLong(sentence: string, terms: TopicTerm[]): string {
   if ([...sentence].length <= LONG) return sentence;
-  const hits = terms.filter((t) => termIn(sentence, t));
+  const hits = terms.filter((t) => termMatch(sentence, t) > 0);
   if (hits.length === 0) return sentence;
   let cut = sentence;
   for (let i = sentence.indexOf("，"); i >= 0; i = sentence.indexOf("，", i + 1)) {
     const tail = sentence.slice(i + 1);
     if ([...tail].length < 20) break;
-    if (hits.every((t) => termIn(tail, t))) cut = tail;
+    if (hits.every((t) => termMatch(tail, t) > 0)) cut = tail;
     else break;
   }
   return cut === sentence ? sentence : `……${cut}`;
+}
+
+/** The answer text: a lead line, then a short list or a few sentences, grouped by source. */
+function format(lang: Lang, picked: Candidate[], list: boolean, keepOrder: boolean): string {
+  // Reading order (passage rank, then position), unless the order says something (the slot's sentence first).
+  const ordered = keepOrder ? picked : [...picked].sort((x, y) => x.cite.n - y.cite.n || x.pos - y.pos);
+  const groups = new Map<string, Candidate[]>();
+  for (const c of ordered) {
+    // Parts of one item, or of one article without items, are one source as a reader sees it.
+    const key = `${c.cite.articleId}\u0000${shortSource(c.cite)}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(c);
+  }
+  const single = groups.size === 1 ? ordered[0].cite : undefined;
+  const cite = (c: Candidate) => `${c.quote}[${c.cite.n}]`;
+  const lines = [leadLine(lang, list, single)];
+  if (list) {
+    for (const group of groups.values()) {
+      if (!single) lines.push(`${shortSource(group[0].cite)}：`);
+      for (const c of group) lines.push(`- ${cite(c)}`);
+    }
+  } else if (!single && keepOrder && groups.size > 1 && new Set(ordered.map((c) => c.cite.articleId)).size > 1) {
+    // Answered from two articles: one line each, naming its source.
+    for (const group of groups.values()) lines.push(`${shortSource(group[0].cite)}：${group.map(cite).join("")}`);
+  } else {
+    lines.push(ordered.map(cite).join(""));
+  }
+  return lines.join("\n");
 }
 
 function leadLine(lang: Lang, list: boolean, single: Citation | undefined): string {

@@ -7,6 +7,7 @@ import type { GenerateInput, Generator } from "./types.ts";
 import { composeExtractive } from "./extractive.ts";
 import { createLlmGenerator } from "./llm.ts";
 import { pieces } from "./stream-text.ts";
+import { segmenterFor } from "../../vectors/segmenter.ts";
 
 export type { Generator } from "./types.ts";
 export type { GeneratorSettings } from "../../config/settings.ts";
@@ -30,7 +31,10 @@ export function createExtractiveGenerator(): Generator {
   return {
     info: () => ({ kind: "extractive" }),
     async *stream(input: GenerateInput): AsyncIterable<string> {
-      const text = composeExtractive(input.question, input.passages, { lang: input.lang, chunks: input.chunks, glossary: input.glossary });
+      const context = input.context ?? { seg: segmenterFor([]), chunks: input.chunks ?? [], glossary: input.glossary };
+      const text = composeExtractive(input.question, input.passages, {
+        lang: input.lang, context, analysis: input.analysis, evidence: input.evidence, semantic: input.semantic,
+      });
       for (const piece of pieces(text)) yield piece;
     },
   };

@@ -10,7 +10,9 @@ import { MarkerFilter, uncitedSentences } from "./citations.ts";
 import { standaloneQuestion } from "./follow-up.ts";
 import { createExtractiveGenerator, generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
-import { assessEvidence, isRefusalText, leadList, refusalText } from "./refusal.ts";
+import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
+import { analyzeQuestion, answerContext, type AnswerContext } from "./analysis.ts";
+import { assessEvidence, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
 
 export type { AnswerEvent, AnswerRequest, AnswerResult, Citation, ChatTurn } from "./types.ts";
@@ -33,7 +35,12 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
 
   const chunks = deps.index.core?.chunks;
   const glossary = deps.index.glossary;
-  const evidence = assessEvidence(question, passages, chunks, { glossary });
+  const context = answerContext(deps.index);
+  const analysis = analyzeQuestion(question, context);
+  const evidence = assessEvidence(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
+  const semantic = await sentenceSimilarities(context, question, evidence, signal);
+  if (signal?.aborted) return;
+  const decision = decide(analysis, evidence, passages, deps.refusalThreshold);
   const filter = new MarkerFilter(passages.length);
   let answer = "";
   const emit = (text: string): AnswerEvent[] => {
@@ -42,14 +49,14 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     return [{ type: "token", text }];
   };
 
-  if (!evidence.answerable) {
-    for (const p of pieces(refusalText(question, evidence, passages.slice(0, LEADS), lang))) yield* emit(filter.push(p));
+  if (!decision.answerable) {
+    for (const p of pieces(refusalText(analysis, decision, evidence, passages, passages.slice(0, LEADS), lang))) yield* emit(filter.push(p));
     yield* emit(filter.end());
     yield done(answer, filter.citations(passages), true, generatorName(deps.generator));
     return;
   }
 
-  const input: GenerateInput = { question, passages, history, lang, chunks, glossary };
+  const input: GenerateInput = { question, passages, history, lang, chunks, glossary, context, analysis, evidence, ...(semantic ? { semantic } : {}) };
   let generator = generatorName(deps.generator);
   let notice: string | undefined;
   try {
@@ -77,7 +84,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   if (!answer.trim() || isRefusalText(answer)) {
     refused = true;
     if (filter.used().length === 0) {
-      const text = answer.trim() ? `\n${leadList(passages.slice(0, LEADS), lang)}` : refusalText(question, evidence, passages.slice(0, LEADS), lang);
+      const none = { ...decision, answerable: false, reason: "topic" as const };
+      const text = answer.trim() ? `\n${leadList(passages.slice(0, LEADS), lang)}` : refusalText(analysis, none, evidence, passages, passages.slice(0, LEADS), lang);
       for (const p of pieces(text)) yield* emit(filter.push(p));
       yield* emit(filter.end());
     }
@@ -131,6 +139,24 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     });
   }
   return out;
+}
+
+/**
+ * Each judged sentence's similarity to the question under the pretrained model, when one is
+ * configured; the best one of a supporting passage becomes the refusal feature. A model that fails
+ * costs this feature, never the answer.
+ */
+async function sentenceSimilarities(ctx: AnswerContext, question: string, e: Evidence, signal?: AbortSignal): Promise<number[] | undefined> {
+  if (!ctx.semantic || !e.sentences.length) return undefined;
+  try {
+    const sims = await ctx.semantic.similarities(question, e.sentences.map((s) => s.text), signal);
+    if (sims.length !== e.sentences.length) return undefined;
+    const support = sims.filter((_, i) => e.supporting.includes(e.sentences[i].passage));
+    e.features.semantic = Math.max(...(support.length ? support : sims));
+    return sims;
+  } catch {
+    return undefined;
+  }
 }
 
 function cleanHistory(history: AnswerRequest["history"]): ChatTurn[] {

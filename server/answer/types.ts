@@ -2,8 +2,12 @@
  * Types shared by the answer pipeline: what the server streams to clients and what a generator sees.
  * The contract with the server helper lives here (AnswerEvent, Citation, AnswerRequest).
  */
-import type { Chunk, SearchHit, SearchMode } from "../../vectors/types.ts";
+import type { Chunk, SearchHit, SearchMode, SentenceSimilarity } from "../../vectors/types.ts";
+import type { Segmenter } from "../../vectors/segmenter.ts";
+import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { Glossary } from "../../vectors/query-translation.ts";
+import type { AnswerContext, QuestionAnalysis } from "./analysis.ts";
+import type { Evidence } from "./evidence.ts";
 
 /**
  * The part of the VECTORS helper's SearchIndex the pipeline uses (a SearchIndex satisfies it);
@@ -17,6 +21,12 @@ export interface PassageIndex {
   glossary?: Glossary;
   /** All chunks, for term rarity (how telling a question word is in this corpus). */
   core: { chunks: Chunk[] };
+  /** The index's segmenter (jieba + corpus lexicon); a stock one is used without it. */
+  segmenter?: Segmenter;
+  /** CC-CEDICT facts (proper nouns, paraphrase bridges); without them nothing is bridged through the dictionary. */
+  wordFacts?: WordFactsLookup;
+  /** A pretrained sentence model, when one is configured. */
+  semantic?: SentenceSimilarity;
 }
 
 export interface ChatTurn {
@@ -62,6 +72,8 @@ export interface AnswerDeps {
   index: PassageIndex;
   generator: Generator;
   signal?: AbortSignal;
+  /** Least P(answerable) to answer (REFUSAL_THRESHOLD); default: the fitted model's threshold. */
+  refusalThreshold?: number;
 }
 
 export interface AnswerResult {
@@ -95,6 +107,12 @@ export interface GenerateInput {
   chunks?: Chunk[];
   /** The index's English→Chinese glossary (for English questions). */
   glossary?: Glossary;
+  /** What the pipeline already worked out: the index's resources, the question's analysis, the passages judged. */
+  context?: AnswerContext;
+  analysis?: QuestionAnalysis;
+  evidence?: Evidence;
+  /** Similarity of each judged sentence to the question (pretrained model only). */
+  semantic?: number[];
 }
 
 /** Writes answers from numbered passages. The pipeline checks and renumbers the markers it produces. */

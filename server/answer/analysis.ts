@@ -1,0 +1,402 @@
+/**
+ * One analysis of a question, made once per request with the index's own segmenter and corpus
+ * statistics, and read by follow-up rewriting, the refusal decision and the composer alike:
+ *  - its language (the shared detector: a mixed "Who spoke at the 全会?" is English);
+ *  - the slots it asks for, as a list (何时何地 asks a date and a place);
+ *  - its form: a list, a method, a reason, a definition, a yes/no, a count of named items;
+ *  - its topic terms, each weighted by how rare it is in the corpus, with what the corpus does not
+ *    know marked as such and bridged where a general resource can: parts of a compound the corpus
+ *    uses (核电站 → 核电), CC-CEDICT words sharing a sense (到场 → 出席), English renderings;
+ *  - the figures it states (2024, 10月27日), which the evidence must then state too.
+ * Framing words (我想知道, 请问, 打算, 是不是, 说法) are set apart, never topic terms.
+ */
+import type { Chunk, SentenceSimilarity } from "../../vectors/types.ts";
+import { translateQuery, type Glossary } from "../../vectors/query-translation.ts";
+import { questionLanguage, type Language } from "../../vectors/language.ts";
+import { segmenterFor, type Segmenter } from "../../vectors/segmenter.ts";
+import { isStopword } from "../../vectors/stopwords.ts";
+import type { WordFactsLookup } from "../../vectors/word-facts.ts";
+import type { PassageIndex } from "./types.ts";
+import {
+  EN_FORMS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type SlotKind,
+} from "./lexicon.ts";
+import { chineseYear, documentFrequency, idf, mentions, numberedCount } from "./match.ts";
+import type { Slot } from "./slots.ts";
+
+/** What the answer layer reads from an index, resolved once per index. */
+export interface AnswerContext {
+  seg: Segmenter;
+  chunks: readonly Chunk[];
+  glossary?: Glossary;
+  facts?: WordFactsLookup;
+  semantic?: SentenceSimilarity;
+}
+
+const contexts = new WeakMap<object, AnswerContext>();
+
+/** The index's segmenter, chunks, glossary, word facts and sentence model (a fake index may lack some). */
+export function answerContext(index: PassageIndex): AnswerContext {
+  let ctx = contexts.get(index);
+  if (!ctx) {
+    ctx = {
+      seg: index.segmenter ?? segmenterFor([]),
+      chunks: index.core?.chunks ?? [],
+      glossary: index.glossary,
+      facts: index.wordFacts,
+      semantic: index.semantic,
+    };
+    contexts.set(index, ctx);
+  }
+  return ctx;
+}
+
+/** Another wording that may stand for a term in the passages, and how surely (0..1). */
+export interface Alt {
+  text: string;
+  score: number;
+  via: "part" | "cedict" | "gloss";
+}
+
+export interface TopicTerm {
+  text: string;
+  /** jieba's part of speech ("eng" for a Latin word, "nz" for a quoted phrase or a learned corpus term). */
+  tag: string;
+  /** Where it starts in the question. */
+  at: number;
+  /** Chunks mentioning it (for an English word: its most used rendering). */
+  df: number;
+  /** How telling it is: inverse document frequency (0 for a term the corpus does not know). */
+  weight: number;
+  /** The corpus uses the term itself (or, for an English word, one of its renderings). */
+  known: boolean;
+  /** A noun, name or code: when neither it nor a bridge is in the evidence, that counts against it. */
+  content: boolean;
+  quoted?: boolean;
+  /** Bridges: parts, dictionary paraphrases, English renderings. */
+  alts: Alt[];
+}
+
+export interface QuestionAnalysis {
+  question: string;
+  language: Language;
+  slots: Slot[];
+  list: boolean;
+  how: boolean;
+  why: boolean;
+  definition: boolean;
+  yesNo: boolean;
+  /** Asks for a given number of named things (哪三个体系 → 3; “两个确立”是什么 → 2). */
+  enumerate?: number;
+  terms: TopicTerm[];
+  /** Content terms the corpus never uses and no bridge reaches. */
+  unknown: string[];
+  /** Framing words found (kept for the record; they weigh nothing). */
+  framing: string[];
+  /** Figures and dates the question states (2024, 10月27日): the evidence must state them too. */
+  numbers: string[];
+  /** A previous/next/first occurrence: what the evidence must then say. */
+  relative?: RegExp;
+  /**
+   * Two subjects joined by 和/与/及 (中央金融工作会议和省委全会): the terms of each side within the
+   * joining clause, and the terms outside it that both share. Empty sides when nothing is joined.
+   */
+  groups: { sides: TopicTerm[][]; shared: TopicTerm[] };
+  /** The question's content as runs of Han characters (asking phrases and framing words removed). */
+  runs: string[];
+}
+
+const HAN = /[\u3400-\u9fff]/;
+const HAN_ONLY = /^[\u3400-\u9fff]+$/;
+const QUOTED = /[“"「『《]([^“”"「」『』《》\n]{2,24})[”"」』》]/g;
+/** Parts of speech that frame rather than name: pronouns, particles, prepositions, conjunctions, adverbs, directions, classifiers. */
+const FUNCTION_TAG = /^(r|u|p|c|y|e|o|d|f|q|w|z)/;
+/** Parts of speech of things: nouns (names, places, bodies), codes, abbreviations, idioms, unknown words, learned terms. */
+const CONTENT_TAG = /^(n|eng|j|x|l|i|s|t|b|nz|m|$)/;
+/** An ordinal or counted specifier the question pins down (第十五届, 六次, 三季度). */
+const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?$`);
+const CONJUNCTION = /^(和|与|及|以及|跟|同|还有)$/;
+const DURATION_UNITS = ["天", "日", "小时", "年", "个月", "周"];
+
+/** Analyses a question against the index it will be answered from. */
+export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionAnalysis {
+  const q = question.trim();
+  const language = questionLanguage(q);
+  const masked = [...q];
+  const mask = (at: number, len: number) => {
+    for (let i = at; i < at + len; i++) masked[i] = "，";
+  };
+
+  const slots = findSlots(q, mask);
+  const forms = language === "en" ? EN_FORMS : ZH_FORMS;
+  const has = (re: RegExp) => re.test(q);
+  const list = has(forms.list) || has(ZH_FORMS.list);
+  const how = has(forms.how) || has(ZH_FORMS.how);
+  const why = has(forms.why) || has(ZH_FORMS.why);
+  const definition = has(forms.definition) || has(ZH_FORMS.definition);
+  const yesNo = has(forms.yesNo);
+  for (const re of Object.values(ZH_FORMS)) for (const m of q.matchAll(new RegExp(re.source, "g"))) mask(m.index!, m[0].length);
+
+  let enumerate: number | undefined;
+  const counted = q.match(/哪[“"「]?([几两二三四五六七八九十])[个项种篇条类大方件]/);
+  if (counted && !slots.some((s) => s.kind === "person")) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个")!;
+  const terms: TopicTerm[] = [];
+  const framing: string[] = [];
+  const seen = new Set<string>();
+  const n = ctx.chunks.length;
+
+  const addTerm = (text: string, tag: string, at: number, quoted = false) => {
+    if (seen.has(text)) return;
+    seen.add(text);
+    const df = ctx.chunks.length ? documentFrequency(text, ctx.chunks, ctx.seg) : 1;
+    const content = quoted || CONTENT_TAG.test(tag) || !!ctx.facts?.isProper(text);
+    terms.push({ text, tag, at, df, weight: df > 0 ? idf(df, n) : 0, known: df > 0, content, ...(quoted ? { quoted } : {}), alts: [] });
+  };
+
+  // A quoted phrase (“三篇大文章”, 《意见》) is the user naming something: kept whole.
+  for (const m of q.matchAll(QUOTED)) {
+    const phrase = m[1].trim();
+    const at = m.index! + m[0].indexOf(phrase);
+    if (HAN.test(phrase)) addTerm(phrase, "nz", at, true);
+    mask(m.index!, m[0].length);
+    // “两个确立”是什么 / 的具体内容: a numbered term asked for its content is asked for its items.
+    const count = numberedCount(phrase);
+    const rest = q.slice(m.index! + m[0].length);
+    if (count && !enumerate && /^[的]?.{0,4}(是什么|指什么|是指什么|指的是什么|具体内容是什么|内涵是什么|含义是什么|包括什么|包括哪些|是哪[几些两二三四五六七八九十]\S?)(呢|啊)?[？?。\s]*$/.test(rest)) enumerate = count;
+  }
+
+  let at = 0;
+  const words = glue(ctx.seg.tag(masked.join(""), false));
+  for (const { word, tag } of words) {
+    const start = at;
+    at += word.length;
+    const w = word.trim();
+    if (!w || /^[，,。？?！!、；;：:（）()\s]+$/.test(w)) continue;
+    if (/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(w)) {
+      if (/^\d/.test(w) && !/[A-Za-z]/.test(w)) continue; // figures go to `numbers`
+      const lw = w.toLowerCase();
+      if (isStopword(lw) || (lw.length < 3 && w !== w.toUpperCase())) continue;
+      if (language === "en" || (!/\d/.test(w) && w === w.toLowerCase() && lw.length > 3)) addEnglish(w, start);
+      else addTerm(w, "eng", start);
+      continue;
+    }
+    if (!HAN.test(w)) continue;
+    // A compound of framing words (具体内容, 主要任务) frames too.
+    const parts = [...w].length > 2 ? ctx.seg.subwords(w) : [];
+    if (FRAMING_WORDS.has(w) || (parts.length >= 2 && parts.every((p) => FRAMING_WORDS.has(p)))) {
+      framing.push(w);
+      mask(start, word.length);
+      continue;
+    }
+    const ordinal = ORDINAL_TERM.test(w);
+    if (!ordinal && FUNCTION_TAG.test(tag) && !ctx.facts?.isProper(w)) {
+      // Interrogatives and particles break the question's content runs (哪个核电基地 → 核电基地).
+      if (/^(r|u|y|e|o)/.test(tag)) mask(start, word.length);
+      continue;
+    }
+    if (w === "是") mask(start, word.length);
+    if (!ordinal && /^m/.test(tag)) continue;
+    // Single characters are too ambiguous to match by substring, except plain nouns (煤, 港, 氢).
+    if ([...w].length === 1 && !/^n/.test(tag)) continue;
+    addTerm(w, tag || "nz", start);
+  }
+
+  function addEnglish(word: string, start: number) {
+    const lw = word.toLowerCase();
+    if (seen.has(lw)) return;
+    seen.add(lw);
+    const renderings = ctx.glossary ? translateQuery(word, ctx.glossary, 6) : [];
+    const dfs = renderings.map((r) => (ctx.chunks.length ? documentFrequency(r, ctx.chunks, ctx.seg) : 1));
+    const df = dfs.length ? Math.max(...dfs) : 0;
+    // A capitalised word is a name (Shenyang, Xudabao); others are content when the glossary renders them.
+    const content = renderings.length > 0 || /^[A-Z]/.test(word);
+    terms.push({
+      text: lw, tag: "eng", at: start, df, weight: df > 0 ? idf(df, n) : 0, known: df > 0, content,
+      alts: renderings.map((r, i) => ({ text: r, score: i === 0 ? 1 : 0.9, via: "gloss" as const })),
+    });
+  }
+
+  for (const t of terms) bridge(t, ctx);
+  const known = terms.filter((t) => t.known);
+  const typical = known.length ? known.reduce((s, t) => s + t.weight, 0) / known.length : idf(1, n);
+  for (const t of terms) if (!t.known && t.alts.length) t.weight = typical * Math.max(...t.alts.map((a) => a.score));
+
+  const unknown = terms.filter((t) => !t.known && !t.alts.length && t.content).map((t) => t.text);
+  const relative = RELATIVE_OCCURRENCE.find(([asks]) => asks.test(q))?.[1];
+  const a: QuestionAnalysis = {
+    question: q, language, slots, list, how, why, definition, yesNo, terms, unknown, framing,
+    numbers: statedNumbers(q), groups: splitGroups(q, terms, words), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
+  };
+  return a;
+}
+
+/** Slots asked, in question order; each cue is masked so its words are not taken for the topic. */
+function findSlots(q: string, mask: (at: number, len: number) => void): Slot[] {
+  const slots: Slot[] = [];
+  const taken: [number, number][] = [];
+  const free = (s: number, e: number) => taken.every(([a, b]) => e <= a || s >= b);
+  const push = (slot: Slot, len: number) => {
+    taken.push([slot.at, slot.at + len]);
+    slots.push(slot);
+    mask(slot.at, len);
+  };
+  for (const [re, kind0] of ZH_SLOT_CUES) {
+    for (const m of q.matchAll(new RegExp(re.source, "g"))) {
+      let kind: SlotKind | undefined = kind0 === "head" ? undefined : kind0;
+      let cue = m[0];
+      if (kind0 === "head") {
+        const rest = q.slice(m.index! + cue.length);
+        const head = Object.keys(SLOT_HEADS).filter((h) => rest.startsWith(h)).sort((x, y) => y.length - x.length)[0];
+        if (!head) continue;
+        kind = SLOT_HEADS[head];
+        cue += head;
+      }
+      if (!kind || !free(m.index!, m.index! + cue.length)) continue;
+      const slot: Slot = { kind, cue, at: m.index! };
+      const after = q.slice(m.index! + cue.length);
+      if (kind === "date") {
+        if (/哪一?天|几号|几月几[日号]|日期|哪几天/.test(cue)) slot.day = true;
+        else if (/年/.test(cue)) slot.year = true;
+      }
+      if (kind === "quantity") {
+        if (/^(多少|几)$/.test(cue)) {
+          const unit = UNITS.split("|").filter((u) => after.startsWith(u)).sort((x, y) => y.length - x.length)[0];
+          if (unit) {
+            slot.units = [unit];
+            cue += unit;
+          } else if (/^(钱|资金|经费)/.test(after)) slot.units = ["元"];
+        } else if (/^几./.test(cue)) slot.units = [cue.slice(1)];
+        if (/^多[久长]/.test(cue) || (slot.units && slot.units.every((u) => DURATION_UNITS.includes(u)))) slot.units = DURATION_UNITS;
+        if (/百分之|比例|占比|增速|增幅|增长率|几成|百分点/.test(q)) slot.percent = true;
+      }
+      if (/哪几|哪些|几位/.test(cue)) slot.many = true;
+      push(slot, cue.length);
+    }
+  }
+  for (const [re, kind] of EN_SLOT_CUES) {
+    let m = q.match(re);
+    // "how many kilometres": the counted noun belongs to the cue (it is the unit, not the topic).
+    if (m && kind === "quantity" && /^how (many|much)$/i.test(m[0])) m = q.match(/\bhow (many|much)( [a-z]+)?/i) ?? m;
+    if (m && free(m.index!, m.index! + m[0].length)) push({ kind, cue: m[0], at: m.index!, ...(kind === "date" && /\b(date|day)\b/i.test(m[0]) ? { day: true } : {}), ...(kind === "date" && /\byear\b/i.test(m[0]) ? { year: true } : {}) }, m[0].length);
+  }
+  // 什么时候 and 在哪里 both asked once; a date range answers "how long" (开了几天 → 30日至31日) as a duration does.
+  return slots.sort((x, y) => x.at - y.at);
+}
+
+/**
+ * Bridges for a term: for one the corpus does not know, the parts of it the corpus uses (核电站 →
+ * 核电) and CC-CEDICT words sharing a sense; for a known one, its dictionary paraphrases too (a
+ * passage may say 举行 where the question says 举办), at a discount.
+ */
+function bridge(t: TopicTerm, ctx: AnswerContext): void {
+  if (t.tag === "eng" && t.alts.length) return;
+  if (!HAN_ONLY.test(t.text)) return;
+  const alts = new Map<string, Alt>();
+  const add = (text: string, score: number, via: Alt["via"]) => {
+    if (text === t.text || (alts.get(text)?.score ?? 0) >= score) return;
+    alts.set(text, { text, score, via });
+  };
+  for (const [w, s] of ctx.facts?.bridges(t.text) ?? []) add(w, (t.known ? 0.6 : 0.8) * s, "cedict");
+  if (!t.known) {
+    const chars = [...t.text];
+    const pieces = new Set([...ctx.seg.subwords(t.text)]);
+    for (let len = chars.length - 1; len >= 2; len--) {
+      pieces.add(chars.slice(0, len).join(""));
+      pieces.add(chars.slice(chars.length - len).join(""));
+    }
+    for (const p of pieces) {
+      const len = [...p].length;
+      if (len < 2 || len >= chars.length) continue;
+      if (ctx.chunks.length && documentFrequency(p, ctx.chunks, ctx.seg) === 0) continue;
+      add(p, 0.9 * (len / chars.length), "part");
+    }
+  }
+  t.alts = [...alts.values()].sort((a, b) => b.score - a.score).slice(0, 6);
+}
+
+/**
+ * jieba without HMM splits names and abbreviations it does not know into single characters
+ * (王/延/中, 深/改/委): three or more single content characters in a row are one word (an
+ * abbreviation), and a single surname glues to the characters after it (a name).
+ */
+function glue(input: { word: string; tag: string }[]): { word: string; tag: string }[] {
+  const isHan1 = (t: { word: string }) => [...t.word].length === 1 && HAN.test(t.word);
+  const abbrevPart = (t: { word: string; tag: string }) => isHan1(t) && !/^(p|u|c|y|r|e|o|d|m|q|nr)/.test(t.tag) && !FRAMING_WORDS.has(t.word);
+  const glued: { word: string; tag: string }[] = [];
+  for (let i = 0; i < input.length; ) {
+    let j = i;
+    while (j < input.length && abbrevPart(input[j])) j++;
+    if (j - i >= 3) {
+      glued.push({ word: input.slice(i, j).map((t) => t.word).join(""), tag: "j" });
+      i = j;
+    } else glued.push(input[i++]);
+  }
+  const namePart = (t: { word: string; tag: string }) => isHan1(t) && !/^(p|u|c|y|r|e|o|d|v|m|q)/.test(t.tag) && !FRAMING_WORDS.has(t.word);
+  const out: { word: string; tag: string }[] = [];
+  for (const t of glued) {
+    const prev = out[out.length - 1];
+    if (prev && prev.tag === "nr" && isHan1(prev) && HAN.test(t.word) && !/^(p|u|c|y|r|v|m)/.test(t.tag)) out[out.length - 1] = { word: prev.word + t.word, tag: "nr" };
+    else if (prev && namePart(t) && namePart(prev)) out[out.length - 1] = { word: prev.word + t.word, tag: prev.tag === "nr" ? "nr" : "x" };
+    else if (prev && prev.tag === "nr" && [...prev.word].length <= 2 && namePart(t)) out[out.length - 1] = { word: prev.word + t.word, tag: "nr" };
+    else out.push({ ...t });
+  }
+  return out;
+}
+
+/** The subjects a conjunction joins, within its clause; the other terms are shared by both. */
+function splitGroups(q: string, terms: TopicTerm[], words: { word: string; tag: string }[]): { sides: TopicTerm[][]; shared: TopicTerm[] } {
+  let at = 0;
+  const cuts: number[] = [];
+  for (const { word, tag } of words) {
+    if (CONJUNCTION.test(word.trim()) && /^(c|p)/.test(tag)) cuts.push(at);
+    at += word.length;
+  }
+  if (!cuts.length) return { sides: [], shared: terms };
+  // The clause holding the (first) conjunction, by the question's own punctuation.
+  const bounds = [...q.matchAll(/[，,。？?！!；;]/g)].map((m) => m.index!);
+  const from = Math.max(-1, ...bounds.filter((b) => b < cuts[0]));
+  const to = Math.min(q.length, ...bounds.filter((b) => b > cuts[0]));
+  const inClause = cuts.filter((c) => c > from && c < to);
+  const edges = [from, ...inClause, to];
+  const sides: TopicTerm[][] = [];
+  for (let i = 0; i + 1 < edges.length; i++) sides.push(terms.filter((t) => t.at > edges[i] && t.at < edges[i + 1]));
+  const shared = terms.filter((t) => t.at < from || t.at > to);
+  return sides.filter((g) => g.length).length >= 2 ? { sides: sides.filter((g) => g.length), shared } : { sides: [], shared: terms };
+}
+
+/** Figures, years and days the question states (2024, 10 in 10月27日); ordinals such as 13th are not figures. */
+export function statedNumbers(question: string): string[] {
+  const out = [...question.matchAll(/(?<![\d.])(\d{2,}(?:\.\d+)?)(?![\d.]|st\b|nd\b|rd\b|th\b)/gi)].map((m) => m[1]);
+  for (const m of question.matchAll(/(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)) out.push(`${m[1]}月${m[2]}日`);
+  return [...new Set(out)];
+}
+
+/** Whether `text` states the figure: in digits, or for a year in Chinese digits (二〇二四). */
+export function statesNumber(text: string, n: string): boolean {
+  if (/月/.test(n)) return text.replace(/\s+/g, "").includes(n);
+  if (new RegExp(`(?<![\\d.])${n.replace(".", "\\.")}(?![\\d])`).test(text)) return true;
+  return /^\d{4}$/.test(n) && text.includes(chineseYear(n));
+}
+
+/** A compound written with only some of its parts (省委十三届六次 in 第十三届委员会第六次) counts this much per share of it. */
+const PARTIAL = 0.8;
+
+/**
+ * How surely a text mentions a term (0..1): 1 for the term itself; for a compound, the share of its
+ * characters that the parts the text holds cover (at least half), at a discount; else its best bridge.
+ */
+export function termMatch(text: string, t: TopicTerm, seg?: Segmenter): number {
+  if (t.tag !== "eng" && mentions(text, t.text, seg)) return 1;
+  let best = 0;
+  if (seg && t.tag !== "eng" && [...t.text].length >= 4) {
+    const covered = new Set<number>();
+    for (const p of seg.subwords(t.text)) {
+      if ([...p].length < 2 || !text.includes(p)) continue;
+      const at = t.text.indexOf(p);
+      for (let i = at; i >= 0 && i < at + p.length; i++) covered.add(i);
+    }
+    const share = covered.size / t.text.length;
+    if (share >= 0.5) best = PARTIAL * share;
+  }
+  for (const a of t.alts) if (a.score > best && mentions(text, a.text, seg)) best = a.score;
+  return best;
+}

@@ -1,0 +1,222 @@
+/**
+ * Detectors for what a question asks for — a person, place, body, date, figure or ordinal — in a
+ * sentence. Each returns the values it finds (so an answer can show them and a second sentence can
+ * be told to add a new one), never counting what the question itself names.
+ *
+ * They read jieba's part-of-speech classes (nr person, ns place, nt organisation, m numeral) through
+ * the index's segmenter, checked against CC-CEDICT (the index's word facts): a word the dictionary
+ * knows as a common word (山水, 温泉, 滨海) is no name however the tagger labels it, and a proper noun
+ * glossed as a city or a bank is one however it is tagged (大连/d). Names the tagger splits are found
+ * by the documents' own way of naming people: a title, a surname, a verb of the meeting.
+ */
+import type { Segmenter } from "../../vectors/segmenter.ts";
+import type { WordFactsLookup } from "../../vectors/word-facts.ts";
+import { AFTER_NAME, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type SlotKind } from "./lexicon.ts";
+
+export interface Slot {
+  kind: SlotKind;
+  /** The asking phrase as written (多少亿元, 哪个城市, 何时). */
+  cue: string;
+  /** Where the cue starts in the question. */
+  at: number;
+  /** A date asked to the day (哪天, 几月几日), or to the year (哪一年). */
+  day?: boolean;
+  year?: boolean;
+  /** Units a figure must be given in (多少人 → 人, 多少亿元 → 亿元); empty = any. */
+  units?: string[];
+  /** A share or rate (百分之几, 比例, 增速). */
+  percent?: boolean;
+  /** Several of them asked (哪几位, 哪些城市). */
+  many?: boolean;
+}
+
+export interface SlotContext {
+  seg: Segmenter;
+  facts?: WordFactsLookup;
+}
+
+const NUM = `(?:\\d+(?:\\.\\d+)?|[${ZH_DIGITS}]{2,}|[二两三四五六七八九十])`;
+const UNIT_RE = `(?:${UNITS})`;
+/** A figure with its unit; ordinals (第十三次, 第二批) count nothing. */
+const QUANTITY_RE = new RegExp(`(?<!第|[${ZH_DIGITS}])${NUM}\\s*(?:多|余|多万|余万)?${UNIT_RE}|百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]`, "g");
+const PERCENT_RE = new RegExp(`百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[${ZH_DIGITS}]成(?!为|立|果|效|员|就)|个百分点`, "g");
+const ORDINAL_RE = new RegExp(`第[${ZH_DIGITS}\\d]+[届次批轮期]`, "g");
+const YEAR_RE = new RegExp(`(?:19|20)\\d{2}\\s*年|[〇零一二三四五六七八九]{4}年|本世纪中叶|“十[${ZH_DIGITS}]五”|(?<![\\d.])(?:19|20)\\d{2}(?![\\d.])`, "g");
+const DAY_RE = new RegExp(`\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日(?:\\s*至\\s*(?:\\d{1,2}\\s*月\\s*)?\\d{1,2}\\s*日)?|[${ZH_DIGITS}]{1,3}月[${ZH_DIGITS}]{1,3}日|(?<![月\\d])\\d{1,2}\\s*日(?:至\\d{1,2}日)?`, "g");
+const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[一二三四五六七八九十]{1,2}月份?|年底|年初|上半年|下半年|今年|明年|当年`, "g");
+
+const values = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => m[0].replace(/\s+/g, ""));
+
+/** Figures in a text (87人, 50项, 3000万千瓦, 2.5%), optionally only in the given units. */
+export function quantities(text: string, units: string[] = []): string[] {
+  const found = values(QUANTITY_RE, text);
+  return units.length ? found.filter((v) => units.some((u) => v.endsWith(u) || v.includes(u))) : found;
+}
+
+/** Dates in a text: days (10月27日, 6日至7日), or with `coarse` also years and months. */
+export function dates(text: string, opts: { day?: boolean; year?: boolean } = {}): string[] {
+  if (opts.day) return values(DAY_RE, text);
+  if (opts.year) return values(YEAR_RE, text);
+  return [...values(DAY_RE, text), ...values(YEAR_RE, text), ...values(MONTH_RE, text)];
+}
+
+const TITLE_NAME = new RegExp(`(?:${TITLES})([${SURNAMES}][\\u4e00-\\u9fa5]{1,2}?)(?=${AFTER_NAME}|[，、。；）)]|$)`, "g");
+const NAME_ACT = new RegExp(`([${SURNAMES}][\\u4e00-\\u9fa5]{1,2}?)(?=${AFTER_NAME}|、[${SURNAMES}])`, "g");
+/** Names listed after a title: 常委李强、赵乐际、王沪宁 (each a surname and one or two more characters). */
+const TITLE_LIST = new RegExp(`(?:${TITLES})((?:[${SURNAMES}][\\u4e00-\\u9fa5]{1,2}、)+[${SURNAMES}][\\u4e00-\\u9fa5]{1,2}?)(?=${AFTER_NAME}|[，。；]|$)`, "g");
+
+/** Whether a candidate name is one: not a word the dictionary or the tagger knows as something else. */
+function plausibleName(name: string, ctx: SlotContext): boolean {
+  const n = [...name].length;
+  if (n < 2 || n > 4) return false;
+  if (ctx.facts?.isCommon(name)) return false;
+  const kind = ctx.facts?.kind(name);
+  if (kind && kind !== "person") return false;
+  const tags = ctx.seg.tag(name);
+  // One dictionary word that is not a name (何时, 同时, 金融): a common word, not a person.
+  if (tags.length === 1 && [...tags[0].word].length === n && !/^(nr|x)/.test(tags[0].tag) && kind !== "person") return false;
+  return true;
+}
+
+/**
+ * Whether a candidate name starts and ends at word boundaries of the text around it (批准/钱雪松/辞去),
+ * rather than inside words (实施和工作 holds no 施和工, 有关领导 no 关领导).
+ */
+function alignsWithWords(text: string, at: number, len: number, ctx: SlotContext): boolean {
+  const from = Math.max(0, at - 3);
+  const to = Math.min(text.length, at + len + 3);
+  let pos = from;
+  const bounds = new Set<number>([from, to]);
+  for (const t of ctx.seg.tag(text.slice(from, to), false)) bounds.add((pos += t.word.length));
+  return bounds.has(at) && bounds.has(at + len);
+}
+
+/** People named in a sentence, other than those in `exclude`. */
+export function persons(text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
+  const out = new Set<string>();
+  const add = (name: string) => {
+    if (exclude.some((e) => e.includes(name) || name.includes(e))) return;
+    if (plausibleName(name, ctx)) out.add(name);
+  };
+  for (const m of text.matchAll(TITLE_LIST)) for (const name of m[1].split("、")) add(name);
+  for (const m of text.matchAll(TITLE_NAME)) add(m[1]);
+  // A surname and one or two characters before a verb of the meeting (批准钱雪松辞去, 何立峰作): a name
+  // when it is not a word, nor the end of one the text writes (常委会主持 is 常委会, not a person).
+  for (const m of text.matchAll(NAME_ACT)) if (alignsWithWords(text, m.index!, m[1].length, ctx)) add(m[1]);
+  for (const { word, tag } of ctx.seg.tag(text)) {
+    if (ctx.facts?.kind(word) === "person") add(word);
+    // jieba's dictionary tags some common words nr (高水平, 建立健全): trust nr only for a word it had
+    // to guess (not in its dictionary: split into characters without HMM).
+    else if (/^nr/.test(tag) && [...word].length >= 2 && ctx.seg.tag(word, false).length > 1) add(word);
+  }
+  return [...out];
+}
+
+const PLACE_WORD = new RegExp(`^(.+?)(?:${PLACE_SUFFIXES})$`);
+
+/** Places named in a sentence (沈阳, 辽西北, 俄罗斯, 太平湾), other than those in `exclude`. */
+export function places(text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
+  const out = new Set<string>();
+  const known = (w: string) => exclude.some((e) => e.includes(w) || w.includes(e));
+  const tagged = ctx.seg.tag(text);
+  for (let i = 0; i < tagged.length; i++) {
+    const { word, tag } = tagged[i];
+    if ([...word].length < 2 || known(word)) continue;
+    if (isPlace(word, tag, ctx)) out.add(word);
+  }
+  return [...out];
+}
+
+function isPlace(word: string, tag: string, ctx: SlotContext): boolean {
+  const facts = ctx.facts;
+  const kind = facts?.kind(word);
+  if (kind === "place") return true;
+  if (kind) return false;
+  if (facts?.isCommon(word)) return false;
+  if (facts?.isProper(word) && tag === "ns") return true;
+  // A proper stem with a place suffix (辽宁省, 锦州港, 太平湾); a common stem is not a place (强省).
+  const m = word.match(PLACE_WORD);
+  if (m && [...m[1]].length >= 2 && (facts?.kind(m[1]) === "place" || facts?.isProper(m[1]))) return true;
+  // Unknown to the dictionary and tagged a place by jieba: a place name it has not seen.
+  return !!facts && tag === "ns" && !facts.isProper(word) && !facts.isCommon(word) && !facts.bridges(word).length && [...word].length >= 3;
+}
+
+const ORG_WORD = new RegExp(`[\\u4e00-\\u9fa5（）()]{2,20}?(?:${ORG_SUFFIXES})`, "g");
+
+/** Named bodies in a sentence (中国人民银行, 金融监管总局, 中央金融委员会), other than those in `exclude`. */
+export function orgs(text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
+  const out = new Set<string>();
+  const known = (w: string) => exclude.some((e) => e.includes(w) || w.includes(e));
+  for (const { word, tag } of ctx.seg.tag(text)) {
+    if ([...word].length >= 2 && !known(word) && (tag === "nt" || ctx.facts?.kind(word) === "org")) out.add(word);
+  }
+  for (const m of text.matchAll(ORG_WORD)) {
+    const name = m[0].replace(/^[的和与及、]+/, "");
+    // A body is named by a proper or rare stem: 有关部门 and 各级党委 name none.
+    if (/^(有关|相关|各级|各|本|该|其|地方|主管|职能)/.test(name) || [...name].length < 4 || known(name)) continue;
+    out.add(name);
+  }
+  return [...out];
+}
+
+/**
+ * Items a text lists next to where `about` is true: "、"-separated items in that clause or, after a
+ * colon or a short lead-in (即：), in the next; or 一是……二是…… after it. At least `count` items.
+ */
+export function enumeration(text: string, count: number, about: (clause: string) => boolean = () => true): string[] {
+  const clauses = [...text.matchAll(/[^，,；;：:。]+([，,；;：:。]?)/g)].map((m) => ({ text: m[0], colon: /[：:]/.test(m[1]), end: /。/.test(m[1]) }));
+  const items = (c: string | undefined) => {
+    const parts = (c ?? "").replace(/[，,；;：:。]$/, "").split("、");
+    return parts.length >= Math.max(2, count) ? parts : [];
+  };
+  for (let i = 0; i < clauses.length; i++) {
+    if (!about(clauses[i].text)) continue;
+    const here = items(clauses[i].text);
+    if (here.length) return here;
+    if (clauses[i].colon && items(clauses[i + 1]?.text).length) return items(clauses[i + 1].text);
+    if (!clauses[i].end && clauses[i + 1] && !clauses[i + 1].end && [...clauses[i + 1].text].length <= 4 && clauses[i + 1].colon && items(clauses[i + 2]?.text).length)
+      return items(clauses[i + 2].text);
+    const after = clauses.slice(i).map((c) => c.text).join("");
+    if (/一是/.test(after) && /二是/.test(after)) return after.split(/[一二三四五六七八九十]是/).slice(1);
+  }
+  return [];
+}
+
+/**
+ * Whether a sentence says what a numbered term is rather than invoking it: the term followed by
+ * 是/指/即/包括/a colon, or a list of short items right before it (价格、补贴、保险“三位一体”).
+ */
+export function definesTerm(sentence: string, term: string, count: number): boolean {
+  for (let at = sentence.indexOf(term); at >= 0; at = sentence.indexOf(term, at + 1)) {
+    const after = sentence.slice(at + term.length).replace(/^[”"」]/, "");
+    if (/^[，,]?\s*(是|指|即|就是|也就是|包括|主要包括|分别是|[：:]|——)/.test(after)) return true;
+    const before = sentence.slice(0, at).replace(/[“"「]$/, "");
+    const clause = before.split(/[，,。；;：:！!？?]/).pop() ?? "";
+    const items = clause.split("、");
+    if (items.length >= Math.max(2, count) && items.slice(1).every((x) => [...x].length >= 1 && [...x].length <= 5)) return true;
+  }
+  return false;
+}
+
+/** The values of the slot in a sentence (empty when it holds none). */
+export function slotValues(slot: Slot, text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
+  switch (slot.kind) {
+    case "quantity": {
+      if (slot.percent) return values(PERCENT_RE, text);
+      return quantities(text, slot.units);
+    }
+    case "date":
+      return dates(text, { day: slot.day, year: slot.year });
+    case "ordinal":
+      return values(ORDINAL_RE, text).filter((v) => !exclude.some((e) => e.includes(v)));
+    case "person":
+      return persons(text, ctx, exclude);
+    case "place":
+      return places(text, ctx, exclude);
+    case "org":
+      return orgs(text, ctx, exclude);
+    case "items":
+      // Needs the topic and the count (see enumeration); the evidence check calls it directly.
+      return [];
+  }
+}
