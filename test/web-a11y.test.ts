@@ -220,6 +220,7 @@ for (const vp of ["desktop", "phone"] as ViewportName[]) {
       await page.keyboard.press("Escape");
       await preview.waitFor({ state: "hidden", timeout: 2000 });
       // The pointer can move onto the preview (to read or select it) without it vanishing.
+      await page.mouse.move(1, VIEWPORTS[vp].height - 1);
       await chip.hover();
       await preview.waitFor({ timeout: 3000 });
       await preview.hover();
