@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { runIngest } from "../ingest/build.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings } from "../config/settings.ts";
 import { readJson } from "../vectors/index-folder.ts";
 import { HNSW_DIR, MODEL_DIR, SEARCH_META_FILE, openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
 import { Embedder } from "../vectors/embedder.ts";
@@ -81,7 +81,7 @@ async function loadIndexEmbedder(index: SearchIndex, modelsDir: string, allowRem
 
 export async function runRetrievalBench(opts: { log?: (line: string) => void } = {}): Promise<RetrievalBench> {
   const print = opts.log ?? ((line: string) => console.log(line));
-  const settings = readEmbeddingSettings();
+  const settings = readSettings().embedding;
   const machine = describeMachine();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "retrieval-bench-"));
   try {

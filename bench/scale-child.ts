@@ -6,13 +6,13 @@
  */
 import fs from "node:fs";
 import { runIngest } from "../ingest/build.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings } from "../config/settings.ts";
 import { currentIndexDir } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { summarize } from "./percentiles.ts";
 
 const [command, a, b] = process.argv.slice(2);
-const settings = readEmbeddingSettings({ ...process.env, EMBEDDING_MODEL: "" });
+const settings = readSettings({ ...process.env, EMBEDDING_MODEL: "", EMBEDDING_BASE_URL: "" }).embedding;
 const log = (msg: string) => process.stderr.write(`  ${msg}\n`);
 
 function report(value: Record<string, unknown>): void {

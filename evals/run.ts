@@ -10,6 +10,7 @@
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { readSettings } from "../config/settings.ts";
 import type { Generator } from "../server/answer/generator.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { loadCases, type EvalCase } from "./cases.ts";
@@ -236,7 +237,7 @@ async function main(): Promise<number> {
     mode: values.mode,
     k: int("k", values.k),
     baseUrl: values["base-url"],
-    token: values.token ?? process.env.API_TOKEN,
+    token: values.token ?? readSettings().security.apiToken,
     ablation: values.ablation,
     limit: int("limit", values.limit),
     only: values.only?.split(",").map((id) => id.trim()).filter(Boolean),

@@ -4,8 +4,8 @@
  */
 import { ensureIndex } from "../ingest/build.ts";
 import { answer } from "../server/answer/pipeline.ts";
-import { createGenerator, readGeneratorSettings, type Generator } from "../server/answer/generator.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { createGenerator, type Generator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
 import type { SearchMode } from "../vectors/types.ts";
 import { compact } from "./cases.ts";
@@ -16,19 +16,20 @@ export interface LocalTargetOptions {
   indexRoot: string;
   /** An index already open (tests share one); otherwise ensureIndex + openSearchIndex. */
   index?: SearchIndex;
-  /** A generator to use; otherwise createGenerator(readGeneratorSettings(process.env)). */
+  /** A generator to use; otherwise the one the settings select (as the server does). */
   generator?: Generator;
   log?: (msg: string) => void;
 }
 
 export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalTarget> {
   let index = opts.index;
+  const all = readSettings();
   if (!index) {
-    const settings = readEmbeddingSettings(process.env);
+    const settings = all.embedding;
     const summary = await ensureIndex({ corpusDir: opts.corpusDir, indexRoot: opts.indexRoot, settings, log: opts.log });
     index = await openSearchIndex(summary.indexDir, { settings, log: opts.log });
   }
-  const generator = opts.generator ?? createGenerator(readGeneratorSettings(process.env));
+  const generator = opts.generator ?? createGenerator(all.generator);
   const idx = index;
   return {
     name: "in-process",

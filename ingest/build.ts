@@ -10,7 +10,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { EmbeddingSettings } from "../vectors/embedding-settings.ts";
+import type { EmbeddingSettings } from "../config/settings.ts";
 import {
   currentIndexDir,
   FORMAT_VERSION,

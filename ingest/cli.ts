@@ -1,25 +1,26 @@
 /**
  * npm run ingest [-- --corpus DIR] [--index DIR] [--force]
  * Builds the index from the corpus folder, with progress per stage, and prints a summary.
- * Defaults come from CORPUS_DIR / INDEX_DIR (else corpus/ and vectors/index/); the embedding model
- * from EMBEDDING_MODEL (unset: a model trained on the corpus).
+ * Defaults come from the shared settings (CORPUS_DIR / INDEX_DIR, EMBEDDING_* — config/settings.ts),
+ * read exactly as the server reads them.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { ConfigError, readSettings, redactedSettings, type Settings } from "../config/settings.ts";
 import { runIngest } from "./build.ts";
 import { progressView } from "./progress-view.ts";
 
 const HELP = `Usage: npm run ingest -- [--corpus DIR] [--index DIR] [--force]
   --corpus DIR  folder of .txt/.md/.html/.pdf documents (default: $CORPUS_DIR or corpus)
   --index DIR   index folder (default: $INDEX_DIR or vectors/index)
-  --force       rebuild even when nothing has changed`;
+  --force       rebuild even when nothing has changed
+  --check-config  print the settings read from the environment (secrets hidden) and exit`;
 
 async function main(): Promise<number> {
   let args;
   try {
     args = parseArgs({
-      options: { corpus: { type: "string" }, index: { type: "string" }, force: { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
+      options: { corpus: { type: "string" }, index: { type: "string" }, force: { type: "boolean", default: false }, "check-config": { type: "boolean", default: false }, help: { type: "boolean", short: "h" } },
     }).values;
   } catch (err) {
     console.error(`${(err as Error).message}\n${HELP}`);
@@ -29,14 +30,26 @@ async function main(): Promise<number> {
     console.log(HELP);
     return 0;
   }
-  // Empty counts as unset (as in server/config.ts): path.resolve("") would be the working directory.
-  const corpusDir = path.resolve(args.corpus?.trim() || process.env.CORPUS_DIR?.trim() || "corpus");
-  const indexRoot = path.resolve(args.index?.trim() || process.env.INDEX_DIR?.trim() || "vectors/index");
+  let settings: Settings;
+  try {
+    settings = readSettings();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    return 2;
+  }
+  if (args["check-config"]) {
+    console.log(JSON.stringify(redactedSettings(settings), null, 2));
+    return 0;
+  }
+  // Empty counts as unset: path.resolve("") would be the working directory.
+  const corpusDir = args.corpus?.trim() ? path.resolve(args.corpus.trim()) : settings.corpusDir;
+  const indexRoot = args.index?.trim() ? path.resolve(args.index.trim()) : settings.indexDir;
   const view = progressView();
   console.log(`Ingesting ${corpusDir} → ${indexRoot}`);
   let summary;
   try {
-    summary = await runIngest({ corpusDir, indexRoot, settings: readEmbeddingSettings(process.env), onProgress: view.onProgress, log: view.log, force: args.force });
+    summary = await runIngest({ corpusDir, indexRoot, settings: settings.embedding, onProgress: view.onProgress, log: view.log, force: args.force });
   } catch (err) {
     view.stop();
     console.error(`ingest failed: ${(err as Error).message}`);

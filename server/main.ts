@@ -9,6 +9,7 @@ import { buildWeb } from "../web/build.ts";
 import { createGenerator } from "./answer/generator.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, isLoopback, readConfig, type ServerConfig } from "./config.ts";
+import { redactedSettings } from "../config/settings.ts";
 import { watchIndex } from "./index-watch.ts";
 import { prepareIndex } from "./prepare-index.ts";
 import { rebuildInChild } from "./rebuild-in-child.ts";
@@ -38,6 +39,11 @@ function urlOf(host: string, port: number): string {
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (process.argv.includes("--check-config")) {
+    // What this command read, exactly as `npm run ingest -- --check-config` reports it.
+    console.log(JSON.stringify(redactedSettings(config), null, 2));
+    return;
+  }
   const { embedding: settings } = config;
 
   const progress = progressView(process.stderr);

@@ -6,7 +6,7 @@
  */
 import { openIndex } from "../ingest/build.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
-import type { EmbeddingSettings } from "../vectors/embedding-settings.ts";
+import type { EmbeddingSettings } from "../config/settings.ts";
 import type { Progress } from "../vectors/types.ts";
 
 export interface PrepareOptions {

@@ -6,11 +6,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { answer, answerStream, type AnswerEvent } from "../server/answer/pipeline.ts";
 import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import type { AnswerResult, Citation } from "../server/answer/types.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
-const generator = createGenerator({ llmTimeoutMs: 20_000, promptsDir: "prompts" });
+const generator = createGenerator(readSettings({}).generator);
 const MISSION = "辽宁清洁能源强省有哪些措施";
 
 const lastHeading = (c: Citation) => c.headingPath[c.headingPath.length - 1] ?? "";

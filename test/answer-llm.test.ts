@@ -6,7 +6,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { answer, answerStream, type AnswerEvent } from "../server/answer/pipeline.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { startOpenAiStub, type OpenAiStub, type StubRequest } from "./support/openai-stub.ts";
 import { sharedIndex } from "./support/shared-index.ts";
@@ -25,7 +26,7 @@ before(async () => {
 after(() => stub.close());
 
 function llm(overrides: Record<string, string> = {}) {
-  const settings = readGeneratorSettings({ LLM_BASE_URL: stub.baseUrl, LLM_MODEL: "stub-model", LLM_TIMEOUT_MS: "5000", ...overrides });
+  const settings = readSettings({ LLM_BASE_URL: stub.baseUrl, LLM_MODEL: "stub-model", LLM_TIMEOUT_MS: "5000", ...overrides }).generator;
   return createGenerator(settings);
 }
 
@@ -129,9 +130,9 @@ test("a model that finds no answer in the passages yields a refusal with leads",
 });
 
 test("settings: LLM_BASE_URL needs LLM_MODEL; no URL means the extractive composer", () => {
-  assert.throws(() => readGeneratorSettings({ LLM_BASE_URL: "http://127.0.0.1:1/v1" }), /LLM_MODEL/);
-  assert.throws(() => readGeneratorSettings({ LLM_TIMEOUT_MS: "soon" }), /LLM_TIMEOUT_MS/);
-  assert.equal(createGenerator(readGeneratorSettings({})).info().kind, "extractive");
+  assert.throws(() => readSettings({ LLM_BASE_URL: "http://127.0.0.1:1/v1" }).generator, /LLM_MODEL/);
+  assert.throws(() => readSettings({ LLM_TIMEOUT_MS: "soon" }).generator, /LLM_TIMEOUT_MS/);
+  assert.equal(createGenerator(readSettings({}).generator).info().kind, "extractive");
   const info = llm().info();
   assert.deepEqual(info, { kind: "llm", model: "stub-model", baseUrl: stub.baseUrl });
 });

@@ -8,13 +8,14 @@ import assert from "node:assert/strict";
 import { runEval, MODES } from "../evals/run.ts";
 import { checkThresholds, readThresholds } from "../evals/thresholds.ts";
 import { failureReasons } from "../evals/metrics.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { CORPUS_DIR, sharedIndex } from "./support/shared-index.ts";
 
 test("the eval over every case stays at or above the thresholds", async () => {
   const index = await sharedIndex();
   // The extractive generator, whatever LLM the developer's environment points at.
-  const generator = createGenerator(readGeneratorSettings({}));
+  const generator = createGenerator(readSettings({}).generator);
   const run = await runEval({ index, generator, corpusDir: CORPUS_DIR, reportsDir: null, ablation: true });
   const problems = checkThresholds(run.summary, readThresholds());
   const failed = run.results.filter((r) => failureReasons(r).length).map((r) => `${r.id}: ${failureReasons(r).join("; ")}`);

@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { createApp } from "../server/app.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { readConfig } from "../server/config.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { runEval } from "../evals/run.ts";
@@ -36,7 +37,7 @@ fs.writeFileSync(FILE, pick.map((c) => JSON.stringify(c)).join("\n") + "\n");
 
 let index: SearchIndex;
 let running: Running;
-const generator = createGenerator(readGeneratorSettings({}));
+const generator = createGenerator(readSettings({}).generator);
 
 before(async () => {
   index = await sharedIndex();

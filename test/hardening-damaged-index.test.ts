@@ -14,12 +14,12 @@ import { ensureIndex } from "../ingest/build.ts";
 import { loadCorpusFile } from "../ingest/load-file.ts";
 import { splitArticles } from "../ingest/split-articles.ts";
 import { prepareIndex } from "../server/prepare-index.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings } from "../config/settings.ts";
 import { currentIndexDir, IndexDamagedError } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 
 const SEED = path.resolve(import.meta.dirname, "../corpus/辽宁学习资料汇编-2023年11月.txt");
-const settings = readEmbeddingSettings({});
+const settings = readSettings({}).embedding;
 let work: string;
 let corpusDir: string;
 let pristine: string;

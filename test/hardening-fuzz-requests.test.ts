@@ -10,7 +10,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import type { Hono } from "hono";
 import { createApp } from "../server/app.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { readConfig } from "../server/config.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
@@ -23,7 +24,7 @@ const logged: string[] = [];
 
 before(async () => {
   const index = await sharedIndex();
-  const generator = createGenerator(readGeneratorSettings({}));
+  const generator = createGenerator(readSettings({}).generator);
   const log = (m: string) => logged.push(m);
   const make = (env: Record<string, string>) =>
     createApp({ config: readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0", ...env }), getIndex: () => index, generator, log }) as unknown as Hono<never>;

@@ -12,7 +12,7 @@ import { ensureIndex, IngestBusyError, runIngest, type IngestOptions } from "../
 import { acquireLock, LOCK_FILE } from "../ingest/lock.ts";
 import { parseCorpusFile } from "../ingest/parse-file.ts";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings } from "../config/settings.ts";
 import { currentIndexDir, readIndexCore } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { BOOKLET, encodeGbk, layoutBooklet, makePdf } from "./fixtures/ingest/make-files.ts";
@@ -22,7 +22,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "ingest-build-"));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-const settings = readEmbeddingSettings({});
+const settings = readSettings({}).embedding;
 const corpus = path.join(tmp, "corpus");
 const index = path.join(tmp, "index");
 const GBK_TEXT = "关于推进清洁能源发展的意见\n\n　　建设风光火核储一体化能源基地，构建新型电力系统。完善风电、光伏规划布局，重点支持陆上风光基地建设。\n";

@@ -10,7 +10,8 @@ import os from "node:os";
 import path from "node:path";
 import OpenAI from "openai";
 import { createApp } from "../server/app.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { readConfig } from "../server/config.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { buildWeb } from "../web/build.ts";
@@ -30,7 +31,7 @@ before(async () => {
   index = await sharedIndex();
   webDir = await buildWeb({ outDir: fs.mkdtempSync(path.join(os.tmpdir(), "policy-qa-web-")) });
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
-  const app = createApp({ config, getIndex: () => index, generator: createGenerator(readGeneratorSettings({})), webDir });
+  const app = createApp({ config, getIndex: () => index, generator: createGenerator(readSettings({}).generator), webDir });
   running = await listen(app);
   url = running.url;
 });

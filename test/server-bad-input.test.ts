@@ -6,7 +6,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { createApp } from "../server/app.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { readConfig } from "../server/config.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 import { listen, type Running } from "./support/server-harness.ts";
@@ -18,7 +19,7 @@ const logged: string[] = [];
 before(async () => {
   const index = await sharedIndex();
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
-  running = await listen(createApp({ config, getIndex: () => index, generator: createGenerator(readGeneratorSettings({})), log: (m) => logged.push(m) }));
+  running = await listen(createApp({ config, getIndex: () => index, generator: createGenerator(readSettings({}).generator), log: (m) => logged.push(m) }));
   url = running.url;
 });
 

@@ -8,20 +8,20 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { createApp } from "../server/app.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { isLoopback, readConfig } from "../server/config.ts";
 import { watchIndex } from "../server/index-watch.ts";
 import { rebuildInChild } from "../server/rebuild-in-child.ts";
 import { createReindexer } from "../server/reindex.ts";
 import { ServedIndex } from "../server/served-index.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
 import { currentIndexDir, newBuildDir, publishIndex } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { CORPUS_DIR } from "./support/shared-index.ts";
 import { listen, privateIndexRoot, type Running } from "./support/server-harness.ts";
 
-const settings = readEmbeddingSettings({});
+const settings = readSettings({}).embedding;
 const open = (dir: string) => openSearchIndex(dir, { settings });
 let root: string;
 let served: ServedIndex;
@@ -38,7 +38,7 @@ before(async () => {
     rebuild: ({ force, onProgress }) => rebuildInChild({ corpusDir: CORPUS_DIR, indexRoot: root, settings, force, onProgress }),
   });
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" });
-  running = await listen(createApp({ config, getIndex: () => served.get(), generator: createGenerator(readGeneratorSettings({})), reindex }));
+  running = await listen(createApp({ config, getIndex: () => served.get(), generator: createGenerator(readSettings({}).generator), reindex }));
   url = running.url;
 });
 
@@ -128,7 +128,7 @@ test("without API_TOKEN only this machine may reindex; with it, the token decide
     createApp({
       config: readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0", ...env }),
       getIndex: () => served.get(),
-      generator: createGenerator(readGeneratorSettings({})),
+      generator: createGenerator(readSettings({}).generator),
       reindex: { start: () => false, status: () => ({ state: "idle" }), settled: async () => {} },
     });
   // The socket a request arrived on, as @hono/node-server hands it to the app.
@@ -149,7 +149,7 @@ test("a web page elsewhere cannot start a reindex through this machine's browser
   const app = createApp({
     config: readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0" }),
     getIndex: () => served.get(),
-    generator: createGenerator(readGeneratorSettings({})),
+    generator: createGenerator(readSettings({}).generator),
     reindex: { start: () => false, status: () => ({ state: "idle" }), settled: async () => {} },
   });
   const local = { incoming: { socket: { remoteAddress: "127.0.0.1", remotePort: 40000, remoteFamily: "IPv4" } } };

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import net from "node:net";
 import OpenAI from "openai";
 import { createApp } from "../server/app.ts";
-import { createGenerator, readGeneratorSettings } from "../server/answer/generator.ts";
+import { createGenerator } from "../server/answer/generator.ts";
+import { readSettings } from "../config/settings.ts";
 import { readConfig } from "../server/config.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { sharedIndex } from "./support/shared-index.ts";
@@ -24,7 +25,7 @@ after(async () => {
   await Promise.all(servers.map((s) => s.close()));
 });
 
-async function serveWith(env: Record<string, string>, generator = createGenerator(readGeneratorSettings({}))): Promise<string> {
+async function serveWith(env: Record<string, string>, generator = createGenerator(readSettings({}).generator)): Promise<string> {
   const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0", ...env });
   const running = await listen(createApp({ config, getIndex: () => index, generator, log: () => {} }));
   servers.push(running);
@@ -139,7 +140,7 @@ const until = async (cond: () => boolean, ms: number) => {
 test("the request deadline bounds a hung generation: 504 as JSON, an error event on a stream", async () => {
   const llm = await hungEndpoint();
   try {
-    const generator = createGenerator(readGeneratorSettings({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "hung", LLM_TIMEOUT_MS: "60000" }));
+    const generator = createGenerator(readSettings({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "hung", LLM_TIMEOUT_MS: "60000" }).generator);
     const url = await serveWith({ REQUEST_TIMEOUT_MS: "600" }, generator);
     const post = (body: unknown) => fetch(`${url}/api/chat`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
@@ -163,7 +164,7 @@ test("the request deadline bounds a hung generation: 504 as JSON, an error event
 test("health names the LLM's model but never its address", async () => {
   const llm = await hungEndpoint();
   try {
-    const generator = createGenerator(readGeneratorSettings({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "hung-model", LLM_API_KEY: "sk-private" }));
+    const generator = createGenerator(readSettings({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "hung-model", LLM_API_KEY: "sk-private" }).generator);
     const url = await serveWith({}, generator);
     const text = await (await fetch(`${url}/api/health`)).text();
     assert.deepEqual(JSON.parse(text).generator, { kind: "llm", model: "hung-model" });
@@ -176,7 +177,7 @@ test("health names the LLM's model but never its address", async () => {
 test("a client that disconnects stops its generation", async () => {
   const llm = await hungEndpoint();
   try {
-    const generator = createGenerator(readGeneratorSettings({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "hung", LLM_TIMEOUT_MS: "60000" }));
+    const generator = createGenerator(readSettings({ LLM_BASE_URL: llm.baseUrl, LLM_MODEL: "hung", LLM_TIMEOUT_MS: "60000" }).generator);
     const url = await serveWith({}, generator);
     const ac = new AbortController();
     const res = await fetch(`${url}/api/chat`, {

@@ -20,7 +20,7 @@ import { buildSearchIndex, EmbeddingMismatchError, indexMatchesSettings, openSea
 import { writeIndexCore, FORMAT_VERSION, type IndexCore } from "../vectors/index-folder.ts";
 import { ChunkVectorStore, chunkDocument } from "../vectors/vector-store.ts";
 import { indexedText, type Article, type Chunk } from "../vectors/types.ts";
-import type { EmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings, type EmbeddingSettings } from "../config/settings.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vectors-embedder-"));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -44,7 +44,7 @@ function smallCore(): IndexCore {
 }
 
 function settings(over: Partial<EmbeddingSettings> = {}): EmbeddingSettings {
-  return { modelsDir: path.join(tmp, "models"), allowRemote: false, ...over };
+  return { ...readSettings({}).embedding, modelsDir: path.join(tmp, "models"), ...over };
 }
 
 /** Builds a search index for `core` like the ingest does (core, search files, manifest records the model). */

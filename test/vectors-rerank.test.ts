@@ -14,7 +14,7 @@ import { sharedIndex } from "./support/shared-index.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { CrossEncoder } from "../vectors/reranker.ts";
 import { ModelTokenizer, PAD, UNK } from "../vectors/corpus-model/model-tokenizer.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings } from "../config/settings.ts";
 
 const { onnx } = onnxProto;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vectors-rerank-"));
@@ -97,7 +97,7 @@ test("the cross-encoder scores query–passage pairs through transformers.js", a
 
 test("rerank mode reorders the hybrid candidates by the cross-encoder's scores", async () => {
   const shared = await sharedIndex();
-  const settings = { ...readEmbeddingSettings({}), modelsDir, reranker: RERANKER };
+  const settings = { ...readSettings({}).embedding, modelsDir, reranker: RERANKER };
   const index = await openSearchIndex(shared.dir, { settings, log: (m) => assert.fail(m) });
   const query = "海上风电 清洁能源";
   const reranked = await index.search(query, { k: 5, mode: "rerank" });
@@ -113,7 +113,7 @@ test("rerank mode reorders the hybrid candidates by the cross-encoder's scores",
 test("a configured but missing reranker is reported and rerank falls back to the hybrid order", async () => {
   const shared = await sharedIndex();
   const messages: string[] = [];
-  const settings = { ...readEmbeddingSettings({}), modelsDir, reranker: "BAAI/bge-reranker-absent" };
+  const settings = { ...readSettings({}).embedding, modelsDir, reranker: "BAAI/bge-reranker-absent" };
   const index = await openSearchIndex(shared.dir, { settings, log: (m) => messages.push(m) });
   assert.match(messages.join("\n"), /bge-reranker-absent.*not found: looked in .*BAAI\/bge-reranker-absent/);
   const q = "中欧班列";

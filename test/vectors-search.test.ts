@@ -10,7 +10,7 @@ import path from "node:path";
 import { CORPUS_DIR, sharedIndex } from "./support/shared-index.ts";
 import { runIngest } from "../ingest/build.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
-import { readEmbeddingSettings } from "../vectors/embedding-settings.ts";
+import { readSettings } from "../config/settings.ts";
 import { missingModelFiles } from "../vectors/model-loader.ts";
 import { itemKey } from "../vectors/item-groups.ts";
 import type { SearchHit } from "../vectors/types.ts";
@@ -100,7 +100,7 @@ test("the glossary the index loaded is exposed: English words map to words of th
 });
 
 test("close() waits for the search in progress, then releases the models; later searches answer by keywords", async () => {
-  const index = await openSearchIndex((await sharedIndex()).dir, { settings: readEmbeddingSettings({}) });
+  const index = await openSearchIndex((await sharedIndex()).dir, { settings: readSettings({}).embedding });
   const running = index.search("辽宁清洁能源强省有哪些措施", { k: 5 });
   const closed = index.close();
   const hits = await running;
@@ -114,7 +114,7 @@ test("close() waits for the search in progress, then releases the models; later 
 });
 
 // Runs when a multilingual model is configured and present (EMBEDDING_MODEL + MODELS_DIR, or ALLOW_REMOTE_MODELS=1).
-const configured = readEmbeddingSettings();
+const configured = readSettings().embedding;
 const multilingual = configured.model && /multilingual|m3|labse|paraphrase-multilingual/i.test(configured.model) &&
   (configured.allowRemote || missingModelFiles({ id: configured.model, root: configured.modelsDir }).length === 0);
 test(

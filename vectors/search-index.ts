@@ -15,7 +15,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import type { BaseRetriever } from "@langchain/core/retrievers";
-import type { EmbeddingSettings } from "./embedding-settings.ts";
+import { LIMITS, type EmbeddingSettings } from "../config/settings.ts";
 import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
 import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode } from "./types.ts";
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
@@ -69,7 +69,7 @@ export const SEARCH_META_FILE = "search.json";
 const SEARCH_FORMAT = 2;
 export const MODEL_DIR = "model";
 export const HNSW_DIR = "hnsw";
-export const MAX_K = 50;
+export const MAX_K = LIMITS.maxK;
 
 interface SearchMeta {
   format: number;

@@ -4,6 +4,7 @@
  * for the first token and every silence after it, and the whole answer may take at most
  * TOTAL_FACTOR times that. Any failure throws; the pipeline falls back to the extractive composer.
  */
+import { LIMITS } from "../../config/limits.ts";
 import { ChatOpenAI } from "@langchain/openai";
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatTurn, GenerateInput, Generator, GeneratorInfo } from "./types.ts";
@@ -20,7 +21,8 @@ export interface LlmSettings {
   stream?: boolean;
 }
 
-const TOTAL_FACTOR = 6;
+/** One call's whole-answer bound, in units of timeoutMs (shared with the request deadline). */
+const TOTAL_FACTOR = LIMITS.llmTotalFactor;
 
 export class LlmTimeoutError extends Error {
   override name = "LlmTimeoutError";

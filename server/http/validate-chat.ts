@@ -2,7 +2,7 @@
  * Validation of chat requests, both ours (`/api/chat`) and OpenAI's (`/v1/chat/completions`), into one
  * shape the answer pipeline takes. Every failure is an ApiError in the question's language.
  */
-import type { LimitsConfig } from "../config.ts";
+import type { LimitsSettings } from "../../config/settings.ts";
 import { stripSources } from "../format-sources.ts";
 import { textLanguage } from "../../vectors/language.ts";
 import { ApiError, type Lang } from "./errors.ts";
@@ -22,7 +22,7 @@ export interface ChatRequest {
   lang: Lang;
 }
 
-type Limits = Pick<LimitsConfig, "maxQuestionChars" | "maxHistoryTurns" | "maxHistoryChars" | "maxK">;
+type Limits = Pick<LimitsSettings, "maxQuestionChars" | "maxHistoryTurns" | "maxHistoryChars" | "maxK">;
 
 /** Characters as a reader counts them (code points), so a CJK question is not penalised for UTF-16. */
 function charCount(text: string): number {

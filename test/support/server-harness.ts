@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { ensureIndex } from "../../ingest/build.ts";
-import { readEmbeddingSettings } from "../../vectors/embedding-settings.ts";
+import { readSettings } from "../../config/settings.ts";
 import { CORPUS_DIR, sharedIndexRoot } from "./shared-index.ts";
 
 export interface Running {
@@ -40,7 +40,7 @@ export async function listen(app: { fetch: Parameters<typeof serve>[0]["fetch"] 
 
 /** A fresh index root holding a copy of the shared real-corpus index (built once per test run). */
 export async function privateIndexRoot(): Promise<string> {
-  await ensureIndex({ corpusDir: CORPUS_DIR, indexRoot: sharedIndexRoot(), settings: readEmbeddingSettings({}) });
+  await ensureIndex({ corpusDir: CORPUS_DIR, indexRoot: sharedIndexRoot(), settings: readSettings({}).embedding });
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "policy-qa-server-test-"));
   // `current` is a relative symlink, so the copy points at its own build.
   fs.cpSync(sharedIndexRoot(), root, { recursive: true, verbatimSymlinks: true, filter: (src) => !src.endsWith(".ingest.lock") });

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { ensureIndex } from "../../ingest/build.ts";
 import { openSearchIndex, type SearchIndex } from "../../vectors/search-index.ts";
-import { readEmbeddingSettings } from "../../vectors/embedding-settings.ts";
+import { readSettings } from "../../config/settings.ts";
 
 export const CORPUS_DIR = path.resolve(import.meta.dirname, "../../corpus");
 
@@ -43,7 +43,7 @@ function isAlive(pid: number): boolean {
 export function sharedIndex(): Promise<SearchIndex> {
   opened ??= (async () => {
     removeStaleRoots();
-    const settings = readEmbeddingSettings({});
+    const settings = readSettings({}).embedding;
     const summary = await ensureIndex({ corpusDir: CORPUS_DIR, indexRoot: sharedIndexRoot(), settings });
     return openSearchIndex(summary.indexDir, { settings });
   })();

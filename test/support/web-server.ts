@@ -11,7 +11,8 @@ import os from "node:os";
 import path from "node:path";
 import { serve } from "@hono/node-server";
 import { setTimeout as sleep } from "node:timers/promises";
-import { createGenerator, readGeneratorSettings } from "../../server/answer/generator.ts";
+import { createGenerator } from "../../server/answer/generator.ts";
+import { readSettings } from "../../config/settings.ts";
 import type { Generator } from "../../server/answer/types.ts";
 import { createApp } from "../../server/app.ts";
 import { readConfig } from "../../server/config.ts";
@@ -54,7 +55,7 @@ export async function startWebServer(opts: { env?: Record<string, string>; paceM
   const app = createApp({
     config,
     getIndex: () => index,
-    generator: paced(createGenerator(readGeneratorSettings(env)), () => paceMs),
+    generator: paced(createGenerator(readSettings(env).generator), () => paceMs),
     webDir,
     log: (msg) => logs.push(msg),
   });

@@ -1,9 +1,12 @@
-/** The server's settings: safe defaults, every invalid value reported at once, every variable documented. */
+/** The settings: safe defaults, every invalid value reported at once, every variable documented, one reader for every command. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { CONFIG_VARIABLES, ConfigError, readConfig } from "../server/config.ts";
+import { execFileSync } from "node:child_process";
+import { ConfigError, readConfig } from "../server/config.ts";
+import { VARIABLES } from "../config/settings.ts";
+import { withCurrentTable } from "../config/readme-table.ts";
 
 test("defaults: loopback on port 3000, the documented limits, no token, CORS off", () => {
   const c = readConfig({});
@@ -52,23 +55,53 @@ test("explicit values are used", () => {
   assert.equal(c.limits.chatPerMinute, 0);
 });
 
-test("the variables table lists every variable the settings read", () => {
-  const documented = new Set(CONFIG_VARIABLES.map((v) => v.name));
-  assert.equal(documented.size, CONFIG_VARIABLES.length, "no duplicates");
-  const root = path.resolve(import.meta.dirname, "..");
-  const sources = ["server/config.ts", "server/answer/generator.ts", "vectors/embedding-settings.ts"].map((f) => fs.readFileSync(path.join(root, f), "utf8"));
-  const read = new Set<string>();
-  for (const src of sources) {
-    for (const m of src.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\b(?:text|int)\("([A-Z][A-Z0-9_]+)"/g)) read.add(m[1] ?? m[2]);
-  }
-  assert.ok(read.size >= 20, `found ${read.size} variables`);
-  for (const name of read) assert.ok(documented.has(name), `${name} is read but not in CONFIG_VARIABLES`);
-  for (const v of CONFIG_VARIABLES) assert.ok(v.description.length > 10 && v.default.length > 0, v.name);
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+test("no product code reads the environment except through config/settings.ts", () => {
+  const offenders: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true })) {
+      const rel = path.join(dir, e.name);
+      if (e.isDirectory()) walk(rel);
+      else if (/\.ts$/.test(e.name) && /process\.env\.[A-Z]|process\.env\[/.test(fs.readFileSync(path.join(ROOT, rel), "utf8"))) offenders.push(rel);
+    }
+  };
+  for (const dir of ["server", "ingest", "vectors", "evals", "web"]) walk(dir);
+  assert.deepEqual(offenders, [], "these files read variables past the schema");
 });
 
-test("the README's configuration table names every variable", () => {
-  const readme = fs.readFileSync(path.resolve(import.meta.dirname, "..", "README.md"), "utf8");
-  for (const v of CONFIG_VARIABLES) assert.ok(readme.includes(`| \`${v.name}\` |`), `${v.name} is missing from README.md`);
+test("every variable is documented, and the README's table is the one made from the schema", () => {
+  for (const [name, spec] of Object.entries(VARIABLES)) assert.ok(spec.description.length > 10, name);
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  assert.equal(withCurrentTable(readme), readme, "README.md's configuration table differs from config/settings.ts: run npm run docs:config");
+});
+
+test("the ingest CLI and the server read every variable the same way", () => {
+  // One value for each variable, none the default, each valid on its own and together.
+  const env: Record<string, string> = {
+    HOST: "127.0.0.2", PORT: "4321", CORPUS_DIR: "some/corpus", INDEX_DIR: "some/index",
+    EMBEDDING_MODEL: "served-e5", EMBEDDING_BASE_URL: "http://127.0.0.1:9/v1", EMBEDDING_API_KEY: "ek", EMBEDDING_BATCH_SIZE: "7", EMBEDDING_TIMEOUT_MS: "1234",
+    MODELS_DIR: "some/models", ALLOW_REMOTE_MODELS: "true", RERANKER_MODEL: "some/reranker", HYBRID_WEIGHTS: "dense=0.3,bm25=1,k0=9",
+    LLM_MODEL_PATH: "some/model.gguf", LLM_THREADS: "3", LLM_TIMEOUT_MS: "7000",
+    LLM_STREAM: "false", PROMPTS_DIR: "some/prompts", API_TOKEN: "tok.en", ALLOWED_HOSTS: "qa.example, Intranet",
+    RATE_LIMIT_PER_MINUTE: "5", SEARCH_RATE_LIMIT_PER_MINUTE: "6", MAX_BODY_BYTES: "2048", MAX_QUESTION_CHARS: "300", MAX_HISTORY_TURNS: "4",
+    MAX_HISTORY_CHARS: "500", MAX_K: "9", REQUEST_TIMEOUT_MS: "200000", CORS_ORIGIN: "https://a.example", SHUTDOWN_GRACE_MS: "11",
+    INDEX_WATCH_MS: "0", LOG_FORMAT: "json", LOG_LEVEL: "warn", LOG_QUESTIONS: "1",
+  };
+  const unset = Object.keys(VARIABLES).filter((name) => !(name in env) && !["LLM_BASE_URL", "LLM_MODEL", "LLM_API_KEY"].includes(name));
+  assert.deepEqual(unset, [], "the test sets every variable (the LLM endpoint ones are exclusive with LLM_MODEL_PATH)");
+  const run = (script: string) =>
+    JSON.parse(execFileSync(process.execPath, ["--import", "tsx", script, "--check-config"], { cwd: ROOT, env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }));
+  const server = run("server/main.ts");
+  const ingest = run("ingest/cli.ts");
+  assert.deepEqual(ingest, server);
+  assert.equal(server.embedding.batchSize, 7);
+  assert.equal(server.embedding.allowRemote, true);
+  assert.equal(server.embedding.apiKey, "(set)", "secrets are not printed");
+  assert.equal(server.security.apiToken, "(set)");
+  assert.deepEqual(server.security.allowedHosts, ["qa.example", "intranet"]);
+  assert.equal(server.generator.llmThreads, 3);
+  assert.equal(server.log.questions, true);
 });
 
 test("MAX_K is capped at the search's own limit of 50", () => {
