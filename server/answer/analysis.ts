@@ -69,6 +69,8 @@ export interface TopicTerm {
   weight: number;
   /** The corpus uses the term itself (or, for an English word, one of its renderings). */
   known: boolean;
+  /** The corpus writes the term exactly as the question does (then only that counts as mentioning it). */
+  exact?: boolean;
   /** A noun, name or code: when neither it nor a bridge is in the evidence, that counts against it. */
   content: boolean;
   quoted?: boolean;
@@ -85,6 +87,13 @@ export interface QuestionAnalysis {
   why: boolean;
   definition: boolean;
   yesNo: boolean;
+  /**
+   * Asks broadly what is done or said about the topic (怎么搞, 有哪些措施, 有什么说法): answered by
+   * the passage about it as a whole, rather than by the sentences naming the asked category.
+   */
+  broad: boolean;
+  /** The category a list question asks the members of (哪些国际合作园区 → 国际, 合作, 园区), when it names one. */
+  category?: TopicTerm[];
   /** Asks for a given number of named things (哪三个体系 → 3; “两个确立”是什么 → 2). */
   enumerate?: number;
   terms: TopicTerm[];
@@ -117,6 +126,7 @@ const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?
 const CONJUNCTION = /^(和|与|及|以及|跟|同|还有)$/;
 const DURATION_UNITS = ["天", "日", "小时", "年", "个月", "周"];
 
+
 /** Analyses a question against the index it will be answered from. */
 export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionAnalysis {
   const q = question.trim();
@@ -147,9 +157,12 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const addTerm = (text: string, tag: string, at: number, quoted = false) => {
     if (seen.has(text)) return;
     seen.add(text);
-    const df = ctx.chunks.length ? documentFrequency(text, ctx.chunks, ctx.seg) : 1;
+    // A word the corpus writes as it is is matched as written; only one it never writes may match
+    // loosely (an abbreviation's full form: 深改委 ↔ 深化改革委员会), or 大会 would match 大…会.
+    const exactDf = ctx.chunks.length ? documentFrequency(text, ctx.chunks, ctx.seg, false) : 1;
+    const df = exactDf > 0 ? exactDf : documentFrequency(text, ctx.chunks, ctx.seg);
     const content = quoted || CONTENT_TAG.test(tag) || !!ctx.facts?.isProper(text);
-    terms.push({ text, tag, at, df, weight: df > 0 ? idf(df, n) : 0, known: df > 0, content, ...(quoted ? { quoted } : {}), alts: [] });
+    terms.push({ text, tag, at, df, weight: df > 0 ? idf(df, n) : 0, known: df > 0, exact: exactDf > 0, content, ...(quoted ? { quoted } : {}), alts: [] });
   };
 
   // A quoted phrase (“三篇大文章”, 《意见》) is the user naming something: kept whole.
@@ -217,13 +230,25 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
 
   for (const t of terms) bridge(t, ctx);
   const known = terms.filter((t) => t.known);
-  const typical = known.length ? known.reduce((s, t) => s + t.weight, 0) / known.length : idf(1, n);
-  for (const t of terms) if (!t.known && t.alts.length) t.weight = typical * Math.max(...t.alts.map((a) => a.score));
+  // A bridged term weighs as its surest bridge would (楼市 → 房地产 is as telling as 房地产, less the doubt).
+  for (const t of terms) {
+    if (t.known || !t.alts.length) continue;
+    t.weight = Math.max(...t.alts.map((x) => x.score * idf(ctx.chunks.length ? documentFrequency(x.text, ctx.chunks, ctx.seg) : 1, n)));
+  }
+  void known;
 
   const unknown = terms.filter((t) => !t.known && !t.alts.length && t.content).map((t) => t.text);
+  // A list question names its category right after the asking word (哪些优势特色水产产业); after 有哪些措施
+  // or 什么说法 there is no category (the asking noun is a framing word), and the question is broad.
+  const listCue = [...q.matchAll(new RegExp((language === "en" ? EN_FORMS : ZH_FORMS).list.source, "gi"))].pop();
+  const cueEnd = listCue ? listCue.index! + listCue[0].length : -1;
+  const clauseEnd = listCue ? (q.slice(cueEnd).search(/[，,。？?！!；;]/) + 1 || q.length + 1) + cueEnd - 1 : -1;
+  const head = listCue ? terms.find((t) => t.at >= cueEnd && t.at <= cueEnd + 2 && t.content) : undefined;
+  const category = head ? terms.filter((t) => t.at >= head.at && t.at < clauseEnd) : undefined;
+  const broad = how || (list && !category) || ZH_FORMS.broad.test(q) || (language === "en" && EN_FORMS.broad.test(q));
   const relative = RELATIVE_OCCURRENCE.find(([asks]) => asks.test(q))?.[1];
   const a: QuestionAnalysis = {
-    question: q, language, slots, list, how, why, definition, yesNo, terms, unknown, framing,
+    question: q, language, slots, list, how, why, definition, yesNo, broad, ...(category && !broad ? { category } : {}), terms, unknown, framing,
     numbers: statedNumbers(q), groups: splitGroups(q, terms, words), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
   };
   return a;
@@ -385,7 +410,7 @@ const PARTIAL = 0.8;
  * characters that the parts the text holds cover (at least half), at a discount; else its best bridge.
  */
 export function termMatch(text: string, t: TopicTerm, seg?: Segmenter): number {
-  if (t.tag !== "eng" && mentions(text, t.text, seg)) return 1;
+  if (t.tag !== "eng" && (t.exact ? text.includes(t.text) : mentions(text, t.text, seg))) return 1;
   let best = 0;
   if (seg && t.tag !== "eng" && [...t.text].length >= 4) {
     const covered = new Set<number>();

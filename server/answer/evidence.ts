@@ -15,6 +15,9 @@ import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
 export interface JudgedSentence {
   passage: number;
   pos: number;
+  /** Paragraph of the passage it is in (line breaks part paragraphs), and whether it opens it. */
+  para: number;
+  opensParagraph: boolean;
   text: string;
   /** Weighted share of the topic the sentence speaks of: in its own words or its passage's headings (it must say one itself). */
   about: number;
@@ -122,7 +125,17 @@ export function assessEvidence(
     const total = terms.reduce((s, t) => s + t.weight, 0) || 1;
     let lastAbout = -Infinity;
     let carried = 0;
+    let para = 0;
+    let lastEnd = 0;
+    let paraOpen = true;
     splitSentences(p.quote).forEach((s, pos) => {
+      if (p.quote.slice(lastEnd, s.start).includes("\n")) {
+        para++;
+        paraOpen = true;
+      }
+      lastEnd = s.end;
+      const opensParagraph = paraOpen;
+      paraOpen = false;
       let own = 0;
       let about = 0;
       for (const t of terms) {
@@ -139,7 +152,7 @@ export function assessEvidence(
         carried = about;
       }
       const values = a.slots.map((slot) => slotValues(slot, s.text, slotCtx, questionNames));
-      sentences.push({ passage: pi, pos, text: s.text, about, own, values });
+      sentences.push({ passage: pi, pos, para, opensParagraph, text: s.text, about, own, values });
     });
   });
 

@@ -18,6 +18,7 @@ import { assessEvidence, coverage, isAboutTopic, passageHeadings, passageText, s
 import { phraseCoverage } from "./phrase.ts";
 import { isHeadingSentence } from "./sentences.ts";
 import { bigrams, jaccard } from "./match.ts";
+import { definesTerm, enumeration } from "./slots.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
@@ -51,8 +52,8 @@ const LONG = 90;
 const HOW_HEADING = 0.5;
 /** A list keeps the sentences saying at least this share of what the best one says of the question's focus. */
 const FOCUS_KEEP = 0.5;
-/** A second item joins a list answer when about as relevant as the first. */
-const SECOND_ITEM = 0.85;
+/** The question names an item (its heading holds this share of the topic's weight) when it narrows it to a focus. */
+const NAMES_ITEM = 0.3;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
   const ctx = opts.context;
@@ -64,15 +65,15 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   const cross = crossArticle(a, passages, ctx);
   if (cross) {
     const parts = cross.map(({ terms, subset }) => {
-      const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms } };
+      const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms }, category: undefined };
       const ev = assessEvidence(sub, subset, ctx);
-      return { picked: pick(sub, ev, candidates(sub, ev, subset), subset, opts).slice(0, 2), list: isList(sub, ev, subset) };
+      const sel = pick(sub, ev, candidates(sub, ev, subset), subset, { ...opts, maxPoints: 3 });
+      return sel;
     });
-    const picked = parts.flatMap((p) => p.picked);
-    if (parts.every((p) => p.picked.length)) return format(opts.lang, picked, parts.some((p) => p.list), true);
+    if (parts.every((p) => p.picked.length)) return format(opts.lang, parts.flatMap((p) => p.picked), parts.some((p) => p.list), true);
   }
-  const picked = pick(a, e, cands, passages, opts);
-  return picked.length ? format(opts.lang, picked, isList(a, e, passages), a.slots.length > 0 && !isList(a, e, passages)) : "";
+  const sel = pick(a, e, cands, passages, opts);
+  return sel.picked.length ? format(opts.lang, sel.picked, sel.list, sel.ordered) : "";
 }
 
 /** Every sentence worth quoting, scored for a fact answer. */
@@ -102,27 +103,33 @@ function headingCoverage(p: Citation, terms: TopicTerm[]): number {
   return item ? coverage(item, terms) : 0;
 }
 
-/** A list answer: asked as one, or a how-question about an item's own subject. */
-function isList(a: QuestionAnalysis, e: Evidence, passages: Citation[]): boolean {
-  if (a.slots.length && !a.slots.every((s) => s.many)) return false;
-  if (a.enumerate) return false;
-  if (a.list) return true;
-  if (!a.how) return false;
-  const terms = weighted(a);
-  return passages.slice(0, 2).some((p, i) => e.supporting.includes(i) && headingCoverage(p, terms) >= HOW_HEADING);
+/** What was picked and how to show it: as a list, and in the order picked (the slot's sentence first). */
+interface Selection {
+  picked: Candidate[];
+  list: boolean;
+  ordered: boolean;
 }
 
-function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], opts: ExtractiveOptions): Candidate[] {
-  if (!cands.length) return [];
+function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], opts: ExtractiveOptions): Selection {
+  const none: Selection = { picked: [], list: false, ordered: false };
+  if (!cands.length) return none;
   if (a.slots.length) {
-    const chosen = pickSlots(a, e, cands);
-    if (chosen.length) return chosen;
+    const picked = pickSlots(a, e, cands);
+    if (picked.length) return { picked, list: false, ordered: true };
   }
-  if (isList(a, e, passages)) {
-    const chosen = pickList(a, e, cands, passages, opts.maxPoints ?? 6);
-    if (chosen.length) return chosen;
+  if (a.enumerate) {
+    const picked = pickEnumeration(a, e, cands);
+    if (picked.length) return { picked, list: false, ordered: true };
   }
-  return pickFacts(e, cands, opts.maxPoints ?? 3);
+  if (a.broad) {
+    const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 6);
+    if (picked.length) return { picked, list: picked.length > 1, ordered: false };
+  }
+  if (a.category) {
+    const picked = pickCategory(a, e, cands);
+    if (picked.length) return { picked, list: picked.length > 1, ordered: false };
+  }
+  return { picked: pickFacts(e, cands, opts.maxPoints ?? 3), list: false, ordered: false };
 }
 
 /**
@@ -184,38 +191,90 @@ function proximity(c: Candidate, terms: TopicTerm[]): number {
   return best === Infinity ? 0 : 1 - Math.min(best, 20) / 20;
 }
 
+/** How much a passage is the one a broad question is about: its heading, its coverage, the sentences on topic, its rank. */
+function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[], terms: TopicTerm[]): number {
+  const mine = cands.filter((c) => c.passage === i);
+  const onTopic = mine.length ? mine.filter((c) => c.own > 0).length / mine.length : 0;
+  return 0.35 * headingCoverage(p, terms) + 0.3 * e.passageCoverage[i] + 0.15 * onTopic + 0.2 / (1 + i);
+}
+
 /**
- * A list: the best item's sentences about what the question adds to its heading (its focus);
- * all of the item's sentences when the heading already says the whole topic. A second item joins
- * when about as relevant.
+ * A broad question (怎么搞, 有哪些措施, 有什么说法) is answered by the passage about it:
+ *  - an item (a numbered point) is its sentences in order; when the question names the item's
+ *    heading and adds a narrower focus (清洁能源强省 + 氢能), only the sentences about that focus;
+ *  - a paragraph that opens with the topic (习近平指出，要促进…交融。) is that paragraph; otherwise the
+ *    sentences about the topic.
+ * A second passage joins only when the first gives little.
  */
-function pickList(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number): Candidate[] {
+function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number): Candidate[] {
   const terms = weighted(a);
-  const rel = passages.map((p, i) => {
-    const mine = cands.filter((c) => c.passage === i);
-    const focus = mine.length ? mine.filter((c) => c.own > 0).length / mine.length : 0;
-    return 0.4 * headingCoverage(p, terms) + 0.2 * e.passageCoverage[i] + 0.2 * focus + 0.2 / (1 + i);
-  });
-  const order = rel.map((r, i) => [r, i] as const).filter(([, i]) => e.supporting.includes(i)).sort((x, y) => y[0] - x[0]);
-  if (!order.length) return [];
+  const order = passages
+    .map((p, i) => [passageRelevance(i, p, e, cands, terms), i] as const)
+    .filter(([, i]) => e.supporting.includes(i))
+    .sort((x, y) => y[0] - x[0]);
   const chosen: Candidate[] = [];
-  for (const [r, i] of order) {
-    if (chosen.length && r < SECOND_ITEM * order[0][0]) break;
-    const heads = passageHeadings(passages[i]);
-    // The focus: what the question names that the item's headings do not (氢能 in an item on clean energy).
-    const focus = terms.filter((t) => termMatch(heads, t) < 1);
+  for (const [, i] of order) {
+    if (chosen.length >= Math.min(3, max)) break;
+    const p = passages[i];
     const mine = cands.filter((c) => c.passage === i);
+    if (!mine.length) continue;
+    const heads = passageHeadings(p);
+    const named = terms.reduce((s, t) => s + t.weight * termMatch(heads, t), 0) / (terms.reduce((s, t) => s + t.weight, 0) || 1);
+    const focus = terms.filter((t) => termMatch(heads, t) < 1);
     const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus) : 1);
     const best = Math.max(0, ...mine.map(focusOf));
-    const keep = best > 0 ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
+    let keep: Candidate[];
+    if (p.itemNo) {
+      // An item: all of it, unless the question names the item and narrows it to a focus the item mentions.
+      keep = named >= NAMES_ITEM && best > 0 ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
+    } else {
+      const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
+      keep = top.opensParagraph && focusOf(top) > 0
+        ? mine.filter((c) => c.para === top.para && c.pos >= top.pos)
+        : mine.filter((c) => best > 0 && focusOf(c) >= FOCUS_KEEP * best);
+    }
     for (const c of keep) {
       if (chosen.length >= max) break;
       if (chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
       chosen.push(c);
     }
-    if (chosen.length >= max) break;
   }
   return chosen;
+}
+
+/**
+ * A question about the members of a category (哪些国际合作园区, 更多用于哪些领域): the sentences that
+ * list members (、) where the question's words are, the category's own words counting extra — though
+ * the members are often listed without it (科技创新、先进制造、绿色发展 are the 领域 asked for).
+ */
+function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+  const category = a.category!;
+  const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
+  const pool = cands
+    .filter((c) => e.supporting.includes(c.passage) && c.own > 0)
+    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category) }))
+    .sort((x, y) => y.key - x.key);
+  if (!pool.length) return [];
+  const chosen = [pool[0].c];
+  for (const { c, key } of pool.slice(1)) {
+    if (chosen.length >= 3 || key < 0.9 * pool[0].key) break;
+    if (!listing(c) || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+    chosen.push(c);
+  }
+  return chosen;
+}
+
+/** A question for a number of named things (哪三个体系, “两个确立”是什么): the sentence listing them. */
+function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+  const quoted = a.terms.find((t) => t.quoted);
+  const count = a.enumerate!;
+  const terms = weighted(a);
+  const lists = (c: Candidate) =>
+    quoted && c.text.includes(quoted.text)
+      ? definesTerm(c.text, quoted.text, count)
+      : enumeration(c.text, count, (clause) => terms.some((t) => termMatch(clause, t) > 0)).length > 0;
+  const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
+  return pool.slice(0, 1);
 }
 
 /** The few best sentences (MMR: relevant, not redundant), stopping at a clear drop. */

@@ -53,8 +53,10 @@ export const ZH_FORMS = {
   list: /有哪些|哪些|哪几|有什么|有啥|包括什么|包括哪|包含什么|什么措施|什么举措|什么部署|什么安排|哪方面|几个方面|分别|各有/,
   how: /如何|怎样|怎么(?!样)|咋|怎么办/,
   why: /为什么|为何|为啥|原因|意义何在/,
-  definition: /是什么|指什么|指的是|是指|什么意思|啥意思|含义|内涵|什么关系/,
+  definition: /是什么|指什么|指的是|是指|什么意思|啥意思|含义|内涵|什么关系|怎么定位|如何定位|什么定位|什么作用|什么角色|什么地位/,
   yesNo: /是不是|是否|有没有|能不能(?!讲|说|谈|介绍)|对不对|吗[？?。\s]*$/,
+  /** What is said, done or planned about the topic as a whole (not the members of a category). */
+  broad: /怎么说|什么说法|啥说法|有啥|什么动作|啥动作|什么打算|啥打算|什么安排|什么部署|什么要求|什么措施|什么举措|哪些措施|哪些举措|什么政策|啥政策|怎么(?:做|干|搞|办|落实|处理|解决|应对)|如何(?:做|干|落实|处理|解决|应对)/,
 };
 export const EN_FORMS = {
   list: /\bwhat (measures|steps|actions|tasks|policies|plans|are the|were the)\b|\bwhich (measures|steps)\b|\blist\b|\bmeasures\b|\bplans? (for|to)\b|\bwhat (does|do|did|will)\b.+\b(plan|propose|intend|do|pursue|take)\b/i,
@@ -62,6 +64,7 @@ export const EN_FORMS = {
   why: /\bwhy\b/i,
   definition: /\bwhat (is|are|does|do) (the )?(meaning|mean|refer)\b|\bwhat is meant\b/i,
   yesNo: /^(is|are|was|were|does|do|did|will|has|have|can)\b/i,
+  broad: /\bwhat (does|do|did|will|should)\b.+\b(plan|say|said|propose|do)\b|\bhow (does|do|will|should)\b/i,
 };
 
 /**
@@ -72,7 +75,7 @@ export const EN_FORMS = {
  */
 export const FRAMING_WORDS: ReadonlySet<string> = new Set(
   (
-    "我 我们 你 您 你们 咱 咱们 他们 大家 请 请问 问 问问 问下 想 想要 想问 想知道 知道 了解 晓得 清楚 明白 告诉 告知 " +
+    "是 有 我 我们 你 您 你们 咱 咱们 他们 大家 自己 请 请问 问 问问 问下 想 想要 想问 想知道 知道 了解 晓得 清楚 明白 告诉 告知 " +
     "讲 讲讲 讲一讲 说 说说 说一说 谈 谈谈 谈一谈 介绍 介绍一下 解释 解读 说明一下 查 查查 查一下 帮 帮忙 麻烦 一下 下 " +
     "能 能否 能不能 可以 可不可以 可否 会 会不会 是否 是不是 有没有 对不对 吗 呢 吧 啊 呀 嘛 哦 " +
     "打算 准备 想要 拟 将要 要 需要 应该 应当 采取 采用 做 做了 搞 弄 干 " +

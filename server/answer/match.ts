@@ -69,16 +69,22 @@ export function escapeRe(s: string): string {
 
 const dfCache = new WeakMap<readonly Chunk[], Map<string, number>>();
 
-/** How many chunks mention the term in their text or heading path (0 = the corpus never uses it). */
-export function documentFrequency(term: string, chunks: readonly Chunk[], seg?: Segmenter): number {
+/**
+ * How many chunks mention the term in their text or heading path (0 = the corpus never uses it):
+ * written as it is, or with `loose` also as an abbreviation's full form, a compound's parts, a
+ * numbered label's items (see mentions).
+ */
+export function documentFrequency(term: string, chunks: readonly Chunk[], seg?: Segmenter, loose = true): number {
   let cache = dfCache.get(chunks);
   if (!cache) dfCache.set(chunks, (cache = new Map()));
-  let df = cache.get(term);
+  const key = loose ? term : `=${term}`;
+  let df = cache.get(key);
   if (df === undefined) {
     if (cache.size > 50_000) cache.clear(); // bounded: a long-running server sees many distinct words
     df = 0;
-    for (const c of chunks) if (mentions(c.text, term, seg) || c.headingPath.some((h) => h.includes(term))) df++;
-    cache.set(term, df);
+    const found = (text: string) => (loose ? mentions(text, term, seg) : text.includes(term));
+    for (const c of chunks) if (found(c.text) || c.headingPath.some((h) => h.includes(term))) df++;
+    cache.set(key, df);
   }
   return df;
 }
