@@ -119,11 +119,15 @@ const HAN_ONLY = /^[\u3400-\u9fff]+$/;
 const QUOTED = /[“"「『《]([^“”"「」『』《》\n]{2,24})[”"」』》]/g;
 /** Parts of speech that frame rather than name: pronouns, particles, prepositions, conjunctions, adverbs, directions, classifiers. */
 const FUNCTION_TAG = /^(r|u|p|c|y|e|o|d|f|q|w|z)/;
-/** Parts of speech of things: nouns (names, places, bodies), codes, abbreviations, idioms, unknown words, learned terms. */
-const CONTENT_TAG = /^(n|eng|j|x|l|i|s|t|b|nz|m|$)/;
+/** Parts of speech of things and acts: nouns (names, places, bodies), verbs, codes, abbreviations, idioms, unknown words, learned terms. */
+const CONTENT_TAG = /^(n|v|a|eng|j|x|l|i|s|t|b|nz|m|$)/;
+/** Named entities: a name's parts (人民 and 大会 in 人民大会堂) are no bridge to it. */
+const NAME_TAG = /^(nr|ns|nt|nz|eng)/;
 /** An ordinal or counted specifier the question pins down (第十五届, 六次, 三季度). */
 const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?$`);
 const CONJUNCTION = /^(和|与|及|以及|跟|同|还有)$/;
+/** A numeral and a noun character in one token (三论, 二论) — not a count with its classifier (两个, 几种). */
+const NUMBERED_NAME = new RegExp(`^[${ZH_DIGITS}]+[^${ZH_DIGITS}个种项位类件条次届年]$`);
 const DURATION_UNITS = ["天", "日", "小时", "年", "个月", "周"];
 
 
@@ -148,7 +152,8 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
 
   let enumerate: number | undefined;
   const counted = q.match(/哪[“"「]?([几两二三四五六七八九十])[个项种篇条类大方件]/);
-  if (counted && !slots.some((s) => s.kind === "person")) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个")!;
+  // 哪几位/哪几个城市 ask for people or places (slots), not for a count of named things.
+  if (counted && !slots.some((s) => s.at <= counted.index! + 1 && s.at + s.cue.length > counted.index!)) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个")!;
   const terms: TopicTerm[] = [];
   const framing: string[] = [];
   const seen = new Set<string>();
@@ -200,7 +205,8 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
       mask(start, word.length);
       continue;
     }
-    const ordinal = ORDINAL_TERM.test(w);
+    // A numbered name the corpus uses (三论, 六次, 十三届) pins the question down like a noun.
+    const ordinal = ORDINAL_TERM.test(w) || (/^m/.test(tag) && NUMBERED_NAME.test(w) && ctx.chunks.length > 0 && documentFrequency(w, ctx.chunks, ctx.seg, false) > 0);
     if (!ordinal && FUNCTION_TAG.test(tag) && !ctx.facts?.isProper(w)) {
       // Interrogatives and particles break the question's content runs (哪个核电基地 → 核电基地).
       if (/^(r|u|y|e|o)/.test(tag)) mask(start, word.length);
@@ -320,8 +326,16 @@ function bridge(t: TopicTerm, ctx: AnswerContext): void {
     if (text === t.text || (alts.get(text)?.score ?? 0) >= score) return;
     alts.set(text, { text, score, via });
   };
-  for (const [w, s] of ctx.facts?.bridges(t.text) ?? []) add(w, (t.known ? 0.6 : 0.8) * s, "cedict");
-  if (!t.known) {
+  // Two words glossed alike are paraphrases only as the same part of speech: 罚款 (a fine, n) is no
+  // 精细 (fine, a), 会场 (n) no 流动 (v).
+  const cls = (tag: string) => tag.replace(/^(vn|v).*/, "v").replace(/^(n|nr|ns|nt|nz|j|l|x).*/, "n").slice(0, 1);
+  const mine = cls(t.tag);
+  for (const [w, s] of ctx.facts?.bridges(t.text) ?? []) {
+    const theirs = ctx.seg.tag(w, false);
+    if (theirs.length === 1 && cls(theirs[0].tag) !== mine && !(mine === "n" && theirs[0].tag === "vn")) continue;
+    add(w, (t.known ? 0.6 : 0.8) * s, "cedict");
+  }
+  if (!t.known && !NAME_TAG.test(t.tag)) {
     const chars = [...t.text];
     const pieces = new Set([...ctx.seg.subwords(t.text)]);
     for (let len = chars.length - 1; len >= 2; len--) {

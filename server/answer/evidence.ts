@@ -70,6 +70,9 @@ export interface Features {
 
 /** Passages whose coverage is within this of the best one's support the answer. */
 const SUPPORT_MARGIN = 0.2;
+/** The first passages retrieved support the answer too when they cover this share of the best coverage. */
+const SUPPORT_RANKS = 2;
+const SUPPORT_SHARE = 0.5;
 /** A sentence about the topic holds at least this share of the best sentence's aboutness… */
 const ABOUT_RELATIVE = 0.7;
 /** …and at least this much absolutely. */
@@ -114,7 +117,12 @@ export function assessEvidence(
   const slotCtx = { seg: ctx.seg, facts: ctx.facts };
   const passageCoverage = passages.map((p) => coverage(passageText(p), terms, ctx));
   const best = passageCoverage.length ? Math.max(...passageCoverage) : 0;
-  const supporting = passageCoverage.map((c, i) => [c, i] as const).filter(([c]) => c >= best - SUPPORT_MARGIN && c > 0).map(([, i]) => i);
+  // Near the best coverage, or among the first retrieved with a fair share of it (the retriever ranks
+  // on more than the question's words: its first passage is usually the right one).
+  const supporting = passageCoverage
+    .map((c, i) => [c, i] as const)
+    .filter(([c, i]) => c > 0 && (c >= best - SUPPORT_MARGIN || (i < SUPPORT_RANKS && c >= SUPPORT_SHARE * best)))
+    .map(([, i]) => i);
   if (!supporting.length) supporting.push(...passages.slice(0, 3).map((_, i) => i));
   const questionNames = a.terms.flatMap((t) => [t.text, ...t.alts.filter((x) => x.via === "gloss").map((x) => x.text)]);
 

@@ -25,7 +25,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   const { signal } = deps;
   const history = cleanHistory(req.history);
   const lang = questionLanguage(req.question);
-  const { question, modelError } = await standaloneQuestion(req.question, history, deps.generator, signal);
+  const { question, modelError } = await standaloneQuestion(req.question, history, deps.generator, { index: deps.index, signal });
   if (signal?.aborted) return;
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
@@ -35,10 +35,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
 
   const chunks = deps.index.core?.chunks;
   const glossary = deps.index.glossary;
-  const context = answerContext(deps.index);
-  const analysis = analyzeQuestion(question, context);
-  const evidence = assessEvidence(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
-  const semantic = await sentenceSimilarities(context, question, evidence, signal);
+  const { context, analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal);
   if (signal?.aborted) return;
   const decision = decide(analysis, evidence, passages, deps.refusalThreshold);
   const filter = new MarkerFilter(passages.length);
@@ -139,6 +136,20 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     });
   }
   return out;
+}
+
+/**
+ * The question analysed and the retrieved passages judged against it (with sentence similarities when
+ * a pretrained model is configured): what the refusal decision and the composer read. Also used by
+ * `npm run fit:refusal` to compute the features it fits on.
+ */
+export async function judgeQuestion(question: string, hits: SearchHit[], index: AnswerDeps["index"], signal?: AbortSignal) {
+  const context = answerContext(index);
+  const analysis = analyzeQuestion(question, context);
+  const passages = toCitations(hits);
+  const evidence = assessEvidence(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
+  const semantic = await sentenceSimilarities(context, question, evidence, signal);
+  return { context, analysis, passages, evidence, semantic };
 }
 
 /**

@@ -49,7 +49,8 @@ const values = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => m
 
 /** Figures in a text (87人, 50项, 3000万千瓦, 2.5%), optionally only in the given units. */
 export function quantities(text: string, units: string[] = []): string[] {
-  const found = values(QUANTITY_RE, text);
+  // 27日 in 10月27日 is a date, not a count of days.
+  const found = [...text.matchAll(QUANTITY_RE)].filter((m) => !/[月\d]\s*$/.test(text.slice(Math.max(0, m.index! - 2), m.index!)) || !/日$/.test(m[0])).map((m) => m[0].replace(/\s+/g, ""));
   return units.length ? found.filter((v) => units.some((u) => v.endsWith(u) || v.includes(u))) : found;
 }
 
