@@ -37,6 +37,7 @@ const FOLDS = 5;
 
 interface Row {
   group: string;
+  question: string;
   y: number;
   f: Features;
 }
@@ -56,15 +57,46 @@ async function rows(c: EvalCase, index: SearchIndex): Promise<Row[]> {
     const { question } = await standaloneQuestion(q, history, generator, { index });
     const hits = await index.search(question, { k: DEFAULT_K });
     const { evidence } = await judgeQuestion(question, hits, index);
-    out.push({ group: c.id, y: c.answerable ? 1 : 0, f: evidence.features });
+    out.push({ group: c.id, question, y: c.answerable ? 1 : 0, f: evidence.features });
   }
   return out;
 }
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
-/** L2-regularised logistic regression by Newton's method on standardised features (the bias is not penalised). */
+/**
+ * The direction each feature may push, from what it measures: more of the topic covered, a better
+ * sentence, retrievers agreeing, a closer semantic match can only raise P(answerable); unknown words,
+ * missing slots and missing figures can only lower it. A weight fitted the other way (a quirk of the
+ * labelled cases, e.g. near misses being about well-covered topics) is held at 0 instead.
+ */
+const SIGN: Record<FeatureName, 1 | -1> = {
+  coverage: 1, sentence: 1, agreement: 1, semantic: 1, unbridged: -1, slotMissing: -1, numbersMissing: -1,
+};
+
+/** Logistic regression with each weight kept to its sign (active set: a weight of the wrong sign is fixed at 0, the rest refitted). */
 export function fitLogistic(X: number[][], y: number[], lambda: number, names: FeatureName[]): LogisticModel {
+  let active = names.map((_, j) => j);
+  for (;;) {
+    const sub = fitUnconstrained(X.map((x) => active.map((j) => x[j])), y, lambda, active.map((j) => names[j]));
+    const wrong = active.filter((j, k) => Math.sign(sub.weights[k]) === -SIGN[names[j]]);
+    if (!wrong.length) {
+      const full: LogisticModel = { features: names, bias: sub.bias, weights: names.map(() => 0), mean: names.map(() => 0), scale: names.map(() => 1) };
+      active.forEach((j, k) => {
+        full.weights[j] = sub.weights[k];
+        full.mean[j] = sub.mean[k];
+        full.scale[j] = sub.scale[k];
+      });
+      return full;
+    }
+    // Drop the worst offender and refit.
+    const worst = wrong.reduce((a, b) => (Math.abs(sub.weights[active.indexOf(a)]) >= Math.abs(sub.weights[active.indexOf(b)]) ? a : b));
+    active = active.filter((j) => j !== worst);
+  }
+}
+
+/** L2-regularised logistic regression by Newton's method on standardised features (the bias is not penalised). */
+function fitUnconstrained(X: number[][], y: number[], lambda: number, names: FeatureName[]): LogisticModel {
   const d = names.length;
   const mean = names.map((_, j) => X.reduce((s, x) => s + x[j], 0) / X.length);
   const scale = names.map((_, j) => Math.sqrt(X.reduce((s, x) => s + (x[j] - mean[j]) ** 2, 0) / X.length) || 1);
@@ -221,6 +253,8 @@ async function main(): Promise<void> {
       "semantic-url": { type: "string" },
       "semantic-model": { type: "string", default: "multilingual-e5-small" },
       "dry-run": { type: "boolean", default: false },
+      /** Print the cases the cross-validated model gets wrong (to see which features mislead it). */
+      errors: { type: "boolean", default: false },
     },
   });
   const settings = readSettings();
@@ -246,6 +280,14 @@ async function main(): Promise<void> {
     console.log(`  ${"bias".padEnd(15)} ${r.model.bias.toFixed(3).padStart(8)}`);
   };
   describe("offline", offline, offlineRows.length);
+  if (values.errors) {
+    const p = crossValidated(offlineRows, OFFLINE, offline.lambda);
+    offlineRows.forEach((r, i) => {
+      const shown = process.env.SHOW_SLOT ? r.y === 1 && r.f.slotMissing > 0 : (p[i] >= offline.threshold) !== (r.y === 1);
+      if (shown && !r.question.includes("请") && !/^我想|^I'd|^Please/.test(r.question))
+        console.log(`  ${r.y ? "REFUSED" : "ANSWERED"} p=${p[i].toFixed(2)} ${r.group} ${r.question} ${JSON.stringify(r.f)}`);
+    });
+  }
   if (semantic) describe("semantic", semantic, semanticRows.length);
 
   const file: RefusalModelFile = {

@@ -19,12 +19,16 @@ import { cleanGloss, readCedict, type CedictEntry } from "./cedict.ts";
 export const WORD_FACTS_FILE = "word-facts.json";
 
 export type NameKind = "person" | "place" | "org";
+/** What sort of place, when the gloss says: "Shenyang … city", "see 辽宁省", "Haizhou district of …". */
+export type PlaceKind = "city" | "province" | "county" | "district" | "region";
 
 export interface WordFacts {
   proper: string[];
   common: string[];
   /** Proper nouns of the corpus by what their gloss says they name (a birth year, a city, a bank). */
   kinds: Record<string, NameKind>;
+  /** Places of the corpus by what sort of place their gloss says they are. */
+  placeKinds: Record<string, PlaceKind>;
   /** word → corpus words sharing a sense, best first, each with a score in (0, 1]. */
   bridges: Record<string, [string, number][]>;
 }
@@ -45,6 +49,14 @@ const KIND_GLOSS: readonly (readonly [NameKind, RegExp])[] = [
 ];
 /** A reference to a place's full name (see 大连市[…]). */
 const PLACE_REF = /[市省县区州镇乡]$/;
+/** The sort of place a reference's suffix, or the noun after the name in a gloss ("Beijing municipality"), says. */
+const PLACE_REF_KIND: Record<string, PlaceKind> = { 市: "city", 省: "province", 县: "county", 区: "district", 州: "city", 镇: "district", 乡: "district" };
+/** The first sort-of-place word of a gloss ("Haizhou district of Lianyungang city" is a district). */
+const PLACE_GLOSS_WORD = /\b(city|municipality|capital|province|autonomous region|county|district|prefecture|banner|peninsula|region|plain|delta|sandy land|river|sea|bay|island)\b/i;
+const PLACE_GLOSS_KIND: Record<string, PlaceKind> = {
+  city: "city", municipality: "city", capital: "city", province: "province", "autonomous region": "province", county: "county",
+  district: "district", prefecture: "district", banner: "district",
+};
 /** Longer glosses are descriptions, not senses. */
 const MAX_SENSE_WORDS = 6;
 /** A sense contained in another counts this much of a sense shared whole. */
@@ -145,9 +157,25 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
     return undefined;
   };
 
+  const placeKindOf = (w: string, depth = 0): PlaceKind | undefined => {
+    const glosses = properGlosses.get(w) ?? [];
+    for (const g of glosses) {
+      const ref = cleanGloss(g);
+      if (ref && typeof ref !== "string") {
+        const suffix = ref.see.slice(-1);
+        if (PLACE_REF_KIND[suffix]) return PLACE_REF_KIND[suffix];
+        if (depth < 2) return placeKindOf(ref.see, depth + 1);
+      }
+      const word = PLACE_GLOSS_WORD.exec(g)?.[1].toLowerCase();
+      if (word) return PLACE_GLOSS_KIND[word] ?? "region";
+    }
+    return undefined;
+  };
+
   const proper: string[] = [];
   const common: string[] = [];
   const kinds: Record<string, NameKind> = Object.create(null);
+  const placeKinds: Record<string, PlaceKind> = Object.create(null);
   for (const w of corpus) {
     const c = caseOf.get(w);
     if (!c) continue;
@@ -155,10 +183,12 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
       proper.push(w);
       const kind = kindOf(w);
       if (kind) kinds[w] = kind;
+      const place = kind === "place" || !kind ? placeKindOf(w) : undefined;
+      if (place) placeKinds[w] = place;
     }
     if (c.lower) common.push(w);
   }
-  return { proper: proper.sort(), common: common.sort(), kinds, bridges };
+  return { proper: proper.sort(), common: common.sort(), kinds, placeKinds, bridges };
 }
 
 export function writeWordFacts(dir: string, facts: WordFacts): void {
@@ -167,7 +197,7 @@ export function writeWordFacts(dir: string, facts: WordFacts): void {
 
 export function readWordFacts(dir: string): WordFacts {
   const raw = JSON.parse(fs.readFileSync(path.join(dir, WORD_FACTS_FILE), "utf8")) as WordFacts;
-  if (!Array.isArray(raw.proper) || !Array.isArray(raw.common) || typeof raw.bridges !== "object" || typeof raw.kinds !== "object") throw new Error(`${WORD_FACTS_FILE} is malformed`);
+  if (!Array.isArray(raw.proper) || !Array.isArray(raw.common) || typeof raw.bridges !== "object" || typeof raw.kinds !== "object" || typeof raw.placeKinds !== "object") throw new Error(`${WORD_FACTS_FILE} is malformed`);
   return raw;
 }
 
@@ -190,6 +220,10 @@ export class WordFactsLookup {
   /** What a proper noun of the corpus names, when its gloss says (person, place or body). */
   kind(word: string): NameKind | undefined {
     return this.facts.kinds[word];
+  }
+  /** What sort of place a place of the corpus is, when its gloss says. */
+  placeKind(word: string): PlaceKind | undefined {
+    return this.facts.placeKinds[word];
   }
   /** Corpus words sharing one of the word's senses, best first. */
   bridges(word: string): readonly [string, number][] {

@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  EN_FORMS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type SlotKind,
+  EN_FORMS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -140,7 +140,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     for (let i = at; i < at + len; i++) masked[i] = "，";
   };
 
-  const slots = findSlots(q, mask);
+  const slots = findSlots(q, mask, ctx);
   const forms = language === "en" ? EN_FORMS : ZH_FORMS;
   const has = (re: RegExp) => re.test(q);
   const list = has(forms.list) || has(ZH_FORMS.list);
@@ -234,6 +234,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     });
   }
 
+  mergePhrases(q, terms, ctx);
   for (const t of terms) bridge(t, ctx);
   const known = terms.filter((t) => t.known);
   // A bridged term weighs as its surest bridge would (楼市 → 房地产 is as telling as 房地产, less the doubt).
@@ -261,7 +262,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
 }
 
 /** Slots asked, in question order; each cue is masked so its words are not taken for the topic. */
-function findSlots(q: string, mask: (at: number, len: number) => void): Slot[] {
+function findSlots(q: string, mask: (at: number, len: number) => void, ctx: AnswerContext): Slot[] {
   const slots: Slot[] = [];
   const taken: [number, number][] = [];
   const free = (s: number, e: number) => taken.every(([a, b]) => e <= a || s >= b);
@@ -274,15 +275,20 @@ function findSlots(q: string, mask: (at: number, len: number) => void): Slot[] {
     for (const m of q.matchAll(new RegExp(re.source, "g"))) {
       let kind: SlotKind | undefined = kind0 === "head" ? undefined : kind0;
       let cue = m[0];
+      let placeGrain: PlaceGrain | undefined;
       if (kind0 === "head") {
         const rest = q.slice(m.index! + cue.length);
-        const head = Object.keys(SLOT_HEADS).filter((h) => rest.startsWith(h)).sort((x, y) => y.length - x.length)[0];
+        // The head is the next word, whole (哪个国家公园 asks for a park, not a country).
+        const next = ctx.seg.tag(rest.slice(0, 8), false)[0]?.word ?? "";
+        const head = Object.keys(SLOT_HEADS).find((h) => h === next);
         if (!head) continue;
-        kind = SLOT_HEADS[head];
+        const [headKind, grain] = SLOT_HEADS[head];
+        kind = headKind;
         cue += head;
+        if (grain) placeGrain = grain;
       }
       if (!kind || !free(m.index!, m.index! + cue.length)) continue;
-      const slot: Slot = { kind, cue, at: m.index! };
+      const slot: Slot = { kind, cue, at: m.index!, ...(placeGrain ? { grain: placeGrain } : {}) };
       const after = q.slice(m.index! + cue.length);
       if (kind === "date") {
         if (/哪一?天|几号|几月几[日号]|日期|哪几天/.test(cue)) slot.day = true;
@@ -300,6 +306,14 @@ function findSlots(q: string, mask: (at: number, len: number) => void): Slot[] {
         if (/百分之|比例|占比|增速|增幅|增长率|几成|百分点/.test(q)) slot.percent = true;
       }
       if (/哪几|哪些|几位/.test(cue)) slot.many = true;
+      // 位于哪个市: one place asked twice; the finer cue (the head noun) says what sort.
+      const same = slots.find((x) => x.kind === slot.kind && Math.abs(x.at - slot.at) <= 4);
+      if (same) {
+        Object.assign(same, { ...slot, at: same.at, cue: same.cue + slot.cue, grain: slot.grain ?? same.grain });
+        taken.push([slot.at, slot.at + cue.length]);
+        mask(slot.at, cue.length);
+        continue;
+      }
       push(slot, cue.length);
     }
   }
@@ -311,6 +325,32 @@ function findSlots(q: string, mask: (at: number, len: number) => void): Slot[] {
   }
   // 什么时候 and 在哪里 both asked once; a date range answers "how long" (开了几天 → 30日至31日) as a duration does.
   return slots.sort((x, y) => x.at - y.at);
+}
+
+/** Longest phrase merged from adjacent terms. */
+const MAX_PHRASE = 12;
+
+/**
+ * Adjacent terms that the corpus writes as one phrase (中央金融 + 委员会 → 中央金融委员会, 徐大堡 +
+ * 核电 + 基地) become that phrase: named as a whole, it is not the 委员会 of another body.
+ */
+function mergePhrases(q: string, terms: TopicTerm[], ctx: AnswerContext): void {
+  if (!ctx.chunks.length) return;
+  terms.sort((a, b) => a.at - b.at);
+  for (let i = 0; i < terms.length; i++) {
+    let best = -1;
+    for (let j = i + 1; j < terms.length; j++) {
+      if (terms[j].at !== terms[j - 1].at + terms[j - 1].text.length || terms[j].tag === "eng" || terms[i].tag === "eng") break;
+      const span = q.slice(terms[i].at, terms[j].at + terms[j].text.length);
+      if ([...span].length > MAX_PHRASE) break;
+      if (documentFrequency(span, ctx.chunks, ctx.seg, false) > 0) best = j;
+    }
+    if (best < 0) continue;
+    const text = q.slice(terms[i].at, terms[best].at + terms[best].text.length);
+    const df = documentFrequency(text, ctx.chunks, ctx.seg, false);
+    const merged: TopicTerm = { text, tag: "nz", at: terms[i].at, df, weight: idf(df, ctx.chunks.length), known: true, exact: true, content: true, alts: [] };
+    terms.splice(i, best - i + 1, merged);
+  }
 }
 
 /**

@@ -22,17 +22,21 @@ export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
   [/多少|(?<!哪)几[个项条座家次倍成年人名天台位所件种类方面]|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
 ];
 
+/** How fine a place is asked for (哪个城市 → a city; 在哪里 → any place). */
+export type PlaceGrain = "city" | "province" | "county" | "district" | "country";
+
 /**
- * Nouns after 哪个/哪些/什么 that name the kind of thing asked (哪个城市, 哪些国家, 哪位领导, 什么单位).
- * Why a list: the head noun decides the slot, and CC-CEDICT glosses (city, unit, department) do not
- * map to a slot any more directly than this table does.
+ * Nouns after 哪个/哪些/什么 that name the kind of thing asked (哪个城市, 哪些国家, 哪位领导, 什么单位),
+ * with the sort of place for a place. Why a list: the head noun decides the slot, and CC-CEDICT
+ * glosses (city, unit, department) do not map to a slot any more directly than this table does.
  */
-export const SLOT_HEADS: Readonly<Record<string, SlotKind>> = {
-  城市: "place", 城: "place", 省: "place", 省份: "place", 市: "place", 县: "place", 区: "place", 地方: "place", 地区: "place",
-  国家: "place", 地点: "place", 港口: "place", 位置: "place", 场馆: "place",
-  人: "person", 领导: "person", 同志: "person", 官员: "person", 专家: "person", 负责人: "person", 干部: "person",
-  单位: "org", 部门: "org", 机构: "org", 组织: "org", 企业: "org", 公司: "org", 银行: "org", 高校: "org", 大学: "org",
-  时候: "date", 时间: "date", 日子: "date", 年份: "date",
+export const SLOT_HEADS: Readonly<Record<string, readonly [SlotKind, PlaceGrain?]>> = {
+  城市: ["place", "city"], 城: ["place", "city"], 市: ["place", "city"], 省: ["place", "province"], 省份: ["place", "province"],
+  县: ["place", "county"], 区: ["place", "district"], 国家: ["place", "country"],
+  地方: ["place"], 地区: ["place"], 地点: ["place"], 港口: ["place"], 位置: ["place"], 场馆: ["place"],
+  人: ["person"], 领导: ["person"], 同志: ["person"], 官员: ["person"], 专家: ["person"], 负责人: ["person"], 干部: ["person"],
+  单位: ["org"], 部门: ["org"], 机构: ["org"], 组织: ["org"], 企业: ["org"], 公司: ["org"], 银行: ["org"], 高校: ["org"], 大学: ["org"],
+  时候: ["date"], 时间: ["date"], 日子: ["date"], 年份: ["date"],
 };
 
 /** English asking phrases and their slots (the same grammar, in English). */

@@ -11,7 +11,7 @@
  */
 import type { Segmenter } from "../../vectors/segmenter.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
-import { AFTER_NAME, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type SlotKind } from "./lexicon.ts";
+import { AFTER_NAME, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
 
 export interface Slot {
   kind: SlotKind;
@@ -28,6 +28,8 @@ export interface Slot {
   percent?: boolean;
   /** Several of them asked (哪几位, 哪些城市). */
   many?: boolean;
+  /** For a place: the sort asked (哪个城市 → city). */
+  grain?: PlaceGrain;
 }
 
 export interface SlotContext {
@@ -115,17 +117,26 @@ export function persons(text: string, ctx: SlotContext, exclude: readonly string
 
 const PLACE_WORD = new RegExp(`^(.+?)(?:${PLACE_SUFFIXES})$`);
 
-/** Places named in a sentence (沈阳, 辽西北, 俄罗斯, 太平湾), other than those in `exclude`. */
-export function places(text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
+/** Places named in a sentence (沈阳, 辽西北, 俄罗斯, 太平湾), other than those in `exclude`; of the sort asked, if any. */
+export function places(text: string, ctx: SlotContext, exclude: readonly string[] = [], grain?: PlaceGrain): string[] {
   const out = new Set<string>();
   const known = (w: string) => exclude.some((e) => e.includes(w) || w.includes(e));
   const tagged = ctx.seg.tag(text);
   for (let i = 0; i < tagged.length; i++) {
     const { word, tag } = tagged[i];
     if ([...word].length < 2 || known(word)) continue;
-    if (isPlace(word, tag, ctx)) out.add(word);
+    if (isPlace(word, tag, ctx) && (!grain || hasGrain(word, tag, grain, ctx))) out.add(word);
   }
   return [...out];
+}
+
+/** Whether a place is of the sort asked: by its gloss (沈阳 a city, 辽宁 a province), its suffix, or as a country by jieba's ns and no finer sort. */
+function hasGrain(word: string, tag: string, grain: PlaceGrain, ctx: SlotContext): boolean {
+  const sort = ctx.facts?.placeKind(word);
+  const suffix: Record<PlaceGrain, RegExp> = { city: /市$/, province: /省$/, county: /县$/, district: /[区县]$/, country: /国$/ };
+  if (suffix[grain].test(word)) return true;
+  if (grain === "country") return !sort && tag === "ns" && !!ctx.facts?.isProper(word);
+  return sort === grain || (grain === "district" && (sort === "county" || sort === "region"));
 }
 
 function isPlace(word: string, tag: string, ctx: SlotContext): boolean {
@@ -213,7 +224,7 @@ export function slotValues(slot: Slot, text: string, ctx: SlotContext, exclude: 
     case "person":
       return persons(text, ctx, exclude);
     case "place":
-      return places(text, ctx, exclude);
+      return places(text, ctx, exclude, slot.grain);
     case "org":
       return orgs(text, ctx, exclude);
     case "items":
