@@ -235,6 +235,13 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   }
 
   mergePhrases(q, terms, ctx);
+  // The rarity of compounds' parts, for partial matches (termMatch).
+  if (ctx.chunks.length) {
+    if (rarity.size > 20_000) rarity.clear();
+    for (const t of terms)
+      if ([...t.text].length >= 4)
+        for (const p of ctx.seg.subwords(t.text)) if (!rarity.has(p)) rarity.set(p, idf(documentFrequency(p, ctx.chunks, ctx.seg, false), n));
+  }
   for (const t of terms) bridge(t, ctx);
   const known = terms.filter((t) => t.known);
   // A bridged term weighs as its surest bridge would (楼市 → 房地产 is as telling as 房地产, less the doubt).
@@ -458,6 +465,9 @@ export function statesNumber(text: string, n: string): boolean {
 
 /** A compound written with only some of its parts (省委十三届六次 in 第十三届委员会第六次) counts this much per share of it. */
 const PARTIAL = 0.8;
+const NUMERAL = new RegExp(`[${ZH_DIGITS}\\d]`);
+/** How rare each part of the question's compounds is (idf), filled by analyzeQuestion. */
+const rarity = new Map<string, number>();
 
 /**
  * How surely a text mentions a term (0..1): 1 for the term itself; for a compound, the share of its
@@ -467,14 +477,22 @@ export function termMatch(text: string, t: TopicTerm, seg?: Segmenter): number {
   if (t.tag !== "eng" && (t.exact ? text.includes(t.text) : mentions(text, t.text, seg))) return 1;
   let best = 0;
   if (seg && t.tag !== "eng" && [...t.text].length >= 4) {
-    const covered = new Set<number>();
-    for (const p of seg.subwords(t.text)) {
-      if ([...p].length < 2 || !text.includes(p)) continue;
-      const at = t.text.indexOf(p);
-      for (let i = at; i >= 0 && i < at + p.length; i++) covered.add(i);
+    // The parts that tell this compound from its neighbours must be there: every numbered part (五次 is
+    // not 六次) and the least common of the others (金融 in 中央金融委员会, not 中央 or 委员会).
+    const parts = seg.subwords(t.text).filter((p) => [...p].length >= 2);
+    const numbered = parts.filter((p) => NUMERAL.test(p));
+    const plain = parts.filter((p) => !NUMERAL.test(p));
+    const rarest = plain.sort((a, b) => (rarity.get(b) ?? 0) - (rarity.get(a) ?? 0))[0];
+    if (numbered.every((p) => text.includes(p)) && (!rarest || text.includes(rarest))) {
+      const covered = new Set<number>();
+      for (const p of parts) {
+        if (!text.includes(p)) continue;
+        const at = t.text.indexOf(p);
+        for (let i = at; i >= 0 && i < at + p.length; i++) covered.add(i);
+      }
+      const share = covered.size / t.text.length;
+      if (share >= 0.5) best = PARTIAL * share;
     }
-    const share = covered.size / t.text.length;
-    if (share >= 0.5) best = PARTIAL * share;
   }
   for (const a of t.alts) if (a.score > best && mentions(text, a.text, seg)) best = a.score;
   return best;

@@ -40,7 +40,7 @@ export interface SlotContext {
 const NUM = `(?:\\d+(?:\\.\\d+)?|[${ZH_DIGITS}]{2,}|[二两三四五六七八九十])`;
 const UNIT_RE = `(?:${UNITS})`;
 /** A figure with its unit; ordinals (第十三次, 第二批) count nothing. */
-const QUANTITY_RE = new RegExp(`(?<!第|[${ZH_DIGITS}])${NUM}\\s*(?:多|余|多万|余万)?${UNIT_RE}|百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]`, "g");
+const QUANTITY_RE = new RegExp(`(?<!第|[${ZH_DIGITS}])${NUM}\\s*(?:多|余|多万|余万)?${UNIT_RE}|百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[十百千]?[万亿]级`, "g");
 const PERCENT_RE = new RegExp(`百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[${ZH_DIGITS}]成(?!为|立|果|效|员|就)|个百分点`, "g");
 const ORDINAL_RE = new RegExp(`第[${ZH_DIGITS}\\d]+[届次批轮期]`, "g");
 const YEAR_RE = new RegExp(`(?:19|20)\\d{2}\\s*年|[〇零一二三四五六七八九]{4}年|本世纪中叶|“十[${ZH_DIGITS}]五”|(?<![\\d.])(?:19|20)\\d{2}(?![\\d.])`, "g");
@@ -50,10 +50,13 @@ const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[一二三四五六七八九十
 const values = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => m[0].replace(/\s+/g, ""));
 
 /** Figures in a text (87人, 50项, 3000万千瓦, 2.5%), optionally only in the given units. */
+/** Units that, without a unit asked, mostly name things (十三届, 五次全会, 三年行动) rather than count them. */
+const NAMING_UNITS = /[届次年大]$/;
+
 export function quantities(text: string, units: string[] = []): string[] {
   // 27日 in 10月27日 is a date, not a count of days.
   const found = [...text.matchAll(QUANTITY_RE)].filter((m) => !/[月\d]\s*$/.test(text.slice(Math.max(0, m.index! - 2), m.index!)) || !/日$/.test(m[0])).map((m) => m[0].replace(/\s+/g, ""));
-  return units.length ? found.filter((v) => units.some((u) => v.endsWith(u) || v.includes(u))) : found;
+  return units.length ? found.filter((v) => units.some((u) => v.endsWith(u) || v.includes(u))) : found.filter((v) => /\d/.test(v) || !NAMING_UNITS.test(v));
 }
 
 /** Dates in a text: days (10月27日, 6日至7日), or with `coarse` also years and months. */
@@ -116,6 +119,8 @@ export function persons(text: string, ctx: SlotContext, exclude: readonly string
 }
 
 const PLACE_WORD = new RegExp(`^(.+?)(?:${PLACE_SUFFIXES})$`);
+const LIES_IN = /(?<=^|[，。；、：\s])([\u4e00-\u9fa5]{2,4})在([\u4e00-\u9fa5]{2,8})(?=[，。；、]|$)/g;
+const PLACES_BY_EXAMPLE = /([\u4e00-\u9fa5]{2,4}?)等(?:地区|地方|省份|城市|国家|地)(?![\u4e00-\u9fa5]{0,1}(?:方面|领域))/g;
 
 /** Places named in a sentence (沈阳, 辽西北, 俄罗斯, 太平湾), other than those in `exclude`; of the sort asked, if any. */
 export function places(text: string, ctx: SlotContext, exclude: readonly string[] = [], grain?: PlaceGrain): string[] {
@@ -124,9 +129,18 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
   const tagged = ctx.seg.tag(text);
   for (let i = 0; i < tagged.length; i++) {
     const { word, tag } = tagged[i];
+    // Places jieba splits into places (辽/西北): one place, however CC-CEDICT knows the parts.
+    if (tag === "ns" && tagged[i + 1]?.tag === "ns" && !grain) {
+      const joined = word + tagged[i + 1].word;
+      if ([...joined].length <= 5 && !known(joined) && !ctx.facts?.isCommon(joined)) out.add(joined);
+    }
     if ([...word].length < 2 || known(word)) continue;
     if (isPlace(word, tag, ctx) && (!grain || hasGrain(word, tag, grain, ctx))) out.add(word);
   }
+  // "X等地区" / "X等地": the documents' way of naming places by example.
+  if (!grain) for (const m of text.matchAll(PLACES_BY_EXAMPLE)) if (!known(m[1])) out.add(m[1]);
+  // "根基在实体经济": where a thing the question names lies, said with 在 (a place in the figurative sense).
+  if (!grain) for (const m of text.matchAll(LIES_IN)) if (exclude.includes(m[1]) && !known(m[2])) out.add(m[2]);
   return [...out];
 }
 
@@ -149,18 +163,19 @@ function isPlace(word: string, tag: string, ctx: SlotContext): boolean {
   // A proper stem with a place suffix (辽宁省, 锦州港, 太平湾); a common stem is not a place (强省).
   const m = word.match(PLACE_WORD);
   if (m && [...m[1]].length >= 2 && (facts?.kind(m[1]) === "place" || facts?.isProper(m[1]))) return true;
-  // Unknown to the dictionary and tagged a place by jieba: a place name it has not seen.
-  return !!facts && tag === "ns" && !facts.isProper(word) && !facts.isCommon(word) && !facts.bridges(word).length && [...word].length >= 3;
+  return false;
 }
 
-const ORG_WORD = new RegExp(`[\\u4e00-\\u9fa5（）()]{2,20}?(?:${ORG_SUFFIXES})`, "g");
+/** Bodies named by a multi-character suffix (研究所, 委员会, 总局); single-character ones (部, 局) are too common in words (布局). */
+const ORG_WORD = new RegExp(`[\\u4e00-\\u9fa5（）()]{2,20}?(?:${ORG_SUFFIXES.split("|").filter((x) => [...x].length > 1).join("|")})`, "g");
 
 /** Named bodies in a sentence (中国人民银行, 金融监管总局, 中央金融委员会), other than those in `exclude`. */
 export function orgs(text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
   const out = new Set<string>();
   const known = (w: string) => exclude.some((e) => e.includes(w) || w.includes(e));
   for (const { word, tag } of ctx.seg.tag(text)) {
-    if ([...word].length >= 2 && !known(word) && (tag === "nt" || ctx.facts?.kind(word) === "org")) out.add(word);
+    if (known(word)) continue;
+    if (ctx.facts?.kind(word) === "org" || (tag === "nt" && [...word].length >= 3 && !ctx.facts?.isCommon(word))) out.add(word);
   }
   for (const m of text.matchAll(ORG_WORD)) {
     const name = m[0].replace(/^[的和与及、]+/, "");
