@@ -22,7 +22,7 @@ import { readSettings } from "../config/settings.ts";
 import { openIndex } from "../ingest/build.ts";
 import { createExtractiveGenerator } from "../server/answer/generator.ts";
 import { standaloneQuestion } from "../server/answer/follow-up.ts";
-import { DEFAULT_K, judgeQuestion } from "../server/answer/pipeline.ts";
+import { DEFAULT_K, judgeQuestion, retrieve } from "../server/answer/pipeline.ts";
 import { FEATURES, MODEL_FILE, type FeatureName, type LogisticModel, type RefusalModelFile } from "../server/answer/refusal.ts";
 import type { Features } from "../server/answer/evidence.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
@@ -55,7 +55,7 @@ async function rows(c: EvalCase, index: SearchIndex): Promise<Row[]> {
   const out: Row[] = [];
   for (const q of questions) {
     const { question } = await standaloneQuestion(q, history, generator, { index });
-    const hits = await index.search(question, { k: DEFAULT_K });
+    const hits = await retrieve(question, index, DEFAULT_K);
     const { evidence } = await judgeQuestion(question, hits, index);
     out.push({ group: c.id, question, y: c.answerable ? 1 : 0, f: evidence.features });
   }

@@ -142,7 +142,9 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
 
   const slots = findSlots(q, mask, ctx);
   const forms = language === "en" ? EN_FORMS : ZH_FORMS;
-  const has = (re: RegExp) => re.test(q);
+  // Forms are read with the slots' cues masked: 是什么时候 asks a date, not a definition.
+  const afterSlots = masked.join("");
+  const has = (re: RegExp) => re.test(afterSlots);
   const list = has(forms.list) || has(ZH_FORMS.list);
   const how = has(forms.how) || has(ZH_FORMS.how);
   const why = has(forms.why) || has(ZH_FORMS.why);
@@ -285,10 +287,11 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
       let placeGrain: PlaceGrain | undefined;
       if (kind0 === "head") {
         const rest = q.slice(m.index! + cue.length);
-        // The head is the next word, whole (哪个国家公园 asks for a park, not a country).
-        const next = ctx.seg.tag(rest.slice(0, 8), false)[0]?.word ?? "";
+        // The head is the next word, whole, ending its noun phrase (哪个国家公园 asks for a park, not a country).
+        const words = ctx.seg.tag(rest.slice(0, 10), false);
+        const next = words[0]?.word ?? "";
         const head = Object.keys(SLOT_HEADS).find((h) => h === next);
-        if (!head) continue;
+        if (!head || /^n/.test(words[1]?.tag ?? "")) continue;
         const [headKind, grain] = SLOT_HEADS[head];
         kind = headKind;
         cue += head;

@@ -28,6 +28,7 @@ export interface JudgedSentence {
 }
 
 export interface Evidence {
+  language: "zh" | "en";
   /** Best weighted topic coverage by one passage (text and headings), 0..1. */
   coverage: number;
   /** Per passage. */
@@ -75,8 +76,11 @@ const SUPPORT_RANKS = 2;
 const SUPPORT_SHARE = 0.5;
 /** A sentence about the topic holds at least this share of the best sentence's aboutness… */
 const ABOUT_RELATIVE = 0.7;
-/** …and at least this much absolutely. */
-const ABOUT_MIN = 0.3;
+/**
+ * …and at least this much absolutely: more than half the topic (主任 alone is not 中央金融委员会的主任);
+ * less for an English question, whose terms are matched through loose glossary renderings.
+ */
+const ABOUT_MIN = { zh: 0.55, en: 0.35 };
 /** Sentences a pointer back (就这个问题, 会上) may reach. */
 const ANAPHORA_REACH = 3;
 
@@ -166,7 +170,7 @@ export function assessEvidence(
 
   const inSupport = sentences.filter((s) => supporting.includes(s.passage));
   const bestAbout = Math.max(0, ...inSupport.map((s) => s.about));
-  const aboutTopic = (s: JudgedSentence) => s.about >= Math.max(ABOUT_MIN, ABOUT_RELATIVE * bestAbout);
+  const aboutTopic = (s: JudgedSentence) => s.about >= Math.max(ABOUT_MIN[a.language], ABOUT_RELATIVE * bestAbout);
   const slotsFound = a.slots.map((_, i) => inSupport.some((s) => aboutTopic(s) && s.values[i].length > 0));
 
   let itemsFound: boolean | undefined;
@@ -200,15 +204,59 @@ export function assessEvidence(
     ...(opts.semantic?.length ? { semantic: Math.max(...opts.semantic) } : {}),
   };
   return {
-    coverage: best, passageCoverage, supporting, sentences, bestAbout, slotsFound,
+    language: a.language, coverage: best, passageCoverage, supporting, sentences, bestAbout, slotsFound,
     ...(itemsFound === undefined ? {} : { itemsFound }), ...(relativeFound === undefined ? {} : { relativeFound }),
     missingNumbers, unmatched, features,
   };
 }
 
+/**
+ * A question joining two subjects (X和Y, …分别…) whose best passages lie in different articles:
+ * each side's terms (with the shared ones) and the passages of its article. Undefined otherwise.
+ */
+export function crossArticlePlan(a: QuestionAnalysis, passages: Citation[], ctx: AnswerContext): { terms: TopicTerm[]; subset: Citation[] }[] | undefined {
+  const sides = a.groups.sides;
+  if (sides.length < 2) return undefined;
+  const shared = a.groups.shared.filter((t) => t.weight > 0);
+  const plan = sides.map((side) => {
+    const terms = [...side, ...shared].filter((t) => t.weight > 0);
+    const own = side.filter((t) => t.weight > 0);
+    const covs = passages.map((p) => coverage(passageText(p), terms, ctx) + 0.5 * coverage(passageText(p), own, ctx));
+    const best = covs.indexOf(Math.max(...covs));
+    return { terms, best };
+  });
+  if (plan.some((p) => p.best < 0 || !p.terms.length)) return undefined;
+  const articles = new Set(plan.map((p) => passages[p.best].articleId));
+  if (articles.size < plan.length) return undefined;
+  return plan.map((p) => ({ terms: p.terms, subset: passages.filter((x) => x.articleId === passages[p.best].articleId) }));
+}
+
+/**
+ * The evidence for a question: when it joins two subjects that live in two articles, each side is
+ * judged on its own article and the features are the weaker side's (both must be answerable).
+ */
+export function assessQuestion(
+  a: QuestionAnalysis,
+  passages: Citation[],
+  ctx: AnswerContext,
+  opts: { ranks?: { dense?: number; bm25?: number }[] } = {},
+): Evidence {
+  const whole = assessEvidence(a, passages, ctx, opts);
+  const plan = crossArticlePlan(a, passages, ctx);
+  if (!plan) return whole;
+  const sides = plan.map(({ terms, subset }) => assessEvidence({ ...a, terms, groups: { sides: [], shared: terms }, category: undefined }, subset, ctx));
+  const f = whole.features;
+  f.coverage = Math.min(...sides.map((e) => e.features.coverage));
+  f.sentence = Math.min(...sides.map((e) => e.features.sentence));
+  f.slotMissing = Math.max(...sides.map((e) => e.features.slotMissing));
+  whole.slotsFound = whole.slotsFound.map((_, i) => sides.every((e) => e.slotsFound[i]));
+  whole.coverage = f.coverage;
+  return whole;
+}
+
 /** Whether a judged sentence is about the topic (relative to the best one). */
 export function isAboutTopic(s: JudgedSentence, e: Evidence): boolean {
-  return s.about >= Math.max(ABOUT_MIN, ABOUT_RELATIVE * e.bestAbout);
+  return s.about >= Math.max(ABOUT_MIN[e.language], ABOUT_RELATIVE * e.bestAbout);
 }
 
 /** 《title》 › item, the title shortened when long (the full path travels with the citation). */

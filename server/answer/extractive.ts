@@ -14,7 +14,7 @@
  */
 import type { Citation, Lang } from "./types.ts";
 import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
-import { assessEvidence, coverage, isAboutTopic, passageHeadings, passageText, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
+import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
 import { isHeadingSentence } from "./sentences.ts";
 import { bigrams, jaccard } from "./match.ts";
@@ -62,7 +62,7 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   const cands = candidates(a, e, passages, opts.semantic);
   if (!cands.length) return "";
 
-  const cross = crossArticle(a, passages, ctx);
+  const cross = crossArticlePlan(a, passages, ctx);
   if (cross) {
     const parts = cross.map(({ terms, subset }) => {
       const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms }, category: undefined };
@@ -300,27 +300,6 @@ function pickFacts(e: Evidence, cands: Candidate[], max: number): Candidate[] {
     chosen.push(best);
   }
   return chosen;
-}
-
-/**
- * A question joining two subjects (X和Y, …分别…) whose best passages lie in different articles:
- * each side's terms (with the shared ones) and the passages of its article.
- */
-function crossArticle(a: QuestionAnalysis, passages: Citation[], ctx: AnswerContext): { terms: TopicTerm[]; subset: Citation[] }[] | undefined {
-  const sides = a.groups.sides;
-  if (sides.length < 2) return undefined;
-  const shared = a.groups.shared.filter((t) => t.weight > 0);
-  const plan = sides.map((side) => {
-    const terms = [...side, ...shared].filter((t) => t.weight > 0);
-    const own = side.filter((t) => t.weight > 0);
-    const covs = passages.map((p) => coverage(passageText(p), terms, ctx) + 0.5 * coverage(passageText(p), own, ctx));
-    const best = covs.indexOf(Math.max(...covs));
-    return { terms, best, cov: covs[best] };
-  });
-  if (plan.some((p) => p.best < 0 || !p.terms.length)) return undefined;
-  const articles = new Set(plan.map((p) => passages[p.best].articleId));
-  if (articles.size < plan.length) return undefined;
-  return plan.map((p) => ({ terms: p.terms, subset: passages.filter((x) => x.articleId === passages[p.best].articleId) }));
 }
 
 /**

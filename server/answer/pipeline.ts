@@ -12,7 +12,7 @@ import { createExtractiveGenerator, generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
 import { analyzeQuestion, answerContext, type AnswerContext } from "./analysis.ts";
-import { assessEvidence, type Evidence } from "./evidence.ts";
+import { assessQuestion, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
 
 export type { AnswerEvent, AnswerRequest, AnswerResult, Citation, ChatTurn } from "./types.ts";
@@ -29,7 +29,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   if (signal?.aborted) return;
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
-  const hits = await deps.index.search(question, { k: req.k ?? DEFAULT_K });
+  const hits = await retrieve(question, deps.index, req.k ?? DEFAULT_K);
   const passages = toCitations(hits);
   yield { type: "retrieval", question, passages };
 
@@ -147,10 +147,34 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
   const context = answerContext(index);
   const analysis = analyzeQuestion(question, context);
   const passages = toCitations(hits);
-  const evidence = assessEvidence(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
+  const evidence = assessQuestion(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
   const semantic = await sentenceSimilarities(context, question, evidence, signal);
   return { context, analysis, passages, evidence, semantic };
 }
+
+/**
+ * The passages for a question: the search for the whole question, and, for one joining two subjects
+ * (中央金融工作会议和省委全会分别在哪里召开), a search for each subject too, so that each subject's
+ * article is among them; first the whole question's best, then each subject's, then the rest.
+ */
+export async function retrieve(question: string, index: AnswerDeps["index"], k: number): Promise<SearchHit[]> {
+  const hits = await index.search(question, { k });
+  const a = analyzeQuestion(question, answerContext(index));
+  if (a.groups.sides.length < 2) return hits;
+  const shared = a.groups.shared.map((t) => t.text).join(" ");
+  const perSide = await Promise.all(a.groups.sides.map((side) => index.search(`${side.map((t) => t.text).join(" ")} ${shared}`.trim(), { k: SIDE_K })));
+  const out: SearchHit[] = [];
+  const add = (h: SearchHit) => {
+    if (out.length < k && !out.some((x) => x.chunk.id === h.chunk.id)) out.push(h);
+  };
+  hits.slice(0, SIDE_K).forEach(add);
+  for (let i = 0; i < SIDE_K; i++) for (const side of perSide) if (side[i]) add(side[i]);
+  hits.forEach(add);
+  return out;
+}
+
+/** How many passages each subject of a two-subject question brings. */
+const SIDE_K = 2;
 
 /**
  * Each judged sentence's similarity to the question under the pretrained model, when one is

@@ -45,7 +45,7 @@ const PERCENT_RE = new RegExp(`百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[
 const ORDINAL_RE = new RegExp(`第[${ZH_DIGITS}\\d]+[届次批轮期]`, "g");
 const YEAR_RE = new RegExp(`(?:19|20)\\d{2}\\s*年|[〇零一二三四五六七八九]{4}年|本世纪中叶|“十[${ZH_DIGITS}]五”|(?<![\\d.])(?:19|20)\\d{2}(?![\\d.])`, "g");
 const DAY_RE = new RegExp(`\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日(?:\\s*至\\s*(?:\\d{1,2}\\s*月\\s*)?\\d{1,2}\\s*日)?|[${ZH_DIGITS}]{1,3}月[${ZH_DIGITS}]{1,3}日|(?<![月\\d])\\d{1,2}\\s*日(?:至\\d{1,2}日)?`, "g");
-const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[一二三四五六七八九十]{1,2}月份?|年底|年初|上半年|下半年|今年|明年|当年`, "g");
+const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[一二三四五六七八九十]{1,2}月份?|年底|年初|上半年|下半年`, "g");
 
 const values = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => m[0].replace(/\s+/g, ""));
 
