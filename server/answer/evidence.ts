@@ -25,6 +25,8 @@ export interface JudgedSentence {
   own: number;
   /** Per asked slot (same order as analysis.slots): the values the sentence gives. */
   values: string[][];
+  /** Per asked slot: the aboutness on that slot's part of the topic (see termsPerSlot). */
+  aboutSlots: number[];
 }
 
 export interface Evidence {
@@ -130,6 +132,7 @@ export function assessEvidence(
   if (!supporting.length) supporting.push(...passages.slice(0, 3).map((_, i) => i));
   const questionNames = a.terms.flatMap((t) => [t.text, ...t.alts.filter((x) => x.via === "gloss").map((x) => x.text)]);
 
+  const slotTerms = termsPerSlot(a, terms);
   const sentences: JudgedSentence[] = [];
   passages.forEach((p, pi) => {
     const heads = passageHeadings(p);
@@ -164,14 +167,29 @@ export function assessEvidence(
         carried = about;
       }
       const values = a.slots.map((slot) => slotValues(slot, s.text, slotCtx, questionNames));
-      sentences.push({ passage: pi, pos, para, opensParagraph, text: s.text, about, own, values });
+      // Each slot on its own part of the topic (谁发表了重要讲话 is about the speech, 哪天开的 about the meeting).
+      const aboutSlots = slotTerms.map((ts) => {
+        const sum = ts.reduce((x, t) => x + t.weight, 0) || 1;
+        let o = 0;
+        let ab = 0;
+        for (const t of ts) {
+          const m = termMatch(s.text, t, ctx.seg);
+          o += t.weight * m;
+          ab += t.weight * Math.max(m, headMatch.get(t) ?? 0);
+        }
+        const v = o > 0 ? ab / sum : 0;
+        return ANAPHORA.test(s.text) ? Math.max(v, about) : v;
+      });
+      sentences.push({ passage: pi, pos, para, opensParagraph, text: s.text, about, own, values, aboutSlots });
     });
   });
 
   const inSupport = sentences.filter((s) => supporting.includes(s.passage));
   const bestAbout = Math.max(0, ...inSupport.map((s) => s.about));
   const aboutTopic = (s: JudgedSentence) => s.about >= Math.max(ABOUT_MIN[a.language], ABOUT_RELATIVE * bestAbout);
-  const slotsFound = a.slots.map((_, i) => inSupport.some((s) => aboutTopic(s) && s.values[i].length > 0));
+  const bestAboutSlot = a.slots.map((_, i) => Math.max(0, ...inSupport.map((s) => s.aboutSlots[i])));
+  const aboutSlot = (s: JudgedSentence, i: number) => s.aboutSlots[i] >= Math.max(ABOUT_MIN[a.language], ABOUT_RELATIVE * bestAboutSlot[i]);
+  const slotsFound = a.slots.map((_, i) => inSupport.some((s) => aboutSlot(s, i) && s.values[i].length > 0));
 
   let itemsFound: boolean | undefined;
   if (a.enumerate) {
@@ -252,6 +270,23 @@ export function assessQuestion(
   whole.slotsFound = whole.slotsFound.map((_, i) => sides.every((e) => e.slotsFound[i]));
   whole.coverage = f.coverage;
   return whole;
+}
+
+/**
+ * The part of the topic each slot asks about: in a question of several clauses each asking its own
+ * slot (中央金融工作会议是哪天开的，谁发表了重要讲话), the terms of the slot's clause and those of the
+ * first clause or of clauses asking nothing (the subject); otherwise the whole topic.
+ */
+function termsPerSlot(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[][] {
+  const q = a.question;
+  const cuts = [-1, ...[...q.matchAll(/[，,。？?！!；;]/g)].map((m) => m.index!), q.length];
+  const clauseOf = (at: number) => cuts.findIndex((c, i) => at > c && at < (cuts[i + 1] ?? Infinity));
+  const slotClauses = a.slots.map((s) => clauseOf(s.at));
+  if (new Set(slotClauses).size < 2) return a.slots.map(() => terms);
+  return slotClauses.map((c) => terms.filter((t) => {
+    const tc = clauseOf(t.at);
+    return tc === c || tc === 0 || !slotClauses.includes(tc);
+  }));
 }
 
 /** Whether a judged sentence is about the topic (relative to the best one). */

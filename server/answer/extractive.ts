@@ -137,7 +137,10 @@ function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Ci
  * Then one more only when it gives a value not given yet for a slot asking for several (哪几位).
  */
 function pickSlots(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
-  const about = cands.filter((c) => e.supporting.includes(c.passage) && isAboutTopic(c, e));
+  // A sentence for slot i must be about slot i's part of the topic.
+  const bestSlot = a.slots.map((_, i) => Math.max(0, ...cands.filter((c) => e.supporting.includes(c.passage)).map((c) => c.aboutSlots[i])));
+  const holds = (c: Candidate, i: number) => c.values[i].length > 0 && e.supporting.includes(c.passage) && c.aboutSlots[i] >= Math.max(0.3, 0.7 * bestSlot[i]);
+  const about = cands.filter((c) => a.slots.some((_, i) => holds(c, i)) || (e.supporting.includes(c.passage) && isAboutTopic(c, e)));
   const pool = about.length ? about : cands;
   const terms = weighted(a);
   // The asked thing right next to what the question says of it (郝鹏作了讲话, not a 郝鹏 three clauses from 讲话),
@@ -153,7 +156,7 @@ function pickSlots(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candid
     let bestKey = -Infinity;
     for (const c of pool) {
       if (chosen.includes(c)) continue;
-      const covers = [...open].filter((i) => c.values[i].length).length;
+      const covers = [...open].filter((i) => holds(c, i)).length;
       if (!covers) continue;
       const key = covers + slotScore(c);
       if (key > bestKey) {
@@ -163,7 +166,7 @@ function pickSlots(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candid
     }
     if (!best) break;
     chosen.push(best);
-    for (const i of [...open]) if (best.values[i].length) open.delete(i);
+    for (const i of [...open]) if (holds(best, i)) open.delete(i);
   }
   if (!chosen.length) return [];
   const given = new Set(chosen.flatMap((c) => c.values.flat()));
