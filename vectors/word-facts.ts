@@ -146,7 +146,8 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
   for (const e of entries) if (/^[A-Z]/.test(e[2])) (properGlosses.get(e[1]) ?? properGlosses.set(e[1], []).get(e[1])!).push(...(typeof e[3] === "string" ? [e[3]] : e[3]));
   const kindOf = (w: string, depth = 0): NameKind | undefined => {
     const glosses = properGlosses.get(w) ?? [];
-    for (const [kind, re] of KIND_GLOSS) if (glosses.some((g) => re.test(g))) return kind;
+    // The gloss's first clause says what the word is; later ones describe it ("…, across Eurasia and Africa").
+    for (const [kind, re] of KIND_GLOSS) if (glosses.some((g) => re.test(g.split(/[,;]/)[0]))) return kind;
     for (const g of glosses) {
       const ref = cleanGloss(g);
       if (ref && typeof ref !== "string") {

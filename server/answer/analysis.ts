@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  EN_FORMS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  EN_FORMS, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -331,7 +331,15 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
     let m = q.match(re);
     // "how many kilometres": the counted noun belongs to the cue (it is the unit, not the topic).
     if (m && kind === "quantity" && /^how (many|much)$/i.test(m[0])) m = q.match(/\bhow (many|much)( [a-z]+)?/i) ?? m;
-    if (m && free(m.index!, m.index! + m[0].length)) push({ kind, cue: m[0], at: m.index!, ...(kind === "date" && /\b(date|day)\b/i.test(m[0]) ? { day: true } : {}), ...(kind === "date" && /\byear\b/i.test(m[0]) ? { year: true } : {}) }, m[0].length);
+    if (!m || !free(m.index!, m.index! + m[0].length)) continue;
+    const grain = kind === "place" ? EN_PLACE_HEADS[m[0].split(/\s+/).pop()!.toLowerCase()] : undefined;
+    push({
+      kind, cue: m[0], at: m.index!,
+      ...(kind === "date" && /\b(date|day)\b/i.test(m[0]) ? { day: true } : {}),
+      ...(kind === "date" && /\byear\b/i.test(m[0]) ? { year: true } : {}),
+      ...(grain ? { grain } : {}),
+      ...(/s$/i.test(m[0]) && kind !== "quantity" ? { many: true } : {}),
+    }, m[0].length);
   }
   // 什么时候 and 在哪里 both asked once; a date range answers "how long" (开了几天 → 30日至31日) as a duration does.
   return slots.sort((x, y) => x.at - y.at);

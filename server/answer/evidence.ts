@@ -166,7 +166,7 @@ export function assessEvidence(
         lastAbout = pos;
         carried = about;
       }
-      const values = a.slots.map((slot) => slotValues(slot, s.text, slotCtx, questionNames));
+      const values = a.slots.map((slot) => slotValues(slot, s.text, slotCtx, questionNames, a.language === "zh" ? a.terms.map((t) => t.text) : []));
       // Each slot on its own part of the topic (谁发表了重要讲话 is about the speech, 哪天开的 about the meeting).
       const aboutSlots = slotTerms.map((ts) => {
         const sum = ts.reduce((x, t) => x + t.weight, 0) || 1;

@@ -17,7 +17,7 @@ import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, 
 import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
 import { isHeadingSentence } from "./sentences.ts";
-import { bigrams, jaccard } from "./match.ts";
+import { bigrams, documentFrequency, jaccard } from "./match.ts";
 import { definesTerm, enumeration } from "./slots.ts";
 
 export interface ExtractiveOptions {
@@ -54,6 +54,8 @@ const HOW_HEADING = 0.5;
 const FOCUS_KEEP = 0.5;
 /** The question names an item (its heading holds this share of the topic's weight) when it narrows it to a focus. */
 const NAMES_ITEM = 0.3;
+/** A focus whose telling character is in this share of an item's sentences is the item's topic, not a detail of it. */
+const TOPIC_SPREAD = 0.4;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
   const ctx = opts.context;
@@ -122,7 +124,7 @@ function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Ci
     if (picked.length) return { picked, list: false, ordered: true };
   }
   if (a.broad) {
-    const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 6);
+    const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 6, opts.context);
     if (picked.length) return { picked, list: picked.length > 1, ordered: false };
   }
   if (a.category) {
@@ -209,7 +211,7 @@ function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[
  *    sentences about the topic.
  * A second passage joins only when the first gives little.
  */
-function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number): Candidate[] {
+function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number, ctx: AnswerContext): Candidate[] {
   const terms = weighted(a);
   const order = passages
     .map((p, i) => [passageRelevance(i, p, e, cands, terms), i] as const)
@@ -228,8 +230,13 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     const best = Math.max(0, ...mine.map(focusOf));
     let keep: Candidate[];
     if (p.itemNo) {
-      // An item: all of it, unless the question names the item and narrows it to a focus the item mentions.
-      keep = named >= NAMES_ITEM && best > 0 ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
+      // An item: all of it, unless the question narrows it to a focus the item mentions in passing —
+      // naming the item and adding a focus (清洁能源强省 + 氢能), or asking about a focus whose telling
+      // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
+      const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
+      const spread = telling.length ? mine.filter((c) => telling.some((ch) => c.text.includes(ch))).length / mine.length : 1;
+      const narrow = best > 0 && (named >= NAMES_ITEM || spread < TOPIC_SPREAD);
+      keep = narrow ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
     } else {
       const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
       keep = top.opensParagraph && focusOf(top) > 0
@@ -245,6 +252,16 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
   return chosen;
 }
 
+/** A character in more than this share of the chunks tells nothing of a word's topic (放, 发, 民). */
+const COMMON_CHAR = 0.15;
+
+/** The Han characters of a word that few chunks hold (反 and 腐 in 反腐, 碳 and 排 in 碳排放, not 放). */
+function tellingChars(word: string, ctx: AnswerContext): string[] {
+  const chars = [...new Set([...word].filter((c) => /[\u3400-\u9fff]/.test(c)))];
+  if (!ctx.chunks.length) return chars;
+  return chars.filter((c) => documentFrequency(c, ctx.chunks, ctx.seg, false) <= COMMON_CHAR * ctx.chunks.length);
+}
+
 /**
  * A question about the members of a category (哪些国际合作园区, 更多用于哪些领域): the sentences that
  * list members (、) where the question's words are, the category's own words counting extra — though
@@ -253,8 +270,9 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
 function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
   const category = a.category!;
   const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
+  // Any retrieved sentence may list them: the one saying most of the question, near the top, wins.
   const pool = cands
-    .filter((c) => e.supporting.includes(c.passage) && c.own > 0)
+    .filter((c) => c.own > 0)
     .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category) }))
     .sort((x, y) => y.key - x.key);
   if (!pool.length) return [];

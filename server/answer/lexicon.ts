@@ -23,7 +23,7 @@ export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
 ];
 
 /** How fine a place is asked for (哪个城市 → a city; 在哪里 → any place). */
-export type PlaceGrain = "city" | "province" | "county" | "district" | "country";
+export type PlaceGrain = "city" | "province" | "county" | "district" | "country" | "port";
 
 /**
  * Nouns after 哪个/哪些/什么 that name the kind of thing asked (哪个城市, 哪些国家, 哪位领导, 什么单位),
@@ -33,10 +33,15 @@ export type PlaceGrain = "city" | "province" | "county" | "district" | "country"
 export const SLOT_HEADS: Readonly<Record<string, readonly [SlotKind, PlaceGrain?]>> = {
   城市: ["place", "city"], 城: ["place", "city"], 市: ["place", "city"], 省: ["place", "province"], 省份: ["place", "province"],
   县: ["place", "county"], 区: ["place", "district"], 国家: ["place", "country"],
-  地方: ["place"], 地区: ["place"], 地点: ["place"], 港口: ["place"], 位置: ["place"], 场馆: ["place"],
+  港口: ["place", "port"], 港: ["place", "port"], 地方: ["place"], 地区: ["place"], 地点: ["place"], 位置: ["place"], 场馆: ["place"],
   人: ["person"], 领导: ["person"], 同志: ["person"], 官员: ["person"], 专家: ["person"], 负责人: ["person"], 干部: ["person"],
   单位: ["org"], 部门: ["org"], 机构: ["org"], 组织: ["org"], 企业: ["org"], 公司: ["org"], 银行: ["org"], 高校: ["org"], 大学: ["org"],
   时候: ["date"], 时间: ["date"], 日子: ["date"], 年份: ["date"],
+};
+
+/** English nouns after which/what that say the sort of place asked. */
+export const EN_PLACE_HEADS: Readonly<Record<string, PlaceGrain>> = {
+  city: "city", cities: "city", province: "province", provinces: "province", county: "county", country: "country", countries: "country", port: "port", ports: "port",
 };
 
 /** English asking phrases and their slots (the same grammar, in English). */

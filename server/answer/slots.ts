@@ -123,7 +123,7 @@ const LIES_IN = /(?<=^|[，。；、：\s])([\u4e00-\u9fa5]{2,4})在([\u4e00-\u9
 const PLACES_BY_EXAMPLE = /([\u4e00-\u9fa5]{2,4}?)等(?:地区|地方|省份|城市|国家|地)(?![\u4e00-\u9fa5]{0,1}(?:方面|领域))/g;
 
 /** Places named in a sentence (沈阳, 辽西北, 俄罗斯, 太平湾), other than those in `exclude`; of the sort asked, if any. */
-export function places(text: string, ctx: SlotContext, exclude: readonly string[] = [], grain?: PlaceGrain): string[] {
+export function places(text: string, ctx: SlotContext, exclude: readonly string[] = [], grain?: PlaceGrain, topic: readonly string[] = []): string[] {
   const out = new Set<string>();
   const known = (w: string) => exclude.some((e) => e.includes(w) || w.includes(e));
   const tagged = ctx.seg.tag(text);
@@ -140,15 +140,16 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
   // "X等地区" / "X等地": the documents' way of naming places by example.
   if (!grain) for (const m of text.matchAll(PLACES_BY_EXAMPLE)) if (!known(m[1])) out.add(m[1]);
   // "根基在实体经济": where a thing the question names lies, said with 在 (a place in the figurative sense).
-  if (!grain) for (const m of text.matchAll(LIES_IN)) if (exclude.includes(m[1]) && !known(m[2])) out.add(m[2]);
+  if (!grain && topic.length) for (const m of text.matchAll(LIES_IN)) if (topic.includes(m[1]) && !known(m[2])) out.add(m[2]);
   return [...out];
 }
 
 /** Whether a place is of the sort asked: by its gloss (沈阳 a city, 辽宁 a province), its suffix, or as a country by jieba's ns and no finer sort. */
 function hasGrain(word: string, tag: string, grain: PlaceGrain, ctx: SlotContext): boolean {
   const sort = ctx.facts?.placeKind(word);
-  const suffix: Record<PlaceGrain, RegExp> = { city: /市$/, province: /省$/, county: /县$/, district: /[区县]$/, country: /国$/ };
+  const suffix: Record<PlaceGrain, RegExp> = { city: /市$/, province: /省$/, county: /县$/, district: /[区县]$/, country: /国$/, port: /港(口)?$/ };
   if (suffix[grain].test(word)) return true;
+  if (grain === "port") return false;
   if (grain === "country") return !sort && tag === "ns" && !!ctx.facts?.isProper(word);
   return sort === grain || (grain === "district" && (sort === "county" || sort === "region"));
 }
@@ -226,7 +227,7 @@ export function definesTerm(sentence: string, term: string, count: number): bool
 }
 
 /** The values of the slot in a sentence (empty when it holds none). */
-export function slotValues(slot: Slot, text: string, ctx: SlotContext, exclude: readonly string[] = []): string[] {
+export function slotValues(slot: Slot, text: string, ctx: SlotContext, exclude: readonly string[] = [], topic: readonly string[] = []): string[] {
   switch (slot.kind) {
     case "quantity": {
       if (slot.percent) return values(PERCENT_RE, text);
@@ -239,7 +240,7 @@ export function slotValues(slot: Slot, text: string, ctx: SlotContext, exclude: 
     case "person":
       return persons(text, ctx, exclude);
     case "place":
-      return places(text, ctx, exclude, slot.grain);
+      return places(text, ctx, exclude, slot.grain, topic);
     case "org":
       return orgs(text, ctx, exclude);
     case "items":
