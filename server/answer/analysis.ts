@@ -185,7 +185,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   }
 
   let at = 0;
-  const words = glue(ctx.seg.tag(masked.join(""), false));
+  const words = glue(joinCorpusWords(ctx.seg.tag(masked.join(""), false), ctx));
   for (const { word, tag } of words) {
     const start = at;
     at += word.length;
@@ -435,6 +435,25 @@ function glue(input: { word: string; tag: string }[]): { word: string; tag: stri
     else if (prev && namePart(t) && namePart(prev)) out[out.length - 1] = { word: prev.word + t.word, tag: prev.tag === "nr" ? "nr" : "x" };
     else if (prev && prev.tag === "nr" && [...prev.word].length <= 2 && namePart(t)) out[out.length - 1] = { word: prev.word + t.word, tag: "nr" };
     else out.push({ ...t });
+  }
+  return out;
+}
+
+/**
+ * Single characters in a row that the corpus writes as one word (日/韩 → 日韩, which jieba tags as a
+ * numeral and an abbreviation): one word, as the corpus has it.
+ */
+function joinCorpusWords(tagged: { word: string; tag: string }[], ctx: AnswerContext): { word: string; tag: string }[] {
+  if (!ctx.chunks.length) return tagged;
+  const out: { word: string; tag: string }[] = [];
+  for (let i = 0; i < tagged.length; i++) {
+    const a = tagged[i];
+    const b = tagged[i + 1];
+    const single = (t?: { word: string }) => !!t && [...t.word].length === 1 && HAN.test(t.word) && !FRAMING_WORDS.has(t.word);
+    if (single(a) && single(b) && !/^(u|p|c|y|r)/.test(a.tag) && !/^(u|p|c|y|r)/.test(b.tag) && documentFrequency(a.word + b.word, ctx.chunks, ctx.seg, false) > 0) {
+      out.push({ word: a.word + b.word, tag: "nz" });
+      i++;
+    } else out.push(a);
   }
   return out;
 }

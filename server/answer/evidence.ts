@@ -200,7 +200,7 @@ export function assessEvidence(
       if (quoted) return definesTerm(s.text, quoted.text, count);
       const next = inSupport.slice(i, i + 3).filter((x) => x.passage === s.passage).map((x) => x.text).join("");
       return enumeration(next, count, (clause) => terms.some((t) => termMatch(clause, t, ctx.seg) > 0)).length > 0;
-    });
+    }) || parallelRun(sentences, terms, ctx, Math.max(2, count)).length > 0;
   }
   const relativeFound = a.relative ? inSupport.some((s) => a.relative!.test(s.text)) : undefined;
   const texts = passages.slice(0, 6).map(passageText);
@@ -287,6 +287,26 @@ function termsPerSlot(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[][] {
     const tc = clauseOf(t.at);
     return tc === c || tc === 0 || !slotClauses.includes(tc);
   }));
+}
+
+/**
+ * Items said as parallel sentences rather than a list (在“实”上发力，…；在“新”上发力，…；在“未来”上发力，…):
+ * the longest run, at least `min` long, of consecutive sentences of one paragraph that all repeat the
+ * same question term in the same place of the sentence (its opening clause).
+ */
+export function parallelRun(sentences: JudgedSentence[], terms: TopicTerm[], ctx: AnswerContext, min: number): JudgedSentence[] {
+  let best: JudgedSentence[] = [];
+  for (const t of terms) {
+    let run: JudgedSentence[] = [];
+    const opens = (s: JudgedSentence) => termMatch(s.text.split(/[，,：:]/)[0], t, ctx.seg) === 1;
+    for (const s of sentences) {
+      const last = run[run.length - 1];
+      if (opens(s) && (!last || (last.passage === s.passage && last.para === s.para && last.pos === s.pos - 1))) run.push(s);
+      else run = opens(s) ? [s] : [];
+      if (run.length > best.length) best = [...run];
+    }
+  }
+  return best.length >= min ? best : [];
 }
 
 /** Whether a judged sentence is about the topic (relative to the best one). */

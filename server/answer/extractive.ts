@@ -14,7 +14,7 @@
  */
 import type { Citation, Lang } from "./types.ts";
 import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
-import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
+import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, parallelRun, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
 import { isHeadingSentence } from "./sentences.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
@@ -120,8 +120,8 @@ function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Ci
     if (picked.length) return { picked, list: false, ordered: true };
   }
   if (a.enumerate) {
-    const picked = pickEnumeration(a, e, cands);
-    if (picked.length) return { picked, list: false, ordered: true };
+    const picked = pickEnumeration(a, e, cands, opts.context);
+    if (picked.length) return { picked, list: picked.length > 1, ordered: picked.length === 1 };
   }
   if (a.broad) {
     const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 6, opts.context);
@@ -235,7 +235,8 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
       // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
       const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
       const spread = telling.length ? mine.filter((c) => telling.some((ch) => c.text.includes(ch))).length / mine.length : 1;
-      const narrow = best > 0 && (named >= NAMES_ITEM || spread < TOPIC_SPREAD);
+      // A question whose telling word the corpus does not know (生娃) has its topic there, not in the focus.
+      const narrow = best > 0 && !a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD);
       keep = narrow ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
     } else {
       const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
@@ -286,7 +287,7 @@ function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Can
 }
 
 /** A question for a number of named things (哪三个体系, “两个确立”是什么): the sentence listing them. */
-function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx: AnswerContext): Candidate[] {
   const quoted = a.terms.find((t) => t.quoted);
   const count = a.enumerate!;
   const terms = weighted(a);
@@ -295,7 +296,10 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): 
       ? definesTerm(c.text, quoted.text, count)
       : enumeration(c.text, count, (clause) => terms.some((t) => termMatch(clause, t) > 0)).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
-  return pool.slice(0, 1);
+  if (pool.length) return pool.slice(0, 1);
+  // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
+  const run = new Set(parallelRun(e.sentences, terms, ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
+  return cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
 }
 
 /** The few best sentences (MMR: relevant, not redundant), stopping at a clear drop. */
