@@ -96,6 +96,10 @@ export interface QuestionAnalysis {
   category?: TopicTerm[];
   /** Asks for a given number of named things (哪三个体系 → 3; “两个确立”是什么 → 2). */
   enumerate?: number;
+  /** What those things are called (体系, “两个确立”): the list must be next to one of these. */
+  itemsOf?: TopicTerm[];
+  /** The count is left open (哪几方面): a run of short clauses lists them too. */
+  openCount?: boolean;
   terms: TopicTerm[];
   /** Content terms the corpus never uses and no bridge reaches. */
   unknown: string[];
@@ -156,6 +160,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const counted = q.match(/哪[“"「]?([几两二三四五六七八九十])[个项种篇条类大方件]/);
   // 哪几位/哪几个城市 ask for people or places (slots), not for a count of named things.
   if (counted && !slots.some((s) => s.at <= counted.index! + 1 && s.at + s.cue.length > counted.index!)) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个")!;
+  const countedEnd = counted ? counted.index! + counted[0].length : -1;
   const terms: TopicTerm[] = [];
   const framing: string[] = [];
   const seen = new Set<string>();
@@ -181,7 +186,13 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     // “两个确立”是什么 / 的具体内容: a numbered term asked for its content is asked for its items.
     const count = numberedCount(phrase);
     const rest = q.slice(m.index! + m[0].length);
-    if (count && !enumerate && /^[的]?.{0,4}(是什么|指什么|是指什么|指的是什么|具体内容是什么|内涵是什么|含义是什么|包括什么|包括哪些|是哪[几些两二三四五六七八九十]\S?)(呢|啊)?[？?。\s]*$/.test(rest)) enumerate = count;
+    const before = q.slice(0, m.index!);
+    if (
+      count && !enumerate &&
+      (/^[的]?.{0,4}(是什么|指什么|是指什么|指的是什么|具体内容是什么|内涵是什么|含义是什么|包括什么|包括哪些|是哪[几些两二三四五六七八九十]\S?)(呢|啊)?[？?。\s]*$/.test(rest) ||
+        /^(什么是|何为|何谓)$/.test(before.trim()))
+    )
+      enumerate = count;
   }
 
   let at = 0;
@@ -194,6 +205,10 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     if (/^[A-Za-z0-9][A-Za-z0-9.+-]*$/.test(w)) {
       if (/^\d/.test(w) && !/[A-Za-z]/.test(w)) continue; // figures go to `numbers`
       const lw = w.toLowerCase();
+      if (FRAMING_WORDS.has(lw)) {
+        framing.push(lw);
+        continue;
+      }
       if (isStopword(lw) || (lw.length < 3 && w !== w.toUpperCase())) continue;
       if (language === "en" || (!/\d/.test(w) && w === w.toLowerCase() && lw.length > 3)) addEnglish(w, start);
       else addTerm(w, "eng", start);
@@ -254,6 +269,10 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   void known;
 
   const unknown = terms.filter((t) => !t.known && !t.alts.length && t.content).map((t) => t.text);
+  // What the counted items are (哪三个工程 → 工程; “三大工程”是什么 → 三大工程): a list must be of those.
+  const itemsOf = enumerate
+    ? terms.filter((t) => t.quoted || (countedEnd >= 0 && t.at >= countedEnd - 1 && t.at <= countedEnd + 1 && /^(n|j|l|x|$)/.test(t.tag)))
+    : [];
   // A list question names its category right after the asking word (哪些优势特色水产产业); after 有哪些措施
   // or 什么说法 there is no category (the asking noun is a framing word), and the question is broad.
   const listCue = [...q.matchAll(new RegExp((language === "en" ? EN_FORMS : ZH_FORMS).list.source, "gi"))].pop();
@@ -265,7 +284,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const relative = RELATIVE_OCCURRENCE.find(([asks]) => asks.test(q))?.[1];
   const a: QuestionAnalysis = {
     question: q, language, slots, list, how, why, definition, yesNo, broad, ...(category && !broad ? { category } : {}), terms, unknown, framing,
-    numbers: statedNumbers(q), groups: splitGroups(q, terms, words), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
+    numbers: statedNumbers(q), groups: splitGroups(q, terms, words), ...(itemsOf.length ? { itemsOf } : {}), ...(counted?.[1] === "几" && enumerate ? { openCount: true } : {}), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
   };
   return a;
 }
@@ -495,6 +514,8 @@ export function statesNumber(text: string, n: string): boolean {
 
 /** A compound written with only some of its parts (省委十三届六次 in 第十三届委员会第六次) counts this much per share of it. */
 const PARTIAL = 0.8;
+/** A word the corpus writes whole, found written out: this sure. */
+const LOOSE = 0.85;
 const NUMERAL = new RegExp(`[${ZH_DIGITS}\\d]`);
 /** How rare each part of the question's compounds is (idf), filled by analyzeQuestion. */
 const rarity = new Map<string, number>();
@@ -506,6 +527,9 @@ const rarity = new Map<string, number>();
 export function termMatch(text: string, t: TopicTerm, seg?: Segmenter): number {
   if (t.tag !== "eng" && (t.exact ? text.includes(t.text) : mentions(text, t.text, seg))) return 1;
   let best = 0;
+  // A word the corpus also writes whole may still be written out (六次全会 as 第六次全体会议): a near
+  // match for three characters or more (two-character words spread out would match anything: 大…会).
+  if (t.exact && t.tag !== "eng" && [...t.text].length >= 3 && mentions(text, t.text, seg)) best = LOOSE;
   if (seg && t.tag !== "eng" && [...t.text].length >= 4) {
     // The parts that tell this compound from its neighbours must be there: every numbered part (五次 is
     // not 六次) and the least common of the others (金融 in 中央金融委员会, not 中央 or 委员会).

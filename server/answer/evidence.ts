@@ -199,8 +199,9 @@ export function assessEvidence(
       if (!aboutTopic(s) && !(quoted && s.text.includes(quoted.text))) return false;
       if (quoted) return definesTerm(s.text, quoted.text, count);
       const next = inSupport.slice(i, i + 3).filter((x) => x.passage === s.passage).map((x) => x.text).join("");
-      return enumeration(next, count, (clause) => terms.some((t) => termMatch(clause, t, ctx.seg) > 0)).length > 0;
-    }) || parallelRun(sentences, terms, ctx, Math.max(2, count)).length > 0;
+      const named = a.itemsOf?.length ? a.itemsOf : terms;
+      return enumeration(next, count, (clause) => named.some((t) => termMatch(clause, t, ctx.seg) > 0), { clauses: a.openCount }).length > 0;
+    }) || parallelRun(sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).length > 0;
   }
   const relativeFound = a.relative ? inSupport.some((s) => a.relative!.test(s.text)) : undefined;
   const texts = passages.slice(0, 6).map(passageText);
@@ -287,6 +288,13 @@ function termsPerSlot(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[][] {
     const tc = clauseOf(t.at);
     return tc === c || tc === 0 || !slotClauses.includes(tc);
   }));
+}
+
+/** The terms parallel sentences may repeat: what the items are called, else the question's rarer half. */
+export function parallelTerms(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[] {
+  if (a.itemsOf?.length) return a.itemsOf;
+  const sorted = [...terms].sort((x, y) => y.weight - x.weight);
+  return sorted.slice(0, Math.max(1, Math.ceil(sorted.length / 2)));
 }
 
 /**

@@ -14,7 +14,7 @@
  */
 import type { Citation, Lang } from "./types.ts";
 import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
-import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, parallelRun, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
+import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, parallelRun, parallelTerms, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
 import { isHeadingSentence } from "./sentences.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
@@ -294,11 +294,11 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   const lists = (c: Candidate) =>
     quoted && c.text.includes(quoted.text)
       ? definesTerm(c.text, quoted.text, count)
-      : enumeration(c.text, count, (clause) => terms.some((t) => termMatch(clause, t) > 0)).length > 0;
+      : enumeration(c.text, count, (clause) => (a.itemsOf?.length ? a.itemsOf : terms).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
   if (pool.length) return pool.slice(0, 1);
   // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
-  const run = new Set(parallelRun(e.sentences, terms, ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
+  const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
   return cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
 }
 

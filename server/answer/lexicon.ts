@@ -91,7 +91,9 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     "说法 提法 表述 怎么说 讲法 看法 观点 态度 规定 提到 提及 提出 提了 谈到 讲到 说到 涉及 关于 有关 对于 针对 就 " +
     "文件 资料 材料 文章 文中 文件里 里面 当中 其中 这里 那里 方面 情况 内容 东西 事情 事 问题 具体 主要 重点 大概 大致 大约 一些 一共 总共 共 到底 究竟 " +
     "措施 举措 办法 做法 部署 安排 要求 工作 任务 政策 " +
-    "现在 目前 当前 如今 当下 眼下 现阶段 最近 近期 时候 的时候 "
+    "现在 目前 当前 如今 当下 眼下 现阶段 最近 近期 近年 近年来 今年 当年 时候 的时候 " +
+    // The same in English (stopwords aside): "I'd like to know", "Please answer from the documents".
+    "i'd like know want wonder please tell answer according document documents text texts paper papers say says said mention mentioned "
   )
     .trim()
     .split(/\s+/),

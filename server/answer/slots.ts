@@ -191,7 +191,7 @@ export function orgs(text: string, ctx: SlotContext, exclude: readonly string[] 
  * Items a text lists next to where `about` is true: "、"-separated items in that clause or, after a
  * colon or a short lead-in (即：), in the next; or 一是……二是…… after it. At least `count` items.
  */
-export function enumeration(text: string, count: number, about: (clause: string) => boolean = () => true): string[] {
+export function enumeration(text: string, count: number, about: (clause: string) => boolean = () => true, opts: { clauses?: boolean } = {}): string[] {
   const clauses = [...text.matchAll(/[^，,；;：:。]+([，,；;：:。]?)/g)].map((m) => ({ text: m[0], colon: /[：:]/.test(m[1]), end: /。/.test(m[1]) }));
   const items = (c: string | undefined) => {
     const parts = (c ?? "").replace(/[，,；;：:。]$/, "").split("、");
@@ -206,9 +206,23 @@ export function enumeration(text: string, count: number, about: (clause: string)
       return items(clauses[i + 2].text);
     const after = clauses.slice(i).map((c) => c.text).join("");
     if (/一是/.test(after) && /二是/.test(after)) return after.split(/[一二三四五六七八九十]是/).slice(1);
+    // With `clauses` (an unspecified count: 哪几方面): short clauses after the topic's, to the sentence's end
+    // (要完善X，扩大实施范围，强化功能作用，健全收支管理，提升资金效能。).
+    if (opts.clauses && !clauses[i].end) {
+      const rest: string[] = [];
+      for (let j = i + 1; j < clauses.length; j++) {
+        if ([...clauses[j].text].length > SHORT_CLAUSE) break;
+        rest.push(clauses[j].text.replace(/[，,；;。]$/, ""));
+        if (clauses[j].end) break;
+      }
+      if (rest.length >= Math.max(3, count)) return rest;
+    }
   }
   return [];
 }
+
+/** A clause this short (characters, with its mark) can be one item of a list of measures. */
+const SHORT_CLAUSE = 12;
 
 /**
  * Whether a sentence says what a numbered term is rather than invoking it: the term followed by
