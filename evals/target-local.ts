@@ -45,7 +45,7 @@ export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalT
       return hits.map((h) => ({ chunkId: h.chunk.id, title: h.chunk.title, headingPath: h.chunk.headingPath, text: h.chunk.text }));
     },
     async chat(question, history, k) {
-      const r = await answer({ question, history, ...(k ? { k } : {}) }, { index: idx, generator });
+      const r = await answer({ question, history, ...(k ? { k } : {}) }, { index: idx, generator, refusalThreshold: all.answer.refusalThreshold });
       return {
         question: r.question,
         answer: r.answer,

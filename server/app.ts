@@ -27,7 +27,7 @@ import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
 
 export interface AppDeps {
-  config: Pick<ServerConfig, "limits" | "security">;
+  config: Pick<ServerConfig, "limits" | "security"> & Partial<Pick<ServerConfig, "answer">>;
   /** The index to answer one request from (read once per request, so a reindex can swap it). */
   getIndex: () => SearchIndex;
   generator: Generator;

@@ -36,7 +36,7 @@ async function main(): Promise<number> {
     log: progress.log,
   }).finally(() => progress.stop());
 
-  const r = await answer({ question }, { index, generator: createGenerator(config.generator) });
+  const r = await answer({ question }, { index, generator: createGenerator(config.generator), refusalThreshold: config.answer.refusalThreshold });
   const lang = questionLanguage(question);
   if (r.question !== question) console.log(`(${lang === "zh" ? "理解为" : "Read as"}: ${r.question})\n`);
   console.log(r.answer.trim());

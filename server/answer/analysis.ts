@@ -224,7 +224,9 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     }
     // A numbered name the corpus uses (三论, 六次, 十三届) pins the question down like a noun.
     const ordinal = ORDINAL_TERM.test(w) || (/^m/.test(tag) && NUMBERED_NAME.test(w) && ctx.chunks.length > 0 && documentFrequency(w, ctx.chunks, ctx.seg, false) > 0);
-    if (!ordinal && FUNCTION_TAG.test(tag) && !ctx.facts?.isProper(w)) {
+    // A word jieba files under a function class but CC-CEDICT glosses like a corpus word (到场/d ~ 出席) is content.
+    const lexical = [...w].length >= 2 && /^d/.test(tag) && (ctx.facts?.bridges(w).length ?? 0) > 0 && documentFrequency(w, ctx.chunks, ctx.seg, false) === 0;
+    if (!ordinal && !lexical && FUNCTION_TAG.test(tag) && !ctx.facts?.isProper(w)) {
       // Interrogatives and particles break the question's content runs (哪个核电基地 → 核电基地).
       if (/^(r|u|y|e|o)/.test(tag)) mask(start, word.length);
       continue;
@@ -409,7 +411,8 @@ function bridge(t: TopicTerm, ctx: AnswerContext): void {
   const mine = cls(t.tag);
   for (const [w, s] of ctx.facts?.bridges(t.text) ?? []) {
     const theirs = ctx.seg.tag(w, false);
-    if (theirs.length === 1 && cls(theirs[0].tag) !== mine && !(mine === "n" && theirs[0].tag === "vn")) continue;
+    // (Only for the classes jieba tags reliably: a word it files as an adverb may be anything.)
+    if (/^[nva]$/.test(mine) && theirs.length === 1 && cls(theirs[0].tag) !== mine && !(mine === "n" && theirs[0].tag === "vn")) continue;
     add(w, (t.known ? 0.6 : 0.8) * s, "cedict");
   }
   if (!t.known && !NAME_TAG.test(t.tag)) {
@@ -494,14 +497,20 @@ function splitGroups(q: string, terms: TopicTerm[], words: { word: string; tag: 
   const edges = [from, ...inClause, to];
   const sides: TopicTerm[][] = [];
   for (let i = 0; i + 1 < edges.length; i++) sides.push(terms.filter((t) => t.at > edges[i] && t.at < edges[i + 1]));
-  const shared = terms.filter((t) => t.at < from || t.at > to);
+  // The last side is the noun phrase after the conjunction: a verb after it (分别在哪里举行) is said of both.
+  const last = sides[sides.length - 1];
+  const verb = last.findIndex((t) => /^v/.test(t.tag));
+  const predicate = verb > 0 ? last.splice(verb) : [];
+  const shared = [...terms.filter((t) => t.at < from || t.at > to), ...predicate];
   return sides.filter((g) => g.length).length >= 2 ? { sides: sides.filter((g) => g.length), shared } : { sides: [], shared: terms };
 }
 
 /** Figures, years and days the question states (2024, 10 in 10月27日); ordinals such as 13th are not figures. */
 export function statedNumbers(question: string): string[] {
-  const out = [...question.matchAll(/(?<![\d.])(\d{2,}(?:\.\d+)?)(?![\d.]|st\b|nd\b|rd\b|th\b)/gi)].map((m) => m[1]);
-  for (const m of question.matchAll(/(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)) out.push(`${m[1]}月${m[2]}日`);
+  const days = [...question.matchAll(/(\d{1,2})\s*月\s*(\d{1,2})\s*日/g)];
+  const rest = days.reduce((q, m) => q.replace(m[0], " "), question);
+  const out = [...rest.matchAll(/(?<![\d.])(\d{2,}(?:\.\d+)?)(?![\d.]|st\b|nd\b|rd\b|th\b)/gi)].map((m) => m[1]);
+  for (const m of days) out.push(`${m[1]}月${m[2]}日`);
   return [...new Set(out)];
 }
 

@@ -56,6 +56,8 @@ const FOCUS_KEEP = 0.5;
 const NAMES_ITEM = 0.3;
 /** A focus whose telling character is in this share of an item's sentences is the item's topic, not a detail of it. */
 const TOPIC_SPREAD = 0.4;
+/** A focus term weighs at least this share of the question's heaviest term. */
+const FOCUS_WEIGHT = 0.3;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
   const ctx = opts.context;
@@ -225,7 +227,10 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     if (!mine.length) continue;
     const heads = passageHeadings(p);
     const named = terms.reduce((s, t) => s + t.weight * termMatch(heads, t), 0) / (terms.reduce((s, t) => s + t.weight, 0) || 1);
-    const focus = terms.filter((t) => termMatch(heads, t) < 1);
+    // The focus: what the question names, tellingly, that the headings do not (氢能 in an item on
+    // clean energy; not a word as common as 发展).
+    const heaviest = Math.max(0, ...terms.map((t) => t.weight));
+    const focus = terms.filter((t) => termMatch(heads, t) < 1 && t.weight >= FOCUS_WEIGHT * heaviest);
     const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus) : 1);
     const best = Math.max(0, ...mine.map(focusOf));
     let keep: Candidate[];

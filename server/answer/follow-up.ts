@@ -191,7 +191,7 @@ function mergeZh(q: string, prev: string, ctx: AnswerContext, answer?: string): 
 
   // 他还说了什么 → the person the previous question names; 这些措施中哪项… → the previous topic.
   let out = core;
-  // 他是哪个单位的？ after a who-question → 他 is the person the reply named.
+  // After a who-question, 他 is the person the reply named.
   const askedWho = analyzeQuestion(prev, ctx).slots.some((s) => s.kind === "person");
   const answeredNames = answered && askedWho ? namesIn(answered, ctx).filter((n) => !prev.includes(n)) : [];
   if (answeredNames.length && ZH_POINTERS.person.test(out)) {

@@ -46,7 +46,7 @@ export function chatRoutes(deps: RouteDeps): Hono<AppEnv> {
     const input = { question: req.question, history: req.history, ...(req.k !== undefined ? { k: req.k } : {}) };
 
     if (!wantsStream) {
-      const r = await answer(input, { index, generator: deps.generator, signal });
+      const r = await answer(input, { index, generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold });
       return c.json({
         question: r.question,
         ...donePayload({ type: "done", ...r }),
@@ -55,7 +55,7 @@ export function chatRoutes(deps: RouteDeps): Hono<AppEnv> {
 
     return streamSSE(c, (stream) =>
       pipeAnswer(stream, {
-        events: answerStream(input, { index, generator: deps.generator, signal }),
+        events: answerStream(input, { index, generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold }),
         signal,
         clientSignal: c.req.raw.signal,
         lang: req.lang,

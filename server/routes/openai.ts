@@ -43,7 +43,7 @@ export function openAiRoutes(deps: RouteDeps): Hono<AppEnv> {
       const promptTokens = roughTokens([...req.history.map((m) => m.content), req.question].join("\n"));
 
       if (!req.stream) {
-        const r = await answer(input, { index, generator: deps.generator, signal });
+        const r = await answer(input, { index, generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold });
         const content = withSources(r.answer, formatSources(r.citations, req.lang));
         const completionTokens = roughTokens(content);
         return c.json({
@@ -72,7 +72,7 @@ export function openAiRoutes(deps: RouteDeps): Hono<AppEnv> {
       return streamSSE(c, async (stream) => {
         await stream.writeSSE({ data: chunk({ role: "assistant", content: "" }) });
         await pipeAnswer(stream, {
-          events: answerStream(input, { index, generator: deps.generator, signal }),
+          events: answerStream(input, { index, generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold }),
           signal,
           clientSignal: c.req.raw.signal,
           lang: req.lang,
