@@ -197,6 +197,7 @@ export function assessEvidence(
     const count = a.enumerate;
     itemsFound = inSupport.some((s, i) => {
       if (!aboutTopic(s) && !(quoted && s.text.includes(quoted.text))) return false;
+      // A numbered term's content is its items, listed as defining it (not any list near it).
       if (quoted) return definesTerm(s.text, quoted.text, count);
       const next = inSupport.slice(i, i + 3).filter((x) => x.passage === s.passage).map((x) => x.text).join("");
       const named = a.itemsOf?.length ? a.itemsOf : terms;
@@ -284,9 +285,12 @@ function termsPerSlot(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[][] {
   const clauseOf = (at: number) => cuts.findIndex((c, i) => at > c && at < (cuts[i + 1] ?? Infinity));
   const slotClauses = a.slots.map((s) => clauseOf(s.at));
   if (new Set(slotClauses).size < 2) return a.slots.map(() => terms);
+  // Another slot's clause lends its subject (the words before its asking phrase), not what it counts (几件大事).
+  const cueAt = new Map(a.slots.map((s, i) => [slotClauses[i], s.at]));
   return slotClauses.map((c) => terms.filter((t) => {
     const tc = clauseOf(t.at);
-    return tc === c || tc === 0 || !slotClauses.includes(tc);
+    if (tc === c || !slotClauses.includes(tc)) return true;
+    return tc === 0 && t.at < (cueAt.get(tc) ?? Infinity);
   }));
 }
 

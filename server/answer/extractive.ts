@@ -58,6 +58,8 @@ const NAMES_ITEM = 0.3;
 const TOPIC_SPREAD = 0.4;
 /** A focus term weighs at least this share of the question's heaviest term. */
 const FOCUS_WEIGHT = 0.3;
+/** How much more relevant the first passage must be than the second to stand for the topic alone. */
+const CLEAR_MARGIN = 0.15;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
   const ctx = opts.context;
@@ -220,7 +222,11 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     .filter(([, i]) => e.supporting.includes(i))
     .sort((x, y) => y[0] - x[0]);
   const chosen: Candidate[] = [];
-  for (const [, i] of order) {
+  // The first item is the topic as a whole only when it clearly is: its heading names the topic, or it
+  // stands out of the passages retrieved, or the question's telling word is one only retrieval could read.
+  const clear = (rank: number) =>
+    rank === 0 && (order.length === 1 || order[0][0] - order[1][0] >= CLEAR_MARGIN || headingCoverage(passages[order[0][1]], terms) >= NAMES_ITEM || a.unknown.length > 0);
+  for (const [k, [, i]] of order.entries()) {
     if (chosen.length >= Math.min(3, max)) break;
     const p = passages[i];
     const mine = cands.filter((c) => c.passage === i);
@@ -241,7 +247,7 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
       const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
       const spread = telling.length ? mine.filter((c) => telling.some((ch) => c.text.includes(ch))).length / mine.length : 1;
       // A question whose telling word the corpus does not know (生娃) has its topic there, not in the focus.
-      const narrow = best > 0 && !a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD);
+      const narrow = best > 0 && (!clear(k) || (!a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD)));
       keep = narrow ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
     } else {
       const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
@@ -297,9 +303,7 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   const count = a.enumerate!;
   const terms = weighted(a);
   const lists = (c: Candidate) =>
-    quoted && c.text.includes(quoted.text)
-      ? definesTerm(c.text, quoted.text, count)
-      : enumeration(c.text, count, (clause) => (a.itemsOf?.length ? a.itemsOf : terms).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
+    quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length ? a.itemsOf : terms).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
   if (pool.length) return pool.slice(0, 1);
   // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
