@@ -231,9 +231,10 @@ const SHORT_CLAUSE = 12;
 export function definesTerm(sentence: string, term: string, count: number): boolean {
   for (let at = sentence.indexOf(term); at >= 0; at = sentence.indexOf(term, at + 1)) {
     const after = sentence.slice(at + term.length).replace(/^[”"」]/, "");
-    if (/^[，,]?\s*(是|指|即|就是|也就是|包括|主要包括|分别是|[：:]|——)/.test(after)) return true;
-    // A short lead-in before the list: 打造“六地”的目标定位，即：A、B、…
-    if (new RegExp(`^[^，,。；;：:]{0,8}[，,]?\\s*(即|也就是|就是|包括)?[：:]?([^、，。；]{1,15}、){${Math.max(1, count - 1)},}`).test(after) && /^[^，,。；;]{0,8}[，,]?\s*(即|也就是|就是|包括|[：:])/.test(after)) return true;
+    // The term, perhaps a short lead-in (的目标定位，), a word saying what it is, then its items:
+    // “两个确立”即确立甲…、确立乙…; 打造“六地”的目标定位，即：A、B、…
+    const listed = `([^、，。；]{1,20}、){${Math.max(1, count - 1)},}`;
+    if (new RegExp(`^[^，,。；;：:]{0,8}[，,]?\\s*(是|指|即|就是|也就是|包括|主要包括|分别是|[：:]|——)[：:]?${listed}`).test(after)) return true;
     const before = sentence.slice(0, at).replace(/[“"「]$/, "");
     const clause = before.split(/[，,。；;：:！!？?]/).pop() ?? "";
     const items = clause.split("、");
