@@ -297,6 +297,12 @@ async function main(): Promise<void> {
   }
   if (semantic) describe("semantic", semantic, semanticRows.length);
 
+  // One threshold serves both models (REFUSAL_THRESHOLD): the semantic model's bias is shifted so that
+  // its own chosen threshold falls where the offline one is.
+  if (semantic) {
+    const logit = (p: number) => Math.log(p / (1 - p));
+    semantic.model.bias += logit(offline.threshold) - logit(semantic.threshold);
+  }
   const file: RefusalModelFile = {
     offline: offline.model,
     ...(semantic ? { semantic: semantic.model } : fs.existsSync(MODEL_FILE) ? { semantic: (JSON.parse(fs.readFileSync(MODEL_FILE, "utf8")) as RefusalModelFile).semantic } : {}),
