@@ -11,6 +11,7 @@ import path from "node:path";
 import { startOpenAiStub, type OpenAiStub } from "./support/openai-stub.ts";
 import { CORPUS_DIR } from "./support/shared-index.ts";
 import { privateIndexRoot } from "./support/server-harness.ts";
+import { startServerProcess } from "./support/server-process.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 let child: ChildProcess | undefined;
@@ -101,4 +102,21 @@ test("SIGTERM drains the request in flight, refuses new connections and exits 0"
   assert.equal(body.generator, "llm:stub");
 
   assert.equal(await exited, 0, stderr);
+});
+
+test("`npm start` stops on SIGTERM sent to the PID npm got: the server exits 0 and frees the port", { timeout: 120_000 }, async () => {
+  const indexRoot = await privateIndexRoot();
+  // What Docker's `CMD ["npm", "start"]` or a systemd unit does: signal the process it started, nothing else.
+  const server = await startServerProcess({ command: ["npm", "start"], env: { CORPUS_DIR, INDEX_DIR: indexRoot } });
+  try {
+    assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
+    server.child.kill("SIGTERM");
+    const code = await Promise.race([server.exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 15_000))]);
+    assert.equal(code, 0, `npm start exited ${code}:\n${server.stderr()}`);
+    assert.match(server.stderr(), /SIGTERM received/, "the server itself got the signal");
+    assert.ok(await refused(server.port), "nothing answers on the port any more");
+  } finally {
+    server.kill();
+    fs.rmSync(indexRoot, { recursive: true, force: true });
+  }
 });
