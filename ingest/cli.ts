@@ -7,7 +7,7 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, readSettings, redactedSettings, type Settings } from "../config/settings.ts";
-import { runIngest } from "./build.ts";
+import { openIndex, type IngestSummary } from "./build.ts";
 import { progressView } from "./progress-view.ts";
 
 const HELP = `Usage: npm run ingest -- [--corpus DIR] [--index DIR] [--force]
@@ -47,9 +47,20 @@ async function main(): Promise<number> {
   const indexRoot = args.index?.trim() ? path.resolve(args.index.trim()) : settings.indexDir;
   const view = progressView();
   console.log(`Ingesting ${corpusDir} → ${indexRoot}`);
-  let summary;
+  let summary: IngestSummary | undefined;
   try {
-    summary = await runIngest({ corpusDir, indexRoot, settings: settings.embedding, onProgress: view.onProgress, log: view.log, force: args.force });
+    // Opened as the server would open it, so an index that only looks current (a damaged model,
+    // HNSW or keyword file) is rebuilt here too rather than reported "up to date".
+    const index = await openIndex({
+      corpusDir,
+      indexRoot,
+      settings: settings.embedding,
+      onProgress: view.onProgress,
+      log: view.log,
+      force: args.force,
+      onSummary: (s) => (summary = s),
+    });
+    await index.close();
   } catch (err) {
     view.stop();
     console.error(`ingest failed: ${(err as Error).message}`);
@@ -57,6 +68,7 @@ async function main(): Promise<number> {
   } finally {
     view.stop();
   }
+  if (!summary) throw new Error("the ingest reported no summary");
   console.log(summary.reused ? `\nIndex up to date (corpus and embedding model unchanged): ${summary.indexDir}` : `\nIndex built: ${summary.indexDir}`);
   console.log(`files: ${summary.files}  articles: ${summary.articles}  chunks: ${summary.chunks}  warnings: ${summary.warnings.length}  seconds: ${summary.seconds.toFixed(1)}`);
   // From the summary, not the folder: a concurrent publish may already have pruned this build.

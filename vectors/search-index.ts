@@ -202,11 +202,12 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     throw new IndexDamagedError(`the keyword index in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
   if (bm25.size !== core.chunks.length) throw new IndexDamagedError(`bm25.json in ${dir} does not match chunks.json`);
-  let glossary: Glossary | undefined;
+  let glossary: Glossary;
   try {
+    // Every build of this search format writes it: missing or unreadable means damaged, rebuild.
     glossary = readGlossary(dir);
-  } catch {
-    log(`${GLOSSARY_FILE} missing in ${dir}: English questions get no keyword translation`);
+  } catch (err) {
+    throw new IndexDamagedError(`${GLOSSARY_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
 
   let embedder: Embedder | undefined;
@@ -235,6 +236,15 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
   if (store.size !== core.chunks.length) throw new IndexDamagedError(`the vector store in ${dir} does not match chunks.json`);
+  if (store.dimensions !== embedding.dimensions) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} holds ${store.dimensions}-dimension vectors, the index records ${embedding.dimensions} (args.json damaged)`);
+  }
+  try {
+    // One probe search: a store that opens but cannot be searched must be found now, not by every request.
+    await store.search(Array.from({ length: embedding.dimensions }, (_, i) => (i === 0 ? 1 : 0)), 1);
+  } catch (err) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} cannot be searched: ${(err as Error).message}`, { cause: err });
+  }
 
   let reranker: CrossEncoder | undefined;
   if (settings.reranker) {
