@@ -4,7 +4,7 @@
  * process or over real HTTP, with the real index and generator.
  */
 import fs from "node:fs";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -15,8 +15,10 @@ import type { Generator } from "./answer/types.ts";
 import type { ServerConfig } from "./config.ts";
 import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
+import { closeWhenBodyUnread } from "./http/close-unread.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
-import { ApiError, errorBody, requestLang, type ErrorCode } from "./http/errors.ts";
+import { ApiError, errorBody, requestLang, type ErrorCode, type Lang } from "./http/errors.ts";
+import { questionLanguage } from "./http/question-language.ts";
 import { createRateLimiter, rateLimit } from "./http/rate-limit.ts";
 import type { Reindexer } from "./reindex.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -69,6 +71,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const { limits, security } = deps.config;
   const app = new Hono<AppEnv>();
 
+  app.use("*", closeWhenBodyUnread);
   app.use(
     "*",
     secureHeaders({
@@ -131,13 +134,17 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => c.json(errorBody("not_found", requestLang(c)), 404));
 
-  app.onError((err, c) => {
+  // Refusals raised before a route read the request (401, 429) still answer in the question's language when it can be read cheaply.
+  const langOf = async (c: Context, known: Lang | undefined, code: ErrorCode) =>
+    requestLang(c, known ?? (code === "payload_too_large" ? undefined : await questionLanguage(c, limits.maxBodyBytes)));
+
+  app.onError(async (err, c) => {
     if (err instanceof ApiError) {
-      return c.json(errorBody(err.code, requestLang(c, err.lang), err.params), err.status);
+      return c.json(errorBody(err.code, await langOf(c, err.lang, err.code), err.params), err.status);
     }
     if (err instanceof HTTPException && ERROR_CODE_OF_STATUS[err.status]) {
       const code = ERROR_CODE_OF_STATUS[err.status];
-      return c.json(errorBody(code, requestLang(c)), err.status);
+      return c.json(errorBody(code, await langOf(c, undefined, code)), err.status);
     }
     // The client went away mid-request: nobody is left to answer, and it is not a server failure.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as never);

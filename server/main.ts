@@ -17,6 +17,7 @@ import { progressView } from "../ingest/progress-view.ts";
 import { createReindexer } from "./reindex.ts";
 import { ServedIndex } from "./served-index.ts";
 import { drainOnSignals } from "./shutdown.ts";
+import { answerClientErrors, httpServerOptions } from "./http/node-server.ts";
 
 const log = (msg: string) => console.error(msg);
 
@@ -82,9 +83,10 @@ async function main(): Promise<void> {
   if (!isLoopback(config.host) && !config.security.apiToken) {
     log(`warning: listening on ${config.host} without API_TOKEN: anyone who can reach this port can use the API.`);
   }
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (addr) => {
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: httpServerOptions(config.limits) }, (addr) => {
     console.log(`Policy Q&A is ready at ${urlOf(config.host, addr.port)}`);
   }) as Server;
+  answerClientErrors(server);
   server.on("error", (err: NodeJS.ErrnoException) => {
     log(
       err.code === "EADDRINUSE"
