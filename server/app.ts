@@ -16,6 +16,7 @@ import type { ServerConfig } from "./config.ts";
 import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
 import { closeWhenBodyUnread } from "./http/close-unread.ts";
+import { hostCheck } from "./http/host-check.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
 import { ApiError, errorBody, requestLang, type ErrorCode, type Lang } from "./http/errors.ts";
 import { questionLanguage } from "./http/question-language.ts";
@@ -29,7 +30,7 @@ import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
 
 export interface AppDeps {
-  config: Pick<ServerConfig, "limits" | "security">;
+  config: Pick<ServerConfig, "host" | "limits" | "security">;
   /** The index to answer one request from (read once per request, so a reindex can swap it). */
   getIndex: () => SearchIndex;
   generator: Generator;
@@ -72,6 +73,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.use("*", closeWhenBodyUnread);
+  if (!security.apiToken) app.use("*", hostCheck({ listenHost: deps.config.host, allowedHosts: security.allowedHosts }));
   app.use(
     "*",
     secureHeaders({

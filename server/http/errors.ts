@@ -67,6 +67,11 @@ const CATALOG = {
     zh: "不接受来自其他网站的请求。",
     en: "Requests from another site are not accepted.",
   },
+  host_not_allowed: {
+    status: 421,
+    zh: "不接受发往 {host} 的请求：没有 API_TOKEN 时只接受本机地址、HOST 与 ALLOWED_HOSTS 中的主机名。",
+    en: "Requests for {host} are not served: without API_TOKEN only this machine's names, HOST and ALLOWED_HOSTS are accepted.",
+  },
   not_found: { status: 404, zh: "未找到请求的资源。", en: "Not found." },
   article_not_found: { status: 404, zh: "没有这篇文章。", en: "No such article." },
   reindex_running: { status: 409, zh: "索引正在重建中。", en: "A reindex is already running." },
