@@ -120,16 +120,18 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           try {
             parsed = await parseCorpusFile(f.file, f.abs, f.hash, bytes);
           } catch (err) {
-            if (!(err instanceof UnreadableFileError)) throw err;
-            entry.error = err.message;
-            warnings.push(`${f.file}: ${err.message}`);
+            // Unreadable, or content that breaks a parsing step (a bug met on this file only):
+            // either way the file is named and skipped, and the rest of the corpus is indexed.
+            entry.error = err instanceof UnreadableFileError ? err.message : `could not be processed (${(err as Error)?.name ?? "Error"}: ${(err as Error)?.message ?? String(err)}); skipped`;
+            warnings.push(`${f.file}: ${entry.error}`);
             continue;
           }
         }
         writeCached(dir, parsed);
-        warnings.push(...parsed.warnings);
-        articles.push(...parsed.articles);
-        chunks.push(...parsed.chunks);
+        // Loops, not push(...list): one file may hold more chunks than a call takes arguments.
+        for (const w of parsed.warnings) warnings.push(w);
+        for (const a of parsed.articles) articles.push(a);
+        for (const c of parsed.chunks) chunks.push(c);
       }
       progress("parse", files.length, files.length);
       if (reusedFiles) log(`${reusedFiles} unchanged file(s) taken from the previous build`);

@@ -148,8 +148,7 @@ function compounds(
   };
   const out = new Map<string, Set<string>>();
   for (const t of texts)
-    for (const run of t.match(/[\u3400-\u9fff]{4,}/g) ?? []) {
-      const cs = [...run];
+    for (const cs of hanRuns(t, 4)) {
       for (let i = 0; i + 4 <= cs.length; i++)
         for (const a of [2, 3])
           for (const b of [2, 3]) {
@@ -164,6 +163,24 @@ function compounds(
           }
     }
   return out;
+}
+
+/**
+ * The runs of at least `min` CJK characters in `text`, each as its characters. A loop, not a regex:
+ * /[\u3400-\u9fff]{4,}/ over one long unpunctuated run (millions of characters) overflows V8's
+ * regex backtracking stack.
+ */
+export function* hanRuns(text: string, min: number): Generator<string[]> {
+  let run: string[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x3400 && code <= 0x9fff) run.push(ch);
+    else {
+      if (run.length >= min) yield run;
+      run = [];
+    }
+  }
+  if (run.length >= min) yield run;
 }
 
 function abbreviations(entries: CedictEntry[], words: ReadonlyMap<string, number>, texts: readonly string[]): [string, string][] {

@@ -115,7 +115,13 @@ export async function buildSearchIndex(
   const timed = async <T>(stage: string, run: () => T | Promise<T>): Promise<T> => {
     const t0 = performance.now();
     onProgress?.(stage, 0, 1);
-    const result = await run();
+    let result: T;
+    try {
+      result = await run();
+    } catch (err) {
+      // Which stage broke tells a user (and a bug report) where to look.
+      throw new Error(`the ${stage} stage of the search index failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
     stages[stage] = (performance.now() - t0) / 1000;
     onProgress?.(stage, 1, 1);
     return result;
