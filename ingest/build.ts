@@ -24,7 +24,7 @@ import {
 } from "../vectors/index-folder.ts";
 import { buildSearchIndex, EmbeddingMismatchError, hasSearchIndex, indexMatchesSettings, openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
 import type { Article, Chunk, CorpusFileEntry, EmbeddingInfo, Manifest, ManifestArticle, Progress } from "../vectors/types.ts";
-import { listCorpusFiles, hashCorpusFile } from "./corpus-files.ts";
+import { hashCorpusFile, scanCorpus, skippedLines } from "./corpus-files.ts";
 import { UnreadableFileError } from "./load-file.ts";
 import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
 import { acquireLock } from "./lock.ts";
@@ -59,6 +59,8 @@ export interface IngestSummary {
   articleList: ManifestArticle[];
   /** The embedding model that made the vectors. */
   embedding?: EmbeddingInfo;
+  /** What the corpus scan left out, one line each (links out of the folder, hidden entries in one line). */
+  skipped: string[];
 }
 
 export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
@@ -69,7 +71,9 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const root = path.resolve(opts.indexRoot);
   const release = await acquireLock(root, { waitMs: opts.lockWaitMs, log });
   try {
-    const names = listCorpusFiles(corpusDir);
+    const scan = scanCorpus(corpusDir);
+    const names = scan.files;
+    const skipped = skippedLines(scan);
     const files = names.map((name, i) => {
       progress("read", i, names.length);
       return hashCorpusFile(corpusDir, name);
@@ -91,6 +95,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           reused: true,
           articleList: m.articles,
           embedding: m.embedding,
+          skipped,
         };
       }
     }
@@ -167,6 +172,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
         reused: false,
         articleList: manifest.articles,
         embedding: manifest.embedding,
+        skipped,
       };
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true });

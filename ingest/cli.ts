@@ -76,6 +76,10 @@ async function main(): Promise<number> {
   if (embedding) console.log(`embedding: ${embedding.model} (${embedding.kind}, ${embedding.dimensions} dimensions)`);
   console.log("articles (chunks  title):");
   for (const a of summary.articleList) console.log(`  ${String(a.chunks).padStart(4)}  ${a.title}${a.date ? `  ${a.date}` : ""}`);
+  if (summary.skipped.length) {
+    console.log("skipped:");
+    for (const line of summary.skipped) console.log(`  - ${line}`);
+  }
   if (summary.warnings.length) {
     console.log("warnings:");
     for (const w of summary.warnings) console.log(`  - ${w}`);

@@ -27,6 +27,7 @@ export function prepareIndex(opts: PrepareOptions): Promise<SearchIndex> {
           ? `Using the index in ${summary.indexDir} (${summary.articles} articles, ${summary.chunks} chunks).`
           : `Built the index in ${summary.seconds.toFixed(1)} s: ${summary.articles} articles, ${summary.chunks} chunks.`,
       );
+      for (const line of summary.skipped) log(`skipped: ${line}`);
       for (const w of summary.warnings) log(`warning: ${w}`);
     },
   });
