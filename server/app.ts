@@ -131,7 +131,9 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   if (deps.webDir && fs.existsSync(deps.webDir)) {
     // serveStatic refuses `..`, encoded separators and double slashes; what it cannot find falls to notFound.
-    app.use("/*", serveStatic({ root: deps.webDir }));
+    // Source maps stay on disk for whoever debugs the page; they are not published.
+    const page = serveStatic({ root: deps.webDir });
+    app.use("/*", (c, next) => (c.req.path.endsWith(".map") ? next() : page(c, next)));
   }
 
   app.notFound((c) => c.json(errorBody("not_found", requestLang(c)), 404));
