@@ -38,6 +38,8 @@ export interface AppDeps {
   reindex?: Reindexer;
   /** The built web page (web/dist), served at `/`. */
   webDir?: string;
+  /** Fires when a stopping server's grace period is over (server/shutdown.ts): running requests end with 503 / an SSE error. */
+  shutdown?: AbortSignal;
   /** Where server-side failures are reported (never to the client). Default: stderr. */
   log?: (msg: string) => void;
 }
@@ -119,7 +121,7 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   });
   for (const p of apiPaths) {
     app.use(p, limitBody);
-    app.use(p, deadline(limits.requestTimeoutMs));
+    app.use(p, deadline(limits.requestTimeoutMs, deps.shutdown));
   }
 
   app.route("/api", healthRoutes(deps));

@@ -78,7 +78,8 @@ async function main(): Promise<void> {
   });
   const watcher = watchIndex(config.indexDir, served, config.indexWatchMs, () => reindex.status().state === "running");
 
-  const app = createApp({ config, getIndex: () => served.get(), generator, reindex, webDir, log });
+  const stopping = new AbortController();
+  const app = createApp({ config, getIndex: () => served.get(), generator, reindex, webDir, log, shutdown: stopping.signal });
 
   if (!isLoopback(config.host) && !config.security.apiToken) {
     log(`warning: listening on ${config.host} without API_TOKEN: anyone who can reach this port can use the API.`);
@@ -98,6 +99,7 @@ async function main(): Promise<void> {
 
   drainOnSignals(server, {
     graceMs: config.shutdownGraceMs,
+    stopping,
     log,
     pending: () => {
       watcher.stop();
