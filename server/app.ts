@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
@@ -140,18 +141,18 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
 
   app.notFound((c) => c.json(errorBody("not_found", requestLang(c)), 404));
 
-  // Refusals raised before a route read the request (401, 429) still answer in the question's language when it can be read cheaply.
-  const langOf = async (c: Context, known: Lang | undefined, code: ErrorCode) =>
-    requestLang(c, known ?? (code === "payload_too_large" ? undefined : await questionLanguage(c, limits.maxBodyBytes)));
+  // Refusals raised in front of the routes (401, 429) still answer in the question's language when it can be
+  // read cheaply. Only those wait for it: a handler's own failure may land after a deadline's 504, and an
+  // awaiting onError would let it replace that response.
+  const PEEK: readonly ErrorCode[] = ["unauthorized", "rate_limited"];
+  const reply = (c: Context, code: ErrorCode, status: ContentfulStatusCode, lang: Lang | undefined, params?: Record<string, string | number>) =>
+    !lang && PEEK.includes(code)
+      ? questionLanguage(c, limits.maxBodyBytes).then((found) => c.json(errorBody(code, requestLang(c, found), params), status))
+      : c.json(errorBody(code, requestLang(c, lang), params), status);
 
-  app.onError(async (err, c) => {
-    if (err instanceof ApiError) {
-      return c.json(errorBody(err.code, await langOf(c, err.lang, err.code), err.params), err.status);
-    }
-    if (err instanceof HTTPException && ERROR_CODE_OF_STATUS[err.status]) {
-      const code = ERROR_CODE_OF_STATUS[err.status];
-      return c.json(errorBody(code, await langOf(c, undefined, code)), err.status);
-    }
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return reply(c, err.code, err.status, err.lang, err.params);
+    if (err instanceof HTTPException && ERROR_CODE_OF_STATUS[err.status]) return reply(c, ERROR_CODE_OF_STATUS[err.status], err.status, undefined);
     // The client went away mid-request: nobody is left to answer, and it is not a server failure.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
     // Anything else is our bug: the details go to the log, the client gets a plain message.
