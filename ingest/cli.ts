@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { ConfigError, readSettings, redactedSettings, type Settings } from "../config/settings.ts";
 import { openIndex, type IngestSummary } from "./build.ts";
 import { progressView } from "./progress-view.ts";
+import { createLogger } from "../log/logger.ts";
 
 const HELP = `Usage: npm run ingest -- [--corpus DIR] [--index DIR] [--force]
   --corpus DIR  folder of .txt/.md/.html/.pdf documents (default: $CORPUS_DIR or corpus)
@@ -45,7 +46,9 @@ async function main(): Promise<number> {
   // Empty counts as unset: path.resolve("") would be the working directory.
   const corpusDir = args.corpus?.trim() ? path.resolve(args.corpus.trim()) : settings.corpusDir;
   const indexRoot = args.index?.trim() ? path.resolve(args.index.trim()) : settings.indexDir;
-  const view = progressView();
+  const logger = createLogger(settings.log);
+  // Progress on stdout with the summary; messages (timestamped) through the logger on stderr.
+  const view = progressView({ logger });
   console.log(`Ingesting ${corpusDir} → ${indexRoot}`);
   let summary: IngestSummary | undefined;
   try {
@@ -63,7 +66,7 @@ async function main(): Promise<number> {
     await index.close();
   } catch (err) {
     view.stop();
-    console.error(`ingest failed: ${(err as Error).message}`);
+    logger.error(`ingest failed: ${(err as Error).message}`);
     return 1;
   } finally {
     view.stop();

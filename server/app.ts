@@ -18,6 +18,8 @@ import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
 import { closeWhenBodyUnread } from "./http/close-unread.ts";
 import { hostCheck } from "./http/host-check.ts";
+import { requestLog } from "./http/request-log.ts";
+import { lineLogger, type Logger } from "../log/logger.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
 import { ApiError, errorBody, requestLang, type ErrorCode, type Lang } from "./http/errors.ts";
 import { questionLanguage } from "./http/question-language.ts";
@@ -31,7 +33,7 @@ import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
 
 export interface AppDeps {
-  config: Pick<ServerConfig, "host" | "limits" | "security">;
+  config: Pick<ServerConfig, "host" | "limits" | "security" | "log">;
   /** The index to answer one request from (read once per request, so a reindex can swap it). */
   getIndex: () => SearchIndex;
   generator: Generator;
@@ -41,8 +43,10 @@ export interface AppDeps {
   webDir?: string;
   /** Fires when a stopping server's grace period is over (server/shutdown.ts): running requests end with 503 / an SSE error. */
   shutdown?: AbortSignal;
-  /** Where server-side failures are reported (never to the client). Default: stderr. */
+  /** Where server-side failures are reported (never to the client). Default: the logger's error level, else stderr. */
   log?: (msg: string) => void;
+  /** The request log (one line per request, config.log); absent = no request log (tests in process). */
+  logger?: Logger;
 }
 
 export type RouteDeps = AppDeps & { log: (msg: string) => void };
@@ -71,10 +75,12 @@ const ERROR_CODE_OF_STATUS: Record<number, ErrorCode> = {
 };
 
 export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  const deps: RouteDeps = { ...appDeps, log: appDeps.log ?? ((msg) => console.error(msg)) };
+  const { logger } = appDeps;
+  const deps: RouteDeps = { ...appDeps, log: appDeps.log ?? (logger ? lineLogger(logger, "error") : (msg) => console.error(msg)) };
   const { limits, security } = deps.config;
   const app = new Hono<AppEnv>();
 
+  if (logger) app.use("*", requestLog(logger, { questions: deps.config.log.questions }));
   app.use("*", closeWhenBodyUnread);
   if (!security.apiToken) app.use("*", hostCheck({ listenHost: deps.config.host, allowedHosts: security.allowedHosts }));
   app.use(
@@ -156,7 +162,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     // The client went away mid-request: nobody is left to answer, and it is not a server failure.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
     // Anything else is our bug: the details go to the log, the client gets a plain message.
-    deps.log(`${c.req.method} ${c.req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
+    const id = c.get("requestId");
+    deps.log(`${c.req.method} ${c.req.path} failed${id ? ` (request ${id})` : ""}: ${(err as Error)?.stack ?? String(err)}`);
     return c.json(errorBody("internal", requestLang(c)), 500);
   });
 

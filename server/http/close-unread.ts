@@ -7,6 +7,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { IncomingMessage } from "node:http";
+import { setResponseHeader } from "./response-header.ts";
 
 function hasBody(incoming: IncomingMessage): boolean {
   const length = Number(incoming.headers["content-length"] ?? 0);
@@ -18,12 +19,5 @@ export const closeWhenBodyUnread: MiddlewareHandler = async (c, next) => {
   // Only over node's HTTP server; app.request() in process has no socket to keep.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
   if (!incoming || incoming.readableEnded || !hasBody(incoming)) return;
-  try {
-    c.res.headers.set("Connection", "close");
-  } catch {
-    // Immutable headers (a response passed through as is): copy it with the header added.
-    const headers = new Headers(c.res.headers);
-    headers.set("Connection", "close");
-    c.res = new Response(c.res.body, { status: c.res.status, statusText: c.res.statusText, headers });
-  }
+  setResponseHeader(c, "Connection", "close");
 };

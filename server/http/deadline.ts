@@ -7,7 +7,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./errors.ts";
 
-export type AppEnv = { Variables: { signal: AbortSignal } };
+export type AppEnv = { Variables: { signal: AbortSignal; /** Set by the request log (server/http/request-log.ts). */ requestId?: string } };
 
 /**
  * `shutdown` fires when a stopping server's grace period is over, with an ApiError("unavailable") as

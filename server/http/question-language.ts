@@ -11,7 +11,8 @@ import type { Lang } from "./errors.ts";
 /** How long a refusal waits for a body still in flight before answering without its language. */
 const BODY_WAIT_MS = 200;
 
-function questionIn(body: unknown): string | undefined {
+/** The question a chat body asks: `question`, or the last user message of OpenAI `messages`. */
+export function questionIn(body: unknown): string | undefined {
   if (typeof body !== "object" || body === null) return undefined;
   const b = body as { question?: unknown; messages?: unknown };
   if (typeof b.question === "string") return b.question;
