@@ -67,7 +67,11 @@ test("chat (JSON) through the typed client: an answer citing item 12, reply as t
   assert.equal(body.refused, false);
   assert.ok(body.citations.some((c) => c.itemNo === "12"), JSON.stringify(body.citations.map((c) => c.headingPath)));
   assert.match(body.answer, /\[1\]/);
-  for (const c of body.citations) assert.ok(body.answer.includes(`[${c.n}]`), `citation ${c.n} is used in the answer`);
+  for (const c of body.citations) {
+    assert.ok(body.answer.includes(`[${c.n}]`), `citation ${c.n} is used in the answer`);
+    // The passage's sentence offsets travel with it (the page highlights by them).
+    assert.ok(c.sentences?.length && c.sentences.every(([a, b]) => a < b && b <= c.quote.length), JSON.stringify(c.sentences));
+  }
 });
 
 test("chat (SSE) through the typed client: every event parses with its contract schema", async () => {

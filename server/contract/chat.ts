@@ -10,6 +10,9 @@ import { charCount } from "./text.ts";
 
 export type RequestLimits = Pick<LimitsSettings, "maxQuestionChars" | "maxHistoryTurns" | "maxHistoryChars" | "maxK">;
 
+/** Offsets [start, end) in a text. */
+const span = z.tuple([z.number().int().min(0), z.number().int().min(0)]);
+
 /** A passage an answer rests on: article › section › item, with its offsets in the article text. */
 export const citationSchema = z.object({
   /** The number the answer cites it by: `[n]`. */
@@ -26,6 +29,10 @@ export const citationSchema = z.object({
   /** Offsets of the quote in the article's text (GET /api/articles/:id). */
   start: z.number().int().min(0),
   end: z.number().int().min(0),
+  /** [start, end) of each sentence of `quote`, by the shared sentence rule (text/sentences.ts). */
+  sentences: z.array(span).optional(),
+  /** [start, end) in `quote` of the item heading it opens with (12.建设清洁能源强省。), when it opens with one. */
+  heading: span.optional(),
 });
 export type Citation = z.infer<typeof citationSchema>;
 
