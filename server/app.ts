@@ -11,9 +11,6 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { SearchIndex } from "../vectors/search-index.ts";
-import type { Generator } from "./answer/types.ts";
-import type { ServerConfig } from "./config.ts";
 import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
 import { closeWhenBodyUnread } from "./http/close-unread.ts";
@@ -24,32 +21,13 @@ import { deadline, type AppEnv } from "./http/deadline.ts";
 import { ApiError, errorBody, requestLang, type ErrorCode, type Lang } from "./http/errors.ts";
 import { questionLanguage } from "./http/question-language.ts";
 import { createRateLimiter, rateLimit } from "./http/rate-limit.ts";
-import type { Reindexer } from "./reindex.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { articleRoutes } from "./routes/articles.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
-
-export interface AppDeps {
-  config: Pick<ServerConfig, "host" | "limits" | "security" | "log">;
-  /** The index to answer one request from (read once per request, so a reindex can swap it). */
-  getIndex: () => SearchIndex;
-  generator: Generator;
-  /** Enables /api/admin/reindex. */
-  reindex?: Reindexer;
-  /** The built web page (web/dist), served at `/`. */
-  webDir?: string;
-  /** Fires when a stopping server's grace period is over (server/shutdown.ts): running requests end with 503 / an SSE error. */
-  shutdown?: AbortSignal;
-  /** Where server-side failures are reported (never to the client). Default: the logger's error level, else stderr. */
-  log?: (msg: string) => void;
-  /** The request log (one line per request, config.log); absent = no request log (tests in process). */
-  logger?: Logger;
-}
-
-export type RouteDeps = AppDeps & { log: (msg: string) => void };
+import type { AppDeps, RouteDeps } from "./route-deps.ts";
 
 /** The page loads its own script and styles only: no inline script, no framing, no third parties. */
 const CONTENT_SECURITY_POLICY = {
@@ -74,7 +52,8 @@ const ERROR_CODE_OF_STATUS: Record<number, ErrorCode> = {
   504: "timeout",
 };
 
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+/** The app: its type (AppType) carries every API route's input and output, for Hono's typed client `hc`. */
+export function createApp(appDeps: AppDeps) {
   const { logger } = appDeps;
   const deps: RouteDeps = { ...appDeps, log: appDeps.log ?? (logger ? lineLogger(logger, "error") : (msg) => console.error(msg)) };
   const { limits, security } = deps.config;
@@ -131,12 +110,14 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     app.use(p, deadline(limits.requestTimeoutMs, deps.shutdown));
   }
 
-  app.route("/api", healthRoutes(deps));
-  app.route("/api", searchRoutes(deps));
-  app.route("/api", chatRoutes(deps));
-  app.route("/api", articleRoutes(deps));
-  app.route("/api", adminRoutes(deps));
-  app.route("/v1", openAiRoutes(deps));
+  // Chained, so the returned app's type keeps every route's types.
+  const routes = app
+    .route("/api", healthRoutes(deps))
+    .route("/api", searchRoutes(deps))
+    .route("/api", chatRoutes(deps))
+    .route("/api", articleRoutes(deps))
+    .route("/api", adminRoutes(deps))
+    .route("/v1", openAiRoutes(deps));
 
   if (deps.webDir && fs.existsSync(deps.webDir)) {
     // serveStatic refuses `..`, encoded separators and double slashes; what it cannot find falls to notFound.
@@ -167,5 +148,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     return c.json(errorBody("internal", requestLang(c)), 500);
   });
 
-  return app;
+  return routes;
 }
+
+/** The whole API's type: `hc<AppType>(baseUrl)` gives a client typed by the contract. */
+export type AppType = ReturnType<typeof createApp>;
