@@ -10,36 +10,20 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { SearchIndex } from "../vectors/search-index.ts";
-import type { Generator } from "./answer/types.ts";
-import type { ServerConfig } from "./config.ts";
 import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
 import { ApiError, errorBody, requestLang, type ErrorCode } from "./http/errors.ts";
 import { createRateLimiter, rateLimit } from "./http/rate-limit.ts";
-import type { Reindexer } from "./reindex.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { articleRoutes } from "./routes/articles.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
+import type { AppDeps, RouteDeps } from "./routes/route-deps.ts";
 
-export interface AppDeps {
-  config: Pick<ServerConfig, "limits" | "security">;
-  /** The index to answer one request from (read once per request, so a reindex can swap it). */
-  getIndex: () => SearchIndex;
-  generator: Generator;
-  /** Enables /api/admin/reindex. */
-  reindex?: Reindexer;
-  /** The built web page (web/dist), served at `/`. */
-  webDir?: string;
-  /** Where server-side failures are reported (never to the client). Default: stderr. */
-  log?: (msg: string) => void;
-}
-
-export type RouteDeps = AppDeps & { log: (msg: string) => void };
+export type { AppDeps, RouteDeps };
 
 /** The page loads its own script and styles only: no inline script, no framing, no third parties. */
 const CONTENT_SECURITY_POLICY = {

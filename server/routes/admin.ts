@@ -9,7 +9,7 @@
  * Origin, it must be this server's own.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { RouteDeps } from "../app.ts";
+import type { RouteDeps } from "./route-deps.ts";
 import { clientAddress } from "../http/client-address.ts";
 import { isLoopback } from "../config.ts";
 import { ApiError } from "../http/errors.ts";

@@ -3,7 +3,7 @@
  * Ids are looked up in the loaded index, never used as paths, so no id can reach a file.
  */
 import { Hono } from "hono";
-import type { RouteDeps } from "../app.ts";
+import type { RouteDeps } from "./route-deps.ts";
 import { ApiError } from "../http/errors.ts";
 
 export function articleRoutes(deps: RouteDeps): Hono {

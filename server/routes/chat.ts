@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { answer, answerStream } from "../answer/pipeline.ts";
 import type { AnswerEvent } from "../answer/types.ts";
-import type { RouteDeps } from "../app.ts";
+import type { RouteDeps } from "./route-deps.ts";
 import type { AppEnv } from "../http/deadline.ts";
 import { requestSignal } from "../http/deadline.ts";
 import { pipeAnswer } from "../http/pipe-answer.ts";

@@ -1,7 +1,7 @@
 /** GET /api/health: is the server up, and what is it serving (index size, embedding model, generator). */
 import path from "node:path";
 import { Hono } from "hono";
-import type { RouteDeps } from "../app.ts";
+import type { RouteDeps } from "./route-deps.ts";
 
 /** Kind and model only: the LLM's address is internal (it may carry credentials or private hosts). */
 function publicGeneratorInfo(deps: RouteDeps): { kind: string; model?: string } {

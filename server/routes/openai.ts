@@ -8,7 +8,7 @@ import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { answer, answerStream } from "../answer/pipeline.ts";
-import type { RouteDeps } from "../app.ts";
+import type { RouteDeps } from "./route-deps.ts";
 import { requestSignal, type AppEnv } from "../http/deadline.ts";
 import { pipeAnswer } from "../http/pipe-answer.ts";
 import { readJsonBody } from "../http/read-json.ts";

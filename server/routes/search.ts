@@ -1,7 +1,7 @@
 /** GET /api/search?q=&k=&mode=: the passages retrieval finds for a query, verbatim, with their ranks. */
 import { Hono } from "hono";
 import type { SearchMode } from "../../vectors/types.ts";
-import type { RouteDeps } from "../app.ts";
+import type { RouteDeps } from "./route-deps.ts";
 import { textLanguage } from "../../vectors/language.ts";
 import { ApiError } from "../http/errors.ts";
 
