@@ -5,10 +5,10 @@
  * violation. Type-only imports count (tsPreCompilationDeps): a type is a dependency too.
  */
 
-/** folder → the project folders it may import (its own files always); text/ is the shared text model. */
+/** folder → the project folders it may import (its own files always). */
 const LAYOUT = {
   config: [], // settings and limits: read by everything, imports nothing
-  text: ["config"], // the shared text model (sentences, language, numbering)
+  text: [], // the shared text model (sentences, headings, numerals, passage bound): imports nothing
   vectors: ["config", "text"], // the shared core: schema (types.ts), index folder, search
   ingest: ["config", "text", "vectors"],
   web: [], // the page (browser code) and its bundler

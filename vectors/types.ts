@@ -36,6 +36,13 @@ export interface Chunk {
   /** Offsets in Article.text: article.text.slice(start, end) === text. */
   start: number;
   end: number;
+  /**
+   * [start, end) of every sentence of `text`, in order, by the shared sentence rule (text/sentences.ts):
+   * what the answer layer quotes, without splitting the passage again (text/passages.ts).
+   */
+  sentences: [number, number][];
+  /** [start, end) in `text` of the heading the chunk opens with (12.建设清洁能源强省。), when it opens with one. */
+  heading?: [number, number];
 }
 
 /** The text that gets indexed for a chunk: heading path + passage (the quote stays the passage alone). */

@@ -128,6 +128,8 @@ export function toCitations(hits: SearchHit[]): Citation[] {
       quote: chunk.text,
       start: chunk.start,
       end: chunk.end,
+      ...(chunk.sentences ? { sentences: chunk.sentences } : {}),
+      ...(chunk.heading ? { heading: chunk.heading } : {}),
     });
   }
   return out;

@@ -36,6 +36,10 @@ export interface Citation {
   quote: string;
   start: number;
   end: number;
+  /** The chunk's sentence offsets in `quote` (see Chunk.sentences; text/passages.ts reads them). */
+  sentences?: [number, number][];
+  /** The span of the heading `quote` opens with (see Chunk.heading). */
+  heading?: [number, number];
 }
 
 export type AnswerEvent =
