@@ -11,7 +11,7 @@ const LAYOUT = {
   text: [], // the shared text model (sentences, headings, numerals, passage bound): imports nothing
   vectors: ["config", "text"], // the shared core: schema (types.ts), index folder, search
   ingest: ["config", "text", "vectors"],
-  web: [], // the page (browser code) and its bundler
+  web: ["server"], // the page (browser code) and its bundler; server/contract/'s types only (rule below)
   server: ["config", "text", "vectors", "ingest", "web"], // ingest: (re)builds on start; web: build.ts only
   evals: ["config", "text", "vectors", "ingest", "server"],
   bench: ["config", "text", "vectors", "ingest", "server"],
@@ -38,6 +38,19 @@ module.exports = {
       severity: "error",
       from: { path: "^server/" },
       to: { path: "^web/", pathNot: "^web/build\\.ts$" },
+    },
+    {
+      name: "web-imports-contract-types-only",
+      comment: "The page reads the API's shapes from server/contract/ as types, so its bundle holds no server code and no zod.",
+      severity: "error",
+      from: { path: "^web/" },
+      to: { path: "^server/", pathNot: "^server/contract/" },
+    },
+    {
+      name: "web-imports-contract-as-types",
+      severity: "error",
+      from: { path: "^web/" },
+      to: { path: "^server/contract/", dependencyTypesNot: ["type-only"] },
     },
     { name: "no-circular", comment: "No import cycles, type-only imports included.", severity: "error", from: {}, to: { circular: true } },
     { name: "not-to-unresolvable", severity: "error", from: {}, to: { couldNotResolve: true } },

@@ -35,6 +35,11 @@ test("no import breaks the layout rules: folder arrows, no cycles, declared pack
   assert.ok(result.summary.totalCruised > 150, `only ${result.summary.totalCruised} modules cruised`);
   const problems = result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.cycle ? v.cycle.map((c) => c.name).join(" → ") : v.to}`);
   assert.deepEqual(problems, []);
+  // The graph is real: a type-only import is an edge (a route imports the deps module as a type, never the app).
+  const chat = result.modules.find((m) => m.source === "server/routes/chat.ts");
+  const deps = chat?.dependencies.find((d) => d.resolved === "server/route-deps.ts");
+  assert.ok(deps?.dependencyTypes.includes("type-only"), "server/routes/chat.ts → server/route-deps.ts is seen as a type-only import");
+  assert.ok(result.modules.find((m) => m.source === "server/app.ts")?.dependencies.some((d) => d.resolved === "server/routes/chat.ts"));
 });
 
 test("README's layout table names exactly the folders each folder imports", () => {

@@ -14,10 +14,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
-import type { BaseRetriever } from "@langchain/core/retrievers";
 import { LIMITS, type EmbeddingSettings } from "../config/settings.ts";
 import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
-import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode } from "./types.ts";
+import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SearchOptions } from "./types.ts";
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
 import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
 import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
@@ -32,15 +31,6 @@ import { collapseItems, mergeItemParts } from "./item-groups.ts";
 import { CrossEncoder } from "./reranker.ts";
 import { SearchIndexRetriever } from "./retriever.ts";
 
-export interface SearchOptions {
-  /** Passages to return (default 5, at most 50). */
-  k?: number;
-  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
-  mode?: SearchMode;
-  /** Return a split item's parts merged into one passage (still verbatim article text). */
-  mergeParts?: boolean;
-}
-
 export interface SearchIndex {
   dir: string;
   core: IndexCore;
@@ -48,7 +38,8 @@ export interface SearchIndex {
   /** The index's English gloss → corpus words dictionary (glossary.json, read once at open); absent in older builds. */
   readonly glossary?: Glossary;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
-  retriever(opts?: SearchOptions): BaseRetriever;
+  /** The LangChain retriever over this index (what the answer pipeline retrieves through). */
+  retriever(opts?: SearchOptions): SearchIndexRetriever;
   chunk(id: string): Chunk | undefined;
   article(id: string): Article | undefined;
   /**
@@ -334,8 +325,8 @@ class LocalSearchIndex implements SearchIndex {
     return this.articlesById.get(id);
   }
 
-  retriever(opts: SearchOptions = {}): BaseRetriever {
-    return new SearchIndexRetriever(this, opts);
+  retriever(opts: SearchOptions = {}): SearchIndexRetriever {
+    return new SearchIndexRetriever((query, o) => this.search(query, o), opts);
   }
 
   /** Chinese dictionary candidates for an English question (empty for other questions). */

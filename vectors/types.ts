@@ -105,5 +105,14 @@ export interface SearchHit {
 
 export type SearchMode = "dense" | "bm25" | "hybrid" | "rerank";
 
+export interface SearchOptions {
+  /** Passages to return (default 5, at most 50). */
+  k?: number;
+  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
+  mode?: SearchMode;
+  /** Return a split item's parts merged into one passage (still verbatim article text). */
+  mergeParts?: boolean;
+}
+
 /** Progress callback shared by the build stages: a stage name and how far it is. */
 export type Progress = (stage: string, done: number, total: number) => void;

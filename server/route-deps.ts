@@ -1,11 +1,11 @@
 /**
- * What the app is built from (createApp's argument) and what each route gets: in a file of their own
- * so the routes and app.ts, which mounts them, do not import each other.
+ * What the HTTP app is built from (AppDeps) and what every route factory receives (RouteDeps). In a
+ * module of its own so that routes and app import it, and no route imports the app.
  */
-import type { SearchIndex } from "../../vectors/search-index.ts";
-import type { Generator } from "../answer/types.ts";
-import type { ServerConfig } from "../config.ts";
-import type { Reindexer } from "../reindex.ts";
+import type { SearchIndex } from "../vectors/search-index.ts";
+import type { Generator } from "./answer/types.ts";
+import type { ServerConfig } from "./config.ts";
+import type { Reindexer } from "./reindex.ts";
 
 export interface AppDeps {
   config: Pick<ServerConfig, "limits" | "security">;
