@@ -8,7 +8,7 @@
  *   bm25.json        the inverted index
  *   glossary.json    English gloss → corpus words (offline translation of English questions)
  *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model was used)
- *   hnsw/            LangChain HNSWLib store (args.json, docstore.json, hnswlib.index)
+ *   hnsw/            the HNSW vector store (args.json, docstore.json, hnswlib.index; vector-store.ts)
  *   search.json      what was built and how (embedding info, tokenizer options, stage timings)
  */
 import fs from "node:fs";
