@@ -18,6 +18,6 @@ export const closeWhenBodyUnread: MiddlewareHandler = async (c, next) => {
   await next();
   // Only over node's HTTP server; app.request() in process has no socket to keep.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  if (!incoming || incoming.readableEnded || !hasBody(incoming)) return;
+  if (!incoming?.headers || incoming.readableEnded || !hasBody(incoming)) return;
   setResponseHeader(c, "Connection", "close");
 };
