@@ -11,6 +11,7 @@ import type { AnswerContext } from "../server/answer/analysis.ts";
 import { splitSentences } from "../server/answer/sentences.ts";
 import type { Citation } from "../server/answer/types.ts";
 import type { Chunk } from "../vectors/types.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
 const passage = (n: number, articleId: string, title: string, heading: string | undefined, quote: string): Citation => ({
@@ -38,7 +39,7 @@ let ctx: AnswerContext | undefined;
 async function context(): Promise<AnswerContext> {
   if (ctx) return ctx;
   const index = await sharedIndex();
-  const chunks: Chunk[] = ALL.map((p) => ({ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: p.quote, start: 0, end: p.quote.length }));
+  const chunks: Chunk[] = ALL.map((p) => ({ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: p.quote, start: 0, end: p.quote.length, sentences: sentenceBounds(p.quote) }));
   ctx = { seg: index.segmenter, chunks, facts: index.wordFacts };
   return ctx;
 }

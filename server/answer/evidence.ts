@@ -6,7 +6,7 @@
  * same sentence judgements.
  */
 import type { Citation } from "./types.ts";
-import { splitSentences } from "./sentences.ts";
+import { passageSentences } from "../../text/passages.ts";
 import { statesNumber, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
 import { ANAPHORA } from "./lexicon.ts";
 import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
@@ -15,6 +15,9 @@ import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
 export interface JudgedSentence {
   passage: number;
   pos: number;
+  /** Offsets in the passage's quote. */
+  start: number;
+  end: number;
   /** Paragraph of the passage it is in (line breaks part paragraphs), and whether it opens it. */
   para: number;
   opensParagraph: boolean;
@@ -143,7 +146,7 @@ export function assessEvidence(
     let para = 0;
     let lastEnd = 0;
     let paraOpen = true;
-    splitSentences(p.quote).forEach((s, pos) => {
+    passageSentences(p).forEach((s, pos) => {
       if (p.quote.slice(lastEnd, s.start).includes("\n")) {
         para++;
         paraOpen = true;
@@ -180,7 +183,7 @@ export function assessEvidence(
         const v = o > 0 ? ab / sum : 0;
         return ANAPHORA.test(s.text) ? Math.max(v, about) : v;
       });
-      sentences.push({ passage: pi, pos, para, opensParagraph, text: s.text, about, own, values, aboutSlots });
+      sentences.push({ passage: pi, pos, start: s.start, end: s.end, para, opensParagraph, text: s.text, about, own, values, aboutSlots });
     });
   });
 

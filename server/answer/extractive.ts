@@ -16,7 +16,7 @@ import type { Citation, Lang } from "./types.ts";
 import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
 import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, parallelRun, parallelTerms, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
-import { isHeadingSentence } from "./sentences.ts";
+import { isPassageHeading } from "../../text/passages.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
 import { definesTerm, enumeration } from "./slots.ts";
 
@@ -90,7 +90,8 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
   const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms) + 0.3 / (1 + i));
   const out: Candidate[] = [];
   e.sentences.forEach((s, index) => {
-    if (isHeadingSentence(s.text) || [...s.text].length < 6) return;
+    const cite = passages[s.passage];
+    if (isPassageHeading(cite, s) || [...s.text].length < 6) return;
     const quote = trimLong(s.text, terms);
     const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
     const prev2 = e.sentences[index - 2]?.passage === s.passage ? e.sentences[index - 2].own : 0;

@@ -5,6 +5,8 @@
  * where none of those can say it (test/answer-lexicon.test.ts checks each).
  */
 
+import { NUMERAL_CHARACTERS } from "../../text/numerals.ts";
+
 /** Slots a question can ask for: what must be in the evidence beyond the topic. */
 export type SlotKind = "person" | "place" | "org" | "date" | "quantity" | "ordinal" | "items";
 
@@ -158,10 +160,8 @@ export const ORG_SUFFIXES = "委员会|委|研究所|研究院|研究中心|科�
 export const UNITS =
   "%|％|周年|个|家|项|亿元|万元|元|亿|万|千|百|人次|人|名|位|座|公里|千米|平方公里|平方米|米|吨|亩|公顷|千瓦时|千瓦|瓦|倍|次|届|所|户|条|台|辆|艘|架|年|天|日|小时|成|批|类|件|方面|大|GW|MW|kW|km";
 
-/** Chinese digits by value (二〇二三年). Why: one definition for every numeral pattern here. */
-export const ZH_DIGIT_VALUES = "〇一二三四五六七八九";
-/** Every character of a Chinese numeral (digits, 零, 两 and the place words). */
-export const ZH_DIGITS = `${ZH_DIGIT_VALUES}零两十百千万亿`;
+/** Every character of a Chinese numeral, from the one numerals module (text/numerals.ts). */
+export const ZH_DIGITS = NUMERAL_CHARACTERS;
 
 /**
  * Relative occurrences a question may ask about (上一次, 首次, 第几次) and what the evidence must

@@ -7,7 +7,7 @@
  */
 import type { Chunk } from "../../vectors/types.ts";
 import type { Segmenter } from "../../vectors/segmenter.ts";
-import { ZH_DIGIT_VALUES } from "./lexicon.ts";
+import { chineseDigits } from "../../text/numerals.ts";
 
 const HAN = /[\u3400-\u9fff]/;
 
@@ -111,5 +111,5 @@ export function jaccard(a: Set<string>, b: Set<string>): number {
 
 /** A Chinese year (二〇二四) for a year in digits. */
 export function chineseYear(year: string): string {
-  return [...year].map((d) => ZH_DIGIT_VALUES[Number(d)] ?? d).join("");
+  return chineseDigits(year);
 }

@@ -4,6 +4,7 @@
  *   → check and renumber markers while streaming → done (citations in order of first use).
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
+import { hitOf } from "../../vectors/retriever.ts";
 import type { SearchHit } from "../../vectors/types.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, GenerateInput, Lang } from "./types.ts";
 import { MarkerFilter, uncitedSentences } from "./citations.ts";
@@ -29,7 +30,9 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   if (signal?.aborted) return;
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
-  const hits = await retrieve(question, deps.index, req.k ?? DEFAULT_K);
+  // Through the LangChain retriever the index exports, which stops waiting once the request is aborted.
+  const hits = await retrieve(question, deps.index, req.k ?? DEFAULT_K, signal).catch((err: unknown) => (signal?.aborted ? undefined : Promise.reject(err)));
+  if (!hits) return;
   const passages = toCitations(hits);
   yield { type: "retrieval", question, passages };
 
@@ -53,7 +56,12 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     return;
   }
 
-  const input: GenerateInput = { question, passages, history, lang, chunks, glossary, context, analysis, evidence, ...(semantic ? { semantic } : {}) };
+  // A client's instructions go to the generator only: retrieval and the refusal decision never see them.
+  const input: GenerateInput = {
+    question, passages, history, lang, chunks, glossary, context, analysis, evidence,
+    ...(semantic ? { semantic } : {}),
+    ...(req.instructions?.length ? { instructions: req.instructions } : {}),
+  };
   let generator = generatorName(deps.generator);
   let notice: string | undefined;
   try {
@@ -133,6 +141,8 @@ export function toCitations(hits: SearchHit[]): Citation[] {
       quote: chunk.text,
       start: chunk.start,
       end: chunk.end,
+      ...(chunk.sentences ? { sentences: chunk.sentences } : {}),
+      ...(chunk.heading ? { heading: chunk.heading } : {}),
     });
   }
   return out;
@@ -157,12 +167,13 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
  * (中央金融工作会议和省委全会分别在哪里召开), a search for each subject too, so that each subject's
  * article is among them; first the whole question's best, then each subject's, then the rest.
  */
-export async function retrieve(question: string, index: AnswerDeps["index"], k: number): Promise<SearchHit[]> {
-  const hits = await index.search(question, { k });
+export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal): Promise<SearchHit[]> {
+  const search = async (q: string, n: number) => (await index.retriever({ k: n }).invoke(q, { signal })).map(hitOf);
+  const hits = await search(question, k);
   const a = analyzeQuestion(question, answerContext(index));
   if (a.groups.sides.length < 2) return hits;
   const shared = a.groups.shared.map((t) => t.text).join(" ");
-  const perSide = await Promise.all(a.groups.sides.map((side) => index.search(`${side.map((t) => t.text).join(" ")} ${shared}`.trim(), { k: SIDE_K })));
+  const perSide = await Promise.all(a.groups.sides.map((side) => search(`${side.map((t) => t.text).join(" ")} ${shared}`.trim(), SIDE_K)));
   const out: SearchHit[] = [];
   const add = (h: SearchHit) => {
     if (out.length < k && !out.some((x) => x.chunk.id === h.chunk.id)) out.push(h);
