@@ -157,9 +157,9 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   for (const re of Object.values(ZH_FORMS)) for (const m of q.matchAll(new RegExp(re.source, "g"))) mask(m.index!, m[0].length);
 
   let enumerate: number | undefined;
-  const counted = q.match(/哪[“"「]?([几两二三四五六七八九十])[个项种篇条类大方件]/);
+  const counted = q.match(new RegExp(`哪[“"「]?([几${ZH_DIGITS}])[个项种篇条类大方件]`));
   // 哪几位/哪几个城市 ask for people or places (slots), not for a count of named things.
-  if (counted && !slots.some((s) => s.at <= counted.index! + 1 && s.at + s.cue.length > counted.index!)) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个")!;
+  if (counted && !slots.some((s) => s.at <= counted.index! + 1 && s.at + s.cue.length > counted.index!)) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个") ?? 2;
   const countedEnd = counted ? counted.index! + counted[0].length : -1;
   const terms: TopicTerm[] = [];
   const framing: string[] = [];
@@ -189,7 +189,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     const before = q.slice(0, m.index!);
     if (
       count && !enumerate &&
-      (/^[的]?.{0,4}(是什么|指什么|是指什么|指的是什么|具体内容是什么|内涵是什么|含义是什么|包括什么|包括哪些|是哪[几些两二三四五六七八九十]\S?)(呢|啊)?[？?。\s]*$/.test(rest) ||
+      (new RegExp(`^[的]?.{0,4}(是什么|指什么|是指什么|指的是什么|具体内容是什么|内涵是什么|含义是什么|包括什么|包括哪些|是哪[几些${ZH_DIGITS}]\\S?)(呢|啊)?[？?。\\s]*$`).test(rest) ||
         /^(什么是|何为|何谓)$/.test(before.trim()))
     )
       enumerate = count;

@@ -154,6 +154,12 @@ export const PLACE_SUFFIXES = "省|市|县|区|州|镇|乡|村|港|湾|岛|半�
 export const ORG_SUFFIXES = "委员会|委|研究所|研究院|研究中心|科学院|学院|大学|银行|总局|证监会|监管局|部|厅|局|办公室|办|集团|公司|协会|学会|联合会|党组|政府|法院|检察院|工作组|指导组|领导小组";
 
 /**
+ * Words that make a body generic (有关部门, 各级党委, 主管部门). Why a list: they name no body in
+ * particular, so an org-question (哪个部门牵头) is not answered by them.
+ */
+export const GENERIC_BODY = /^(有关|相关|各级|各|本|该|其|地方|主管|职能)/;
+
+/**
  * Units a figure is counted in. Why a list: jieba tags the numeral (m) and sometimes the unit (q),
  * but 87人, 50项, 3000万千瓦 need the unit to tell a count from an ordinal or a code.
  */

@@ -7,7 +7,7 @@
  */
 import type { Chunk } from "../../vectors/types.ts";
 import type { Segmenter } from "../../vectors/segmenter.ts";
-import { chineseDigits } from "../../text/numerals.ts";
+import { chineseDigits, parseChineseNumber } from "../../text/numerals.ts";
 
 const HAN = /[\u3400-\u9fff]/;
 
@@ -31,12 +31,11 @@ export function mentions(haystack: string, term: string, seg?: Segmenter): boole
   return chars.length <= 3 && abbreviation(chars).test(haystack);
 }
 
-const NUMBERED: Record<string, number> = { 两: 2, 二: 2, 双: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9, 十: 10 };
-
-/** The count a numbered term names (五个期 → 5, “两个确立” → 2); undefined for other words. */
+/** The count a numbered term names (五个期 → 5, “两个确立” → 2, 双循环 → 2); undefined for other words. */
 export function numberedCount(term: string): number | undefined {
-  const n = NUMBERED[[...term][0]];
-  return n && [...term].length >= 2 && [...term].length <= 6 ? n : undefined;
+  const first = [...term][0];
+  const n = first === "双" ? 2 : parseChineseNumber(first);
+  return n >= 2 && n <= 10 && [...term].length >= 2 && [...term].length <= 6 ? n : undefined;
 }
 
 /**
@@ -44,9 +43,9 @@ export function numberedCount(term: string): number | undefined {
  * 、 or ；, each ending in the label's head character(s).
  */
 export function listsNumberedTerm(haystack: string, term: string): boolean {
-  const m = term.match(/^([两二三四五六七八九十])个?([\u3400-\u9fff]{1,2})$/u);
-  if (!m) return false;
-  const n = NUMBERED[m[1]];
+  const m = term.match(/^(.)个?([\u3400-\u9fff]{1,2})$/u);
+  const n = m ? numberedCount(m[1] + m[2]) : undefined;
+  if (!m || !n) return false;
   const item = `[\\u3400-\\u9fff]{0,15}${escapeRe(m[2])}`;
   return new RegExp(`(?:${item}[、；;]){${n - 1},}${item}`, "u").test(haystack);
 }

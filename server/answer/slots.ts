@@ -11,7 +11,7 @@
  */
 import type { Segmenter } from "../../vectors/segmenter.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
-import { AFTER_NAME, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
+import { AFTER_NAME, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
 
 export interface Slot {
   kind: SlotKind;
@@ -43,9 +43,9 @@ const UNIT_RE = `(?:${UNITS})`;
 const QUANTITY_RE = new RegExp(`(?<!第|[${ZH_DIGITS}])${NUM}\\s*(?:多|余|多万|余万)?${UNIT_RE}|百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[十百千]?[万亿]级`, "g");
 const PERCENT_RE = new RegExp(`百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[${ZH_DIGITS}]成(?!为|立|果|效|员|就)|个百分点`, "g");
 const ORDINAL_RE = new RegExp(`第[${ZH_DIGITS}\\d]+[届次批轮期]`, "g");
-const YEAR_RE = new RegExp(`(?:19|20)\\d{2}\\s*年|[〇零一二三四五六七八九]{4}年|本世纪中叶|“十[${ZH_DIGITS}]五”|(?<![\\d.])(?:19|20)\\d{2}(?![\\d.])`, "g");
+const YEAR_RE = new RegExp(`(?:19|20)\\d{2}\\s*年|[${ZH_DIGITS}]{4}年|本世纪中叶|“十[${ZH_DIGITS}]五”|(?<![\\d.])(?:19|20)\\d{2}(?![\\d.])`, "g");
 const DAY_RE = new RegExp(`\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日(?:\\s*至\\s*(?:\\d{1,2}\\s*月\\s*)?\\d{1,2}\\s*日)?|[${ZH_DIGITS}]{1,3}月[${ZH_DIGITS}]{1,3}日|(?<![月\\d])\\d{1,2}\\s*日(?:至\\d{1,2}日)?`, "g");
-const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[一二三四五六七八九十]{1,2}月份?|年底|年初|上半年|下半年`, "g");
+const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[${ZH_DIGITS}]{1,2}月份?|年底|年初|上半年|下半年`, "g");
 
 const values = (re: RegExp, text: string) => [...text.matchAll(re)].map((m) => m[0].replace(/\s+/g, ""));
 
@@ -181,7 +181,7 @@ export function orgs(text: string, ctx: SlotContext, exclude: readonly string[] 
   for (const m of text.matchAll(ORG_WORD)) {
     const name = m[0].replace(/^[的和与及、]+/, "");
     // A body is named by a proper or rare stem: 有关部门 and 各级党委 name none.
-    if (/^(有关|相关|各级|各|本|该|其|地方|主管|职能)/.test(name) || [...name].length < 4 || known(name)) continue;
+    if (GENERIC_BODY.test(name) || [...name].length < 4 || known(name)) continue;
     out.add(name);
   }
   return [...out];
@@ -205,7 +205,7 @@ export function enumeration(text: string, count: number, about: (clause: string)
     if (!clauses[i].end && clauses[i + 1] && !clauses[i + 1].end && [...clauses[i + 1].text].length <= 4 && clauses[i + 1].colon && items(clauses[i + 2]?.text).length)
       return items(clauses[i + 2].text);
     const after = clauses.slice(i).map((c) => c.text).join("");
-    if (/一是/.test(after) && /二是/.test(after)) return after.split(/[一二三四五六七八九十]是/).slice(1);
+    if (/一是/.test(after) && /二是/.test(after)) return after.split(new RegExp(`[${ZH_DIGITS}]是`)).slice(1);
     // With `clauses` (an unspecified count: 哪几方面): short clauses after the topic's, to the sentence's end
     // (要完善X，扩大实施范围，强化功能作用，健全收支管理，提升资金效能。).
     if (opts.clauses && !clauses[i].end) {
