@@ -25,11 +25,15 @@ function contextOf(index?: PassageIndex): AnswerContext {
 interface Term {
   text: string;
   tag: string;
+  weight: number;
 }
 
 function termsOf(text: string, ctx: AnswerContext): Term[] {
-  return analyzeQuestion(text, ctx).terms.map((t) => ({ text: t.text, tag: t.tag }));
+  return analyzeQuestion(text, ctx).terms.map((t) => ({ text: t.text, tag: t.tag, weight: t.weight }));
 }
+
+/** A term weighing less (idf) than this is in most of the corpus's passages (辽宁, 落实): it names no topic. */
+const GENERIC_WEIGHT = 1;
 
 /** True when the question cannot stand alone (given that there was a previous question). */
 export function isFollowUp(question: string, history: ChatTurn[], index?: PassageIndex): boolean {
@@ -42,6 +46,8 @@ export function isFollowUp(question: string, history: ChatTurn[], index?: Passag
     if (ZH_POINTERS.trailing.test(q) && terms.length <= 2) return true;
     if (ZH_POINTERS.person.test(q) || ZH_POINTERS.more.test(q)) return true;
     if (ZH_POINTERS.thing.test(q) && terms.length <= 3) return true;
+    // Nothing telling of its own (辽宁那边有没有跟着落实？): it goes on from the previous question.
+    if (terms.length <= 2 && ctx.chunks.length && terms.every((t) => t.weight < GENERIC_WEIGHT)) return true;
     return terms.length === 0;
   }
   const words = q.split(/\s+/).filter(Boolean);
@@ -164,10 +170,18 @@ function splitPrevious(prev: string, ctx: AnswerContext): { scope: string; topic
     scope += terms[first].text;
     first++;
   }
-  const start = body.indexOf(terms[first].text, scope.length);
-  const last = terms[terms.length - 1];
-  const end = body.lastIndexOf(last.text) + last.text.length;
-  if (start < 0 || end <= start) return { scope, topic: "", before: body, after: "" };
+  let start = body.indexOf(terms[first].text, scope.length);
+  if (start < 0) return { scope, topic: "", before: body, after: "" };
+  // The topic is the phrase the first terms make together (生育 in 辽宁对生育有什么支持政策, not up to 支持),
+  // with its quotation marks.
+  let end = start + terms[first].text.length;
+  for (let i = first + 1; i < terms.length; i++) {
+    const at = body.indexOf(terms[i].text, end);
+    if (at < 0 || at - end > 1) break;
+    end = at + terms[i].text.length;
+  }
+  if (/^[”"」》]/.test(body.slice(end))) end++;
+  if (start > 0 && /[“"「《]/.test(body[start - 1])) start--;
   return { scope, topic: body.slice(start, end), before: body.slice(0, start), after: body.slice(end) };
 }
 
@@ -186,7 +200,9 @@ function mergeZh(q: string, prev: string, ctx: AnswerContext, answer?: string): 
     !ZH_POINTERS.thing.test(swapped) &&
     !ZH_POINTERS.person.test(swapped)
   ) {
-    return topic ? `${before}${swapped}${after}？` : `${swapped}，${prev}`;
+    // The previous question's frame, less what it said of its own topic (有什么支持政策 → 有什么政策).
+    const frame = termsOf(after, ctx).reduce((f, t) => f.replace(t.text, ""), after);
+    return topic ? `${before}${swapped}${frame}？` : `${swapped}，${prev}`;
   }
 
   // 他还说了什么 → the person the previous question names; 这些措施中哪项… → the previous topic.

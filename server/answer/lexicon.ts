@@ -68,7 +68,7 @@ export const ZH_FORMS = {
   definition: /是什么意思|什么意思|啥意思|是什么|指什么|指的是|是指|含义|内涵|什么关系|怎么定位|如何定位|什么定位|什么作用|什么角色|什么地位/,
   yesNo: /是不是|是否|有没有|能不能(?!讲|说|谈|介绍)|对不对|吗[？?。\s]*$/,
   /** What is said, done or planned about the topic as a whole (not the members of a category). */
-  broad: /怎么说|什么说法|啥说法|有啥|什么动作|啥动作|什么打算|啥打算|什么安排|什么部署|什么要求|什么措施|什么举措|哪些措施|哪些举措|什么政策|啥政策|怎么(?:做|干|搞|办|落实|处理|解决|应对)|如何(?:做|干|落实|处理|解决|应对)/,
+  broad: /讲了什么|说了什么|提了什么|谈了什么|讲了啥|说了啥|怎么说|什么说法|啥说法|有啥|什么动作|啥动作|什么打算|啥打算|什么安排|什么部署|什么要求|什么措施|什么举措|哪些措施|哪些举措|什么政策|啥政策|怎么(?:做|干|搞|办|落实|处理|解决|应对)|如何(?:做|干|落实|处理|解决|应对)/,
 };
 export const EN_FORMS = {
   list: /\bwhat (measures|steps|actions|tasks|policies|plans|are the|were the)\b|\bwhich (measures|steps)\b|\blist\b|\bmeasures\b|\bplans? (for|to)\b|\bwhat (does|do|did|will)\b.+\b(plan|propose|intend|do|pursue|take)\b/i,
