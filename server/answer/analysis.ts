@@ -20,7 +20,7 @@ import type { PassageIndex } from "./types.ts";
 import {
   EN_FORMS, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
-import { chineseYear, documentFrequency, idf, mentions, numberedCount } from "./match.ts";
+import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
 
 /** What the answer layer reads from an index, resolved once per index. */
@@ -54,7 +54,7 @@ export function answerContext(index: PassageIndex): AnswerContext {
 export interface Alt {
   text: string;
   score: number;
-  via: "part" | "cedict" | "gloss";
+  via: "part" | "cedict" | "gloss" | "alias";
 }
 
 export interface TopicTerm {
@@ -262,6 +262,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
         for (const p of ctx.seg.subwords(t.text)) if (!rarity.has(p)) rarity.set(p, idf(documentFrequency(p, ctx.chunks, ctx.seg, false), n));
   }
   for (const t of terms) bridge(t, ctx);
+  for (const t of terms) for (const alias of numberedAliases(t.text, ctx)) t.alts.unshift({ text: alias, score: ALIAS, via: "alias" });
   const known = terms.filter((t) => t.known);
   // A bridged term weighs as its surest bridge would (楼市 → 房地产 is as telling as 房地产, less the doubt).
   for (const t of terms) {
@@ -364,6 +365,40 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
   }
   // 什么时候 and 在哪里 both asked once; a date range answers "how long" (开了几天 → 30日至31日) as a duration does.
   return slots.sort((x, y) => x.at - y.at);
+}
+
+/** How surely a numbered name's long form (第十三届委员会第六次全体会) stands for its short one (十三届六次全会). */
+const ALIAS = 0.9;
+const aliasCache = new WeakMap<readonly Chunk[], Map<string, string[]>>();
+
+/**
+ * The corpus's other spellings of a numbered name (省委十三届六次全会 is written 第十三届委员会第六次全体
+ * 会议 in the communiqué's own title): the same numbered parts in the same order, each perhaps after 第,
+ * a few characters apart, then the name's head written out (全会 → 全…会). Found in the corpus itself.
+ */
+export function numberedAliases(term: string, ctx: AnswerContext): string[] {
+  if (!ctx.chunks.length || [...term].length < 4) return [];
+  let cache = aliasCache.get(ctx.chunks);
+  if (!cache) aliasCache.set(ctx.chunks, (cache = new Map()));
+  const hit = cache.get(term);
+  if (hit) return hit;
+  const numbered = [...term.matchAll(new RegExp(`第?[${ZH_DIGITS}\\d]+[届次批期轮]`, "g"))];
+  let out: string[] = [];
+  if (numbered.length) {
+    const last = numbered[numbered.length - 1];
+    const head = term.slice(last.index! + last[0].length);
+    const parts = numbered.map((m) => `第?${escapeRe(m[0].replace(/^第/, ""))}`).join("[\\u4e00-\\u9fff]{0,8}?");
+    const tail = [...head].slice(0, 4).map(escapeRe).join("[\\u4e00-\\u9fff]{0,2}");
+    const re = new RegExp(parts + tail, "g");
+    const counts = new Map<string, number>();
+    for (const c of ctx.chunks)
+      for (const text of [c.text, c.title])
+        for (const m of text.matchAll(re)) if (!term.includes(m[0]) && !m[0].includes(term)) counts.set(m[0], (counts.get(m[0]) ?? 0) + 1);
+    out = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([w]) => w);
+  }
+  if (cache.size > 10_000) cache.clear();
+  cache.set(term, out);
+  return out;
 }
 
 /** Longest phrase merged from adjacent terms. */

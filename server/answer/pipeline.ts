@@ -165,15 +165,24 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
 /**
  * The passages for a question: the search for the whole question, and, for one joining two subjects
  * (中央金融工作会议和省委全会分别在哪里召开), a search for each subject too, so that each subject's
- * article is among them; first the whole question's best, then each subject's, then the rest.
+ * article is among them; for one naming a numbered name the corpus also writes out, a search with that
+ * spelling. First the whole question's best, then the others', then the rest.
  */
 export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal): Promise<SearchHit[]> {
   const search = async (q: string, n: number) => (await index.retriever({ k: n }).invoke(q, { signal })).map(hitOf);
   const hits = await search(question, k);
   const a = analyzeQuestion(question, answerContext(index));
-  if (a.groups.sides.length < 2) return hits;
-  const shared = a.groups.shared.map((t) => t.text).join(" ");
-  const perSide = await Promise.all(a.groups.sides.map((side) => search(`${side.map((t) => t.text).join(" ")} ${shared}`.trim(), SIDE_K)));
+  // A numbered name the corpus also writes out (十三届六次全会 → 第十三届委员会第六次全体会议): searched both ways.
+  const aliased = a.terms.filter((t) => t.alts.some((x) => x.via === "alias"));
+  const respelled = aliased.length
+    ? aliased.reduce((q, t) => q.replace(t.text, t.alts.find((x) => x.via === "alias")!.text), question)
+    : undefined;
+  const extra = [
+    ...(respelled ? [respelled] : []),
+    ...(a.groups.sides.length >= 2 ? a.groups.sides.map((side) => `${side.map((t) => t.text).join(" ")} ${a.groups.shared.map((t) => t.text).join(" ")}`.trim()) : []),
+  ];
+  if (!extra.length) return hits;
+  const perSide = await Promise.all(extra.map((q) => search(q, SIDE_K)));
   const out: SearchHit[] = [];
   const add = (h: SearchHit) => {
     if (out.length < k && !out.some((x) => x.chunk.id === h.chunk.id)) out.push(h);
