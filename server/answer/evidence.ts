@@ -123,7 +123,7 @@ export function assessEvidence(
   opts: { ranks?: { dense?: number; bm25?: number }[]; semantic?: number[] } = {},
 ): Evidence {
   const terms = weighted(a);
-  const slotCtx = { seg: ctx.seg, facts: ctx.facts };
+  const slotCtx = { seg: ctx.seg, facts: ctx.facts, chunks: ctx.chunks };
   const passageCoverage = passages.map((p) => coverage(passageText(p), terms, ctx));
   const best = passageCoverage.length ? Math.max(...passageCoverage) : 0;
   // Near the best coverage, or among the first retrieved with a fair share of it (the retriever ranks

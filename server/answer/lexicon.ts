@@ -32,11 +32,12 @@ export type PlaceGrain = "city" | "province" | "county" | "district" | "country"
  * Nouns after 哪个/哪些/什么 that name the kind of thing asked (哪个城市, 哪些国家, 哪位领导, 什么单位),
  * with the sort of place for a place. Why a list: the head noun decides the slot, and CC-CEDICT
  * glosses (city, unit, department) do not map to a slot any more directly than this table does.
+ * (哪些地方/哪些地区 are left out: they ask "in which respects" as often as "where".)
  */
 export const SLOT_HEADS: Readonly<Record<string, readonly [SlotKind, PlaceGrain?]>> = {
   城市: ["place", "city"], 城: ["place", "city"], 市: ["place", "city"], 省: ["place", "province"], 省份: ["place", "province"],
   县: ["place", "county"], 区: ["place", "district"], 国家: ["place", "country"],
-  港口: ["place", "port"], 港: ["place", "port"], 地方: ["place"], 地区: ["place"], 地点: ["place"], 位置: ["place"], 场馆: ["place"],
+  港口: ["place", "port"], 港: ["place", "port"], 地点: ["place"], 位置: ["place"], 场馆: ["place"],
   人: ["person"], 领导: ["person"], 同志: ["person"], 官员: ["person"], 专家: ["person"], 负责人: ["person"], 干部: ["person"],
   单位: ["org"], 部门: ["org"], 机构: ["org"], 组织: ["org"], 企业: ["org"], 公司: ["org"], 银行: ["org"], 高校: ["org"], 大学: ["org"],
   时候: ["date"], 时间: ["date"], 日子: ["date"], 年份: ["date"],
@@ -95,6 +96,8 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     "文件 资料 材料 文章 文中 文件里 里面 当中 其中 这里 那里 方面 情况 内容 东西 事情 事 问题 具体 主要 重点 大概 大致 大约 一些 一共 总共 共 到底 究竟 " +
     "措施 举措 办法 做法 部署 安排 要求 工作 任务 政策 " +
     "现在 目前 当前 如今 当下 眼下 现阶段 最近 近期 近年 近年来 今年 当年 时候 的时候 " +
+    // Verbs that only say a meeting took place: documents say 召开, 举行 or 举办 of the same one.
+    "召开 举行 举办 开幕 闭幕 " +
     // The same in English (stopwords aside): "I'd like to know", "Please answer from the documents".
     "i'd like know want wonder please tell answer according document documents text texts paper papers say says said mention mentioned "
   )

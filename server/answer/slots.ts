@@ -11,6 +11,8 @@
  */
 import type { Segmenter } from "../../vectors/segmenter.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
+import type { Chunk } from "../../vectors/types.ts";
+import { documentFrequency } from "./match.ts";
 import { AFTER_NAME, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
 
 export interface Slot {
@@ -35,6 +37,8 @@ export interface Slot {
 export interface SlotContext {
   seg: Segmenter;
   facts?: WordFactsLookup;
+  /** The corpus, for how common a place is (see backdrop). */
+  chunks?: readonly Chunk[];
 }
 
 const NUM = `(?:\\d+(?:\\.\\d+)?|[${ZH_DIGITS}]{2,}|[二两三四五六七八九十])`;
@@ -70,6 +74,15 @@ const TITLE_NAME = new RegExp(`(?:${TITLES})([${SURNAMES}][\\u4e00-\\u9fa5]{1,2}
 const NAME_ACT = new RegExp(`([${SURNAMES}][\\u4e00-\\u9fa5]{1,2}?)(?=${AFTER_NAME}|、[${SURNAMES}])`, "g");
 /** Names listed after a title: 常委李强、赵乐际、王沪宁 (each a surname and one or two more characters). */
 const TITLE_LIST = new RegExp(`(?:${TITLES})((?:[${SURNAMES}][\\u4e00-\\u9fa5]{1,2}、)+[${SURNAMES}][\\u4e00-\\u9fa5]{1,2}?)(?=${AFTER_NAME}|[，。；]|$)`, "g");
+
+/**
+ * A place in most of the corpus's passages is the documents' own setting (辽宁 in a corpus about it):
+ * never the answer to a where-question, which asks for a place among others.
+ */
+function backdrop(word: string, ctx: SlotContext): boolean {
+  return !!ctx.chunks?.length && documentFrequency(word, ctx.chunks, ctx.seg, false) > BACKDROP * ctx.chunks.length;
+}
+const BACKDROP = 0.5;
 
 /** Whether a candidate name is one: not a word the dictionary or the tagger knows as something else. */
 function plausibleName(name: string, ctx: SlotContext): boolean {
@@ -135,7 +148,7 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
       if ([...joined].length <= 5 && !known(joined) && !ctx.facts?.isCommon(joined)) out.add(joined);
     }
     if ([...word].length < 2 || known(word)) continue;
-    if (isPlace(word, tag, ctx) && (!grain || hasGrain(word, tag, grain, ctx))) out.add(word);
+    if (isPlace(word, tag, ctx) && (!grain || hasGrain(word, tag, grain, ctx)) && !backdrop(word, ctx)) out.add(word);
   }
   // "X等地区" / "X等地": the documents' way of naming places by example.
   if (!grain) for (const m of text.matchAll(PLACES_BY_EXAMPLE)) if (!known(m[1])) out.add(m[1]);
@@ -244,7 +257,9 @@ export function definesTerm(sentence: string, term: string, count: number): bool
 }
 
 /** The values of the slot in a sentence (empty when it holds none). */
-export function slotValues(slot: Slot, text: string, ctx: SlotContext, exclude: readonly string[] = [], topic: readonly string[] = []): string[] {
+export function slotValues(slot: Slot, sentence: string, ctx: SlotContext, exclude: readonly string[] = [], topic: readonly string[] = []): string[] {
+  // A date or a place inside a document's title (《…2023年…报告》) is the title's, not the event's.
+  const text = sentence.replace(/《[^》]*》/g, (t) => "，".repeat(t.length));
   switch (slot.kind) {
     case "quantity": {
       if (slot.percent) return values(PERCENT_RE, text);
