@@ -413,8 +413,11 @@ function mergePhrases(q: string, terms: TopicTerm[], ctx: AnswerContext): void {
   terms.sort((a, b) => a.at - b.at);
   for (let i = 0; i < terms.length; i++) {
     let best = -1;
+    // Names only (nouns: 中央金融 + 委员会), not verb phrases (支持 + 边境地区 + 发展), which the corpus words freely.
+    const noun = (t: TopicTerm) => /^(n|j|x|$)/.test(t.tag) && t.tag !== "vn";
+    if (!noun(terms[i])) continue;
     for (let j = i + 1; j < terms.length; j++) {
-      if (terms[j].at !== terms[j - 1].at + terms[j - 1].text.length || terms[j].tag === "eng" || terms[i].tag === "eng") break;
+      if (terms[j].at !== terms[j - 1].at + terms[j - 1].text.length || !noun(terms[j])) break;
       const span = q.slice(terms[i].at, terms[j].at + terms[j].text.length);
       if ([...span].length > MAX_PHRASE) break;
       if (documentFrequency(span, ctx.chunks, ctx.seg, false) > 0) best = j;
