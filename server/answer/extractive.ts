@@ -56,6 +56,8 @@ const FOCUS_KEEP = 0.5;
 const NAMES_ITEM = 0.3;
 /** A focus whose telling character is in this share of an item's sentences is the item's topic, not a detail of it. */
 const TOPIC_SPREAD = 0.4;
+/** A sentence covering this share of the question in its words restates it. */
+const RESTATES = 0.8;
 /** A focus term weighs at least this share of the question's heaviest term. */
 const FOCUS_WEIGHT = 0.3;
 /** How much more relevant the first passage must be than the second to stand for the topic alone. */
@@ -256,13 +258,22 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
         ? mine.filter((c) => c.para === top.para && c.pos >= top.pos)
         : mine.filter((c) => best > 0 && focusOf(c) >= FOCUS_KEEP * best);
     }
-    for (const c of keep) {
+    // For a how-question, the paragraph's opening sentences restating it (要促进各民族广泛交往交流交融，…)
+    // say what is to be done, not how: the answer is what follows them.
+    let lead = 0;
+    while (a.how && lead < keep.length - 1 && keep[lead].para === keep[0].para && keep[lead].opensParagraph === (lead === 0) && restates(keep[lead], a)) lead++;
+    for (const c of keep.slice(lead)) {
       if (chosen.length >= max) break;
       if (chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
       chosen.push(c);
     }
   }
   return chosen;
+}
+
+/** A sentence that repeats the question's words whole (its topic sentence, not yet its answer). */
+function restates(c: Candidate, a: QuestionAnalysis): boolean {
+  return c.own >= RESTATES && phraseCoverage(c.text, a.runs) >= RESTATES;
 }
 
 /** A character in more than this share of the chunks tells nothing of a word's topic (放, 发, 民). */
