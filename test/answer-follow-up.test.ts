@@ -84,3 +84,11 @@ test("它/该 after a definition question is the thing defined", () => {
   assert.equal(rewriteByRule("该如何推动？", h), "通道经济如何推动？");
   assert.equal(rewriteByRule("它有哪些特点？", turns("什么是新质生产力", "新质生产力是……[1]")), "新质生产力有哪些特点？");
 });
+
+test("a mixed English follow-up is read as English, as the language detector says (not by any Han character)", () => {
+  const h = history("What did the conference say about ports?");
+  assert.equal(isFollowUp("And what about 港口 fees?", h), true, "English pointers apply to a mixed question");
+  const q = rewriteByRule("What about the 全会?", h);
+  assert.match(q, /全会/);
+  assert.match(q, /^What did the conference say about/, q);
+});

@@ -94,7 +94,8 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
   e.sentences.forEach((s, index) => {
     const cite = passages[s.passage];
     if (isPassageHeading(cite, s) || [...s.text].length < 6) return;
-    const quote = trimLong(s.text, terms);
+    // Cut a long sentence to its clauses with the asked detail only for a fact: a list keeps its measures whole.
+    const quote = a.slots.length || (!a.broad && !a.list) ? trimLong(s.text, terms) : s.text;
     const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
     const prev2 = e.sentences[index - 2]?.passage === s.passage ? e.sentences[index - 2].own : 0;
     // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
