@@ -28,7 +28,7 @@ export interface ExtractiveOptions {
   evidence?: Evidence;
   /** Similarity of each judged sentence (evidence.sentences order) to the question, from a pretrained model. */
   semantic?: number[];
-  /** Most points in a list answer (default 6) or sentences in a fact answer (default 3). */
+  /** Most points in a list answer (default 8: an item whole) or sentences in a fact answer (default 3). */
   maxPoints?: number;
 }
 
@@ -132,7 +132,7 @@ function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Ci
     if (picked.length) return { picked, list: picked.length > 1, ordered: picked.length === 1 };
   }
   if (a.broad) {
-    const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 6, opts.context);
+    const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 8, opts.context);
     if (picked.length) return { picked, list: picked.length > 1, ordered: false };
   }
   if (a.category) {
