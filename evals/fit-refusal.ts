@@ -290,7 +290,7 @@ async function main(): Promise<void> {
   if (values.errors) {
     const p = crossValidated(offlineRows, OFFLINE, offline.lambda);
     offlineRows.forEach((r, i) => {
-      const shown = process.env.SHOW_SLOT ? r.y === 1 && r.f.slotMissing > 0 : (p[i] >= offline.threshold) !== (r.y === 1);
+      const shown = (p[i] >= offline.threshold) !== (r.y === 1);
       if (shown && !r.question.includes("请") && !/^我想|^I'd|^Please/.test(r.question))
         console.log(`  ${r.y ? "REFUSED" : "ANSWERED"} p=${p[i].toFixed(2)} ${r.group} ${r.question} ${JSON.stringify(r.f)}`);
     });

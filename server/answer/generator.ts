@@ -8,6 +8,8 @@ import { composeExtractive } from "./extractive.ts";
 import { createLlmGenerator } from "./llm.ts";
 import { pieces } from "./stream-text.ts";
 import { segmenterFor } from "../../vectors/segmenter.ts";
+import { analyzeQuestion, answerContext } from "./analysis.ts";
+import { assessQuestion } from "./evidence.ts";
 
 export type { Generator } from "./types.ts";
 export type { GeneratorSettings } from "../../config/settings.ts";
@@ -31,10 +33,11 @@ export function createExtractiveGenerator(): Generator {
   return {
     info: () => ({ kind: "extractive" }),
     async *stream(input: GenerateInput): AsyncIterable<string> {
-      const context = input.context ?? { seg: segmenterFor([]), chunks: input.chunks ?? [], glossary: input.glossary };
-      const text = composeExtractive(input.question, input.passages, {
-        lang: input.lang, context, analysis: input.analysis, evidence: input.evidence, semantic: input.semantic,
-      });
+      // The question analysed and the passages judged again, as the pipeline did (a few milliseconds).
+      const context = input.index ? answerContext(input.index) : { seg: segmenterFor([]), chunks: input.chunks ?? [], glossary: input.glossary };
+      const analysis = analyzeQuestion(input.question, context);
+      const evidence = assessQuestion(analysis, input.passages, context);
+      const text = composeExtractive(input.question, input.passages, { lang: input.lang, context, analysis, evidence, semantic: input.semantic });
       for (const piece of pieces(text)) yield piece;
     },
   };

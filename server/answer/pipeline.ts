@@ -58,7 +58,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
 
   // A client's instructions go to the generator only: retrieval and the refusal decision never see them.
   const input: GenerateInput = {
-    question, passages, history, lang, chunks, glossary, context, analysis, evidence,
+    question, passages, history, lang, chunks, glossary, index: deps.index,
     ...(semantic ? { semantic } : {}),
     ...(req.instructions?.length ? { instructions: req.instructions } : {}),
   };

@@ -9,8 +9,6 @@ import type { SearchIndex } from "../../vectors/search-index.ts";
 import type { GeneratorKind } from "../contract/health.ts";
 import type { Citation as WireCitation, ChatResponse, DoneEvent, HistoryTurn, RetrievalEvent, TokenEvent } from "../contract/chat.ts";
 import type { SentenceSimilarity } from "../../vectors/types.ts";
-import type { AnswerContext, QuestionAnalysis } from "./analysis.ts";
-import type { Evidence } from "./evidence.ts";
 
 /**
  * What the pipeline needs of the index (a SearchIndex is one): its LangChain retriever, which is the
@@ -74,11 +72,9 @@ export interface GenerateInput {
   chunks?: Chunk[];
   /** The index's English→Chinese glossary (for English questions). */
   glossary?: Glossary;
-  /** What the pipeline already worked out: the index's resources, the question's analysis, the passages judged. */
-  context?: AnswerContext;
-  analysis?: QuestionAnalysis;
-  evidence?: Evidence;
-  /** Similarity of each judged sentence to the question (pretrained model only). */
+  /** The index answered from (its segmenter and word facts: the extractive composer analyses the question with them). */
+  index?: PassageIndex;
+  /** Similarity of each of the passages' sentences, in order, to the question (pretrained model only). */
   semantic?: number[];
   /** A client's own instructions (tone, length, format); the extractive composer has no use for them. */
   instructions?: string[];
