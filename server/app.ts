@@ -10,36 +10,18 @@ import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { SearchIndex } from "../vectors/search-index.ts";
-import type { Generator } from "./answer/types.ts";
-import type { ServerConfig } from "./config.ts";
 import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
 import { ApiError, errorBody, requestLang, type ErrorCode } from "./http/errors.ts";
 import { createRateLimiter, rateLimit } from "./http/rate-limit.ts";
-import type { Reindexer } from "./reindex.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { articleRoutes } from "./routes/articles.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
-
-export interface AppDeps {
-  config: Pick<ServerConfig, "limits" | "security">;
-  /** The index to answer one request from (read once per request, so a reindex can swap it). */
-  getIndex: () => SearchIndex;
-  generator: Generator;
-  /** Enables /api/admin/reindex. */
-  reindex?: Reindexer;
-  /** The built web page (web/dist), served at `/`. */
-  webDir?: string;
-  /** Where server-side failures are reported (never to the client). Default: stderr. */
-  log?: (msg: string) => void;
-}
-
-export type RouteDeps = AppDeps & { log: (msg: string) => void };
+import type { AppDeps, RouteDeps } from "./route-deps.ts";
 
 /** The page loads its own script and styles only: no inline script, no framing, no third parties. */
 const CONTENT_SECURITY_POLICY = {
@@ -64,7 +46,8 @@ const ERROR_CODE_OF_STATUS: Record<number, ErrorCode> = {
   504: "timeout",
 };
 
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
+/** The app: its type (AppType) carries every API route's input and output, for Hono's typed client `hc`. */
+export function createApp(appDeps: AppDeps) {
   const deps: RouteDeps = { ...appDeps, log: appDeps.log ?? ((msg) => console.error(msg)) };
   const { limits, security } = deps.config;
   const app = new Hono<AppEnv>();
@@ -117,12 +100,14 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     app.use(p, deadline(limits.requestTimeoutMs));
   }
 
-  app.route("/api", healthRoutes(deps));
-  app.route("/api", searchRoutes(deps));
-  app.route("/api", chatRoutes(deps));
-  app.route("/api", articleRoutes(deps));
-  app.route("/api", adminRoutes(deps));
-  app.route("/v1", openAiRoutes(deps));
+  // Chained, so the returned app's type keeps every route's types.
+  const routes = app
+    .route("/api", healthRoutes(deps))
+    .route("/api", searchRoutes(deps))
+    .route("/api", chatRoutes(deps))
+    .route("/api", articleRoutes(deps))
+    .route("/api", adminRoutes(deps))
+    .route("/v1", openAiRoutes(deps));
 
   if (deps.webDir && fs.existsSync(deps.webDir)) {
     // serveStatic refuses `..`, encoded separators and double slashes; what it cannot find falls to notFound.
@@ -146,5 +131,8 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
     return c.json(errorBody("internal", requestLang(c)), 500);
   });
 
-  return app;
+  return routes;
 }
+
+/** The whole API's type: `hc<AppType>(baseUrl)` gives a client typed by the contract. */
+export type AppType = ReturnType<typeof createApp>;

@@ -21,6 +21,7 @@ import { writeIndexCore, FORMAT_VERSION, type IndexCore } from "../vectors/index
 import { ChunkVectorStore, chunkDocument } from "../vectors/vector-store.ts";
 import { indexedText, type Article, type Chunk } from "../vectors/types.ts";
 import { readSettings, type EmbeddingSettings } from "../config/settings.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vectors-embedder-"));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -34,7 +35,7 @@ function smallCore(): IndexCore {
   ];
   const articles: Article[] = texts.map(([title, text], i) => ({ id: `a${i}`, title, source: "t.txt", text }));
   const chunks: Chunk[] = articles.map((a, i) => ({
-    id: `c${i}`, articleId: a.id, title: a.title, headingPath: [a.title], itemNo: String(i), text: a.text, start: 0, end: a.text.length,
+    id: `c${i}`, articleId: a.id, title: a.title, headingPath: [a.title], itemNo: String(i), text: a.text, start: 0, end: a.text.length, sentences: sentenceBounds(a.text),
   }));
   return {
     manifest: { formatVersion: FORMAT_VERSION, createdAt: new Date(0).toISOString(), corpus: [], articles: [], chunks: chunks.length, warnings: [] },

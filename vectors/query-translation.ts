@@ -8,6 +8,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { isStopword } from "./stopwords.ts";
+import { formatChineseNumber } from "../text/numerals.ts";
 
 export const GLOSSARY_FILE = "glossary.json";
 
@@ -206,13 +207,6 @@ function singular(w: string): string[] {
   return forms;
 }
 
-const ZH_NUM = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-/** 15 → 十五, 23 → 二十三 (up to 99). */
-function chineseNumber(n: number): string {
-  if (n < 10) return ZH_NUM[n];
-  const tens = Math.floor(n / 10);
-  return `${tens === 1 ? "" : ZH_NUM[tens]}十${ZH_NUM[n % 10]}`;
-}
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"];
 
 const CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
@@ -220,11 +214,11 @@ const CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven"
 /** Numbers, ordinals and years, which the glossary does not render: five → 五, ninth/9th → 第九, 2028 → 2028年. */
 export function numberTerm(word: string): string | undefined {
   const cardinal = CARDINALS.indexOf(word);
-  if (cardinal > 0) return chineseNumber(cardinal);
+  if (cardinal > 0) return formatChineseNumber(cardinal);
   const word1 = ORDINALS.indexOf(word) + 1;
   const nth = /^(\d{1,2})(st|nd|rd|th)$/.exec(word);
   const n = word1 || (nth ? Number(nth[1]) : 0);
-  if (n > 0 && n < 100) return `第${chineseNumber(n)}`;
+  if (n > 0 && n < 100) return `第${formatChineseNumber(n)}`;
   if (/^(19|20)\d{2}$/.test(word)) return `${word}年`;
   return undefined;
 }

@@ -15,11 +15,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
-import type { BaseRetriever } from "@langchain/core/retrievers";
 import { LIMITS, type EmbeddingSettings } from "../config/settings.ts";
 import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
 import {
-  indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SentenceSimilarity,
+  indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SearchOptions,
+  type SentenceSimilarity,
 } from "./types.ts";
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
 import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
@@ -39,19 +39,6 @@ import { collapseItems, mergeItemParts } from "./item-groups.ts";
 import { CrossEncoder } from "./reranker.ts";
 import { SearchIndexRetriever } from "./retriever.ts";
 
-export interface SearchOptions {
-  /** Passages to return (default 5, at most 50). */
-  k?: number;
-  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
-  mode?: SearchMode;
-  /** Return a split item's parts merged into one passage (still verbatim article text). */
-  mergeParts?: boolean;
-  /** Fusion weights for this search only (the benchmark's grid); default: the index's. */
-  fusion?: FusionWeights;
-  /** Abandons the query's embedding request (an endpoint) when the caller gives up. */
-  signal?: AbortSignal;
-}
-
 export type { DenseStatus } from "./endpoint-health.ts";
 
 export interface SearchIndex {
@@ -70,7 +57,8 @@ export interface SearchIndex {
   /** Whether dense search (and `semantic`) can run now; /api/health shows it. */
   denseStatus(): DenseStatus;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
-  retriever(opts?: SearchOptions): BaseRetriever;
+  /** The LangChain retriever over this index (what the answer pipeline retrieves through). */
+  retriever(opts?: SearchOptions): SearchIndexRetriever;
   chunk(id: string): Chunk | undefined;
   article(id: string): Article | undefined;
   /**
@@ -466,8 +454,8 @@ class LocalSearchIndex implements SearchIndex {
     return this.articlesById.get(id);
   }
 
-  retriever(opts: SearchOptions = {}): BaseRetriever {
-    return new SearchIndexRetriever(this, opts);
+  retriever(opts: SearchOptions = {}): SearchIndexRetriever {
+    return new SearchIndexRetriever((query, o) => this.search(query, o), opts);
   }
 
   /** Chinese dictionary candidates for an English question (empty for other questions). */

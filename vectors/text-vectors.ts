@@ -19,6 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Chunk, EmbeddingInfo } from "./types.ts";
 import { IndexDamagedError, readJson, writeJson } from "./index-folder.ts";
+import { passageSentences } from "../text/passages.ts";
 
 export type VectorSet = "passages" | "sentences";
 
@@ -33,14 +34,11 @@ interface RowsJson {
 /** Shorter pieces (a lone "12." or "一、") say nothing a question could match. */
 const MIN_CHARS = 4;
 
-/**
- * A chunk's sentences as the ingest recorded them (`sentences` offsets, the shared sentence rule),
- * or, for chunks without recorded offsets, split at 。！？； and line breaks.
- */
+/** A chunk's sentences by the one sentence rule, from the offsets the ingest stored with it (text/passages.ts). */
 export function chunkSentences(chunk: Chunk): string[] {
-  const spans = (chunk as Chunk & { sentences?: [number, number][] }).sentences;
-  const texts = spans ? spans.map(([s, e]) => chunk.text.slice(s, e)) : chunk.text.split(/(?<=[。！？；])|\n/);
-  return texts.map((t) => t.trim()).filter((t) => t.length >= MIN_CHARS);
+  return passageSentences(chunk)
+    .map((s) => s.text.trim())
+    .filter((t) => t.length >= MIN_CHARS);
 }
 
 const files = (dir: string, set: VectorSet) => ({ json: path.join(dir, `${set}.json`), bin: path.join(dir, `${set}.bin`) });

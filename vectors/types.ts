@@ -36,6 +36,13 @@ export interface Chunk {
   /** Offsets in Article.text: article.text.slice(start, end) === text. */
   start: number;
   end: number;
+  /**
+   * [start, end) of every sentence of `text`, in order, by the shared sentence rule (text/sentences.ts):
+   * what the answer layer quotes, without splitting the passage again (text/passages.ts).
+   */
+  sentences: [number, number][];
+  /** [start, end) in `text` of the heading the chunk opens with (12.建设清洁能源强省。), when it opens with one. */
+  heading?: [number, number];
 }
 
 /** The text that gets indexed for a chunk: heading path + passage (the quote stays the passage alone). */
@@ -124,6 +131,19 @@ export interface SearchHit {
 }
 
 export type SearchMode = "dense" | "bm25" | "hybrid" | "rerank";
+
+export interface SearchOptions {
+  /** Passages to return (default 5, at most 50). */
+  k?: number;
+  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
+  mode?: SearchMode;
+  /** Return a split item's parts merged into one passage (still verbatim article text). */
+  mergeParts?: boolean;
+  /** Fusion weights for this search only (the benchmark's grid; a FusionWeights of fusion.ts); default: the index's. */
+  fusion?: { dense: number; bm25: number; k0: number };
+  /** Abandons the query's embedding request (an endpoint) when the caller gives up. */
+  signal?: AbortSignal;
+}
 
 /** Progress callback shared by the build stages: a stage name and how far it is. */
 export type Progress = (stage: string, done: number, total: number) => void;

@@ -7,6 +7,7 @@
  * A marker may arrive split across chunks ("[" then "3]"), so text after an opening bracket is
  * held back until the bracket closes or clearly is not a marker.
  */
+import { splitSentences } from "../../text/sentences.ts";
 import type { Citation } from "./types.ts";
 
 const MARKER = /^[\[【]\s*(\d{1,3}(?:\s*[,，、\-–]\s*\d{1,3})*)\s*[\]】]/;
@@ -89,20 +90,16 @@ export class MarkerFilter {
 
 /**
  * Sentences of an answer that carry no [n]: what a reader cannot check. A marker right after a
- * sentence's closing mark belongs to that sentence. Lead lines (ending in a colon), list headings
- * and very short fragments are not claims and are left out.
+ * sentence's closing mark belongs to that sentence (the shared sentence rule keeps it there).
+ * Lead lines (ending in a colon), list headings and very short fragments are not claims and are left out.
  */
-/** A sentence, its closing marks (a period only before a space or the end) and the markers after it. */
-const SENTENCE = /(?:[^。！？!?；;.]|\.(?!\s|$))+(?:(?:[。！？!?；;]|\.(?=\s|$))+[”’」』）)"]*)?(?:\s*\[\d+\])*/g;
-
 export function uncitedSentences(answer: string): string[] {
   const out: string[] = [];
   for (const rawLine of answer.split("\n")) {
     const line = rawLine.trim().replace(/^[-*•]\s+|^\d+[.)]\s+/, "");
     if (!line || /[：:]$/.test(line) || /^#/.test(line)) continue;
-    const sentences = line.match(SENTENCE) ?? [];
-    for (const s of sentences) {
-      const t = s.trim();
+    for (const s of splitSentences(line)) {
+      const t = s.text;
       if ([...t.replace(/\[\d+\]/g, "")].length < 6) continue;
       if (!/\[\d+\]/.test(t)) out.push(t);
     }

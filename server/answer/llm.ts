@@ -8,7 +8,7 @@ import { LIMITS } from "../../config/limits.ts";
 import { ChatOpenAI } from "@langchain/openai";
 import { HumanMessage, SystemMessage, type BaseMessage } from "@langchain/core/messages";
 import type { ChatTurn, GenerateInput, Generator, GeneratorInfo } from "./types.ts";
-import { fillPrompt, languageName, readPrompt, renderHistory, renderPassages } from "./prompts.ts";
+import { fillPrompt, languageName, readPrompt, renderHistory, renderInstructions, renderPassages } from "./prompts.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 
 export interface LlmSettings {
@@ -48,7 +48,11 @@ export function createLlmGenerator(settings: LlmSettings): Generator {
     info: () => info,
 
     async *stream(input: GenerateInput, signal?: AbortSignal): AsyncIterable<string> {
-      const system = fillPrompt(readPrompt(settings.promptsDir, "system"), { language: languageName(input.lang) });
+      let system = fillPrompt(readPrompt(settings.promptsDir, "system"), { language: languageName(input.lang) });
+      // A client's system messages (/v1) follow the rules, framed as the client's and unable to lift them.
+      if (input.instructions?.length) {
+        system += fillPrompt(readPrompt(settings.promptsDir, "instructions"), { instructions: renderInstructions(input.instructions) });
+      }
       const user = fillPrompt(readPrompt(settings.promptsDir, "answer"), {
         question: input.question,
         passages: renderPassages(input.passages),

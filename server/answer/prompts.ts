@@ -7,7 +7,7 @@ import path from "node:path";
 import type { ChatTurn, Citation, Lang } from "./types.ts";
 import { sourceLabel } from "./source-label.ts";
 
-export type PromptName = "system" | "answer" | "rewrite";
+export type PromptName = "system" | "answer" | "rewrite" | "instructions";
 
 export function readPrompt(dir: string, name: PromptName): string {
   const file = path.join(dir, `${name}.txt`);
@@ -34,6 +34,11 @@ export function renderPassages(passages: Citation[]): string {
   return passages
     .map((p) => `<passage n="${p.n}" source="${fence(sourceLabel(p)).replace(/"/g, "'")}">\n${fence(p.quote)}\n</passage>`)
     .join("\n\n");
+}
+
+/** A client's instructions, fenced so that they cannot close their own block and speak as the prompt. */
+export function renderInstructions(instructions: string[]): string {
+  return instructions.map((s) => s.replace(/<\s*(\/?)\s*client_instructions/gi, "‹$1client_instructions")).join("\n\n");
 }
 
 /** The last turns, markers removed (they pointed at earlier passages), each shortened. */

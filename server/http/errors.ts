@@ -46,6 +46,16 @@ const CATALOG = {
     zh: "messages 必须是非空数组，每条为 { role, content: 字符串或文本片段数组 }。",
     en: "`messages` must be a non-empty array of { role, content: string or text parts }.",
   },
+  invalid_max_tokens: {
+    status: 400,
+    zh: "max_tokens 和 max_completion_tokens 必须是正整数。",
+    en: "`max_tokens` and `max_completion_tokens` must be positive whole numbers.",
+  },
+  invalid_stream_options: {
+    status: 400,
+    zh: "stream_options 必须是对象，其中 include_usage 为布尔值。",
+    en: "`stream_options` must be an object whose `include_usage` is a boolean.",
+  },
   no_user_message: {
     status: 400,
     zh: "messages 的最后一条必须是用户（user）消息。",
@@ -67,6 +77,7 @@ const CATALOG = {
     en: "Requests from another site are not accepted.",
   },
   not_found: { status: 404, zh: "未找到请求的资源。", en: "Not found." },
+  model_not_found: { status: 404, zh: "没有这个模型。", en: "No such model." },
   article_not_found: { status: 404, zh: "没有这篇文章。", en: "No such article." },
   reindex_running: { status: 409, zh: "索引正在重建中。", en: "A reindex is already running." },
   payload_too_large: {
@@ -99,6 +110,11 @@ export class ApiError extends Error {
     super(CATALOG[code].en);
     this.status = CATALOG[code].status;
   }
+}
+
+/** Whether `value` names an error of the catalog. */
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && Object.hasOwn(CATALOG, value);
 }
 
 /** The message for `code` in `lang`, with {placeholders} filled in. */

@@ -1,0 +1,23 @@
+/**
+ * What the HTTP app is built from (AppDeps) and what every route factory receives (RouteDeps). In a
+ * module of its own so that routes and app import it, and no route imports the app.
+ */
+import type { SearchIndex } from "../vectors/search-index.ts";
+import type { Generator } from "./answer/types.ts";
+import type { ServerConfig } from "./config.ts";
+import type { Reindexer } from "./reindex.ts";
+
+export interface AppDeps {
+  config: Pick<ServerConfig, "limits" | "security">;
+  /** The index to answer one request from (read once per request, so a reindex can swap it). */
+  getIndex: () => SearchIndex;
+  generator: Generator;
+  /** Enables /api/admin/reindex. */
+  reindex?: Reindexer;
+  /** The built web page (web/dist), served at `/`. */
+  webDir?: string;
+  /** Where server-side failures are reported (never to the client). Default: stderr. */
+  log?: (msg: string) => void;
+}
+
+export type RouteDeps = AppDeps & { log: (msg: string) => void };
