@@ -93,6 +93,12 @@ test("ingest through an endpoint: bounded batches one at a time, the manifest re
   const hits = await index.search("城市树木移植需要批准吗", { k: 3, mode: "dense" });
   assert.match(hits[0].chunk.text, /移植/, "dense search through the endpoint finds the passage");
   assert.equal(index.denseStatus().state, "ok");
+  server.requests.length = 0;
+  await index.search("城市树木的养护责任", { k: 3, mode: "bm25" });
+  assert.equal(server.requests.length, 0, "keyword search asks the endpoint nothing");
+  await index.search("城市树木的养护责任", { k: 3 });
+  await index.search("城市树木的养护责任", { k: 3, mode: "dense" });
+  assert.equal(server.requests.length, 1, "a question is embedded once, then its vector is reused");
 });
 
 test("an unchanged passage is not embedded again by the next build with the same model; --force embeds everything", async () => {

@@ -412,6 +412,7 @@ class LocalSearchIndex implements SearchIndex {
   private async similarities(query: string, texts: string[], signal?: AbortSignal): Promise<number[]> {
     const embedder = this.models.embedder;
     if (!embedder) throw new Error("the index was closed: no embedding model to compare sentences with");
+    if (!query.trim()) return texts.map(() => 0);
     this.active++;
     try {
       const q = await this.queryVector(embedder, query, signal);
@@ -463,7 +464,8 @@ class LocalSearchIndex implements SearchIndex {
     return this.parts.glossary && textLanguage(query) === "en" ? translateQuery(query, this.parts.glossary) : [];
   }
 
-  async signals(query: string, pool: number, embedder = this.models.embedder, signal?: AbortSignal): Promise<SignalLists> {
+  /** Both ranked lists for a query; `embedder` undefined = keywords only. */
+  async signals(query: string, pool: number, embedder: TextEmbedder | undefined, signal?: AbortSignal): Promise<SignalLists> {
     const chunks = this.core.chunks;
     const translated = this.translation(query);
     const tokens = [query, ...translated].flatMap((t) => lexicalTokens(this.parts.seg, t, this.parts.lexical));
