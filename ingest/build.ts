@@ -24,8 +24,7 @@ import {
 } from "../vectors/index-folder.ts";
 import { buildSearchIndex, EmbeddingMismatchError, hasSearchIndex, indexMatchesSettings, openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
 import type { Article, Chunk, CorpusFileEntry, EmbeddingInfo, Manifest, ManifestArticle, Progress } from "../vectors/types.ts";
-import { EmbeddingEndpointError } from "../vectors/endpoint-embedder.ts";
-import { listCorpusFiles, hashCorpusFile } from "./corpus-files.ts";
+import { hashCorpusFile, scanCorpus, skippedLines } from "./corpus-files.ts";
 import { UnreadableFileError } from "./load-file.ts";
 import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
 import { acquireLock } from "./lock.ts";
@@ -60,6 +59,8 @@ export interface IngestSummary {
   articleList: ManifestArticle[];
   /** The embedding model that made the vectors. */
   embedding?: EmbeddingInfo;
+  /** What the corpus scan left out, one line each (links out of the folder, hidden entries in one line). */
+  skipped: string[];
 }
 
 export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
@@ -70,7 +71,9 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const root = path.resolve(opts.indexRoot);
   const release = await acquireLock(root, { waitMs: opts.lockWaitMs, log });
   try {
-    const names = listCorpusFiles(corpusDir);
+    const scan = scanCorpus(corpusDir);
+    const names = scan.files;
+    const skipped = skippedLines(scan);
     const files = names.map((name, i) => {
       progress("read", i, names.length);
       return hashCorpusFile(corpusDir, name);
@@ -92,6 +95,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           reused: true,
           articleList: m.articles,
           embedding: m.embedding,
+          skipped,
         };
       }
     }
@@ -121,16 +125,18 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           try {
             parsed = await parseCorpusFile(f.file, f.abs, f.hash, bytes);
           } catch (err) {
-            if (!(err instanceof UnreadableFileError)) throw err;
-            entry.error = err.message;
-            warnings.push(`${f.file}: ${err.message}`);
+            // Unreadable, or content that breaks a parsing step (a bug met on this file only):
+            // either way the file is named and skipped, and the rest of the corpus is indexed.
+            entry.error = err instanceof UnreadableFileError ? err.message : `could not be processed (${(err as Error)?.name ?? "Error"}: ${(err as Error)?.message ?? String(err)}); skipped`;
+            warnings.push(`${f.file}: ${entry.error}`);
             continue;
           }
         }
         writeCached(dir, parsed);
-        warnings.push(...parsed.warnings);
-        articles.push(...parsed.articles);
-        chunks.push(...parsed.chunks);
+        // Loops, not push(...list): one file may hold more chunks than a call takes arguments.
+        for (const w of parsed.warnings) warnings.push(w);
+        for (const a of parsed.articles) articles.push(a);
+        for (const c of parsed.chunks) chunks.push(c);
       }
       progress("parse", files.length, files.length);
       if (reusedFiles) log(`${reusedFiles} unchanged file(s) taken from the previous build`);
@@ -167,6 +173,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
         reused: false,
         articleList: manifest.articles,
         embedding: manifest.embedding,
+        skipped,
       };
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -194,29 +201,12 @@ export function ensureIndex(opts: IngestOptions): Promise<IngestSummary> {
  * A usable, open index: ensureIndex, then openSearchIndex; when opening finds the index damaged or
  * built with another embedding model, it is rebuilt once (force) with a log line saying why. If even
  * the fresh build cannot be opened, that error goes up (a clear message, never a rebuild loop).
- * When a build is needed but the embedding endpoint cannot be reached, the previous index built with
- * that same model is served (keywords only until the endpoint answers) rather than nothing; with no
- * such index the endpoint's error goes up.
  * `onSummary` hears each ingest's summary (the first, and the rebuild's if there was one).
  */
 export async function openIndex(opts: IngestOptions & { onSummary?: (summary: IngestSummary) => void }): Promise<SearchIndex> {
   const log = opts.log ?? (() => {});
   const open = (dir: string) => openSearchIndex(dir, { settings: opts.settings, log });
-  let summary: IngestSummary;
-  try {
-    summary = await ensureIndex(opts);
-  } catch (err) {
-    const previous = err instanceof EmbeddingEndpointError ? currentIndexDir(path.resolve(opts.indexRoot)) : null;
-    if (!previous) throw err;
-    let index: SearchIndex;
-    try {
-      index = await open(previous);
-    } catch {
-      throw err; // built with another model, or damaged: nothing that could serve these settings
-    }
-    log(`${(err as Error).message} The index could not be rebuilt; serving the previous one (${previous}) until the endpoint answers, then run npm run ingest.`);
-    return index;
-  }
+  const summary = await ensureIndex(opts);
   opts.onSummary?.(summary);
   try {
     return await open(summary.indexDir);

@@ -15,6 +15,7 @@ import os from "node:os";
 import path from "node:path";
 import { readSettings } from "../config/settings.ts";
 import { openIndex, runIngest } from "../ingest/build.ts";
+import { prepareIndex } from "../server/prepare-index.ts";
 import { currentIndexDir } from "../vectors/index-folder.ts";
 import { EmbeddingEndpointError, EndpointEmbedder, PROBE_TEXT } from "../vectors/endpoint-embedder.ts";
 import { EmbeddingMismatchError, indexMatchesSettings, openSearchIndex } from "../vectors/search-index.ts";
@@ -168,9 +169,11 @@ test("endpoint down: the ingest fails naming it and the previous index keeps ser
   await assert.rejects(runIngest({ corpusDir: changed, indexRoot: root, settings: down }), /Embedding endpoint http:\/\/127\.0\.0\.1:9\/v1 .* is not reachable/);
   assert.equal(currentIndexDir(root), fs.realpathSync(first.indexDir));
 
-  // At start (openIndex, as `npm start` does): the previous index of that model is served, keywords only.
+  // `npm run ingest` was asked to build: it fails too.
+  await assert.rejects(openIndex({ corpusDir: changed, indexRoot: root, settings: down }), EmbeddingEndpointError);
+  // At start (prepareIndex, as `npm start` does): the previous index of that model is served, keywords only.
   const logs: string[] = [];
-  const index = await openIndex({ corpusDir: changed, indexRoot: root, settings: down, log: (m) => logs.push(m) });
+  const index = await prepareIndex({ corpusDir: changed, indexRoot: root, settings: down, log: (m) => logs.push(m) });
   assert.equal(fs.realpathSync(index.dir), fs.realpathSync(first.indexDir));
   assert.match(logs.join("\n"), /serving the previous one/);
   const status = index.denseStatus();
@@ -183,7 +186,7 @@ test("endpoint down: the ingest fails naming it and the previous index keeps ser
   assert.equal(index.semantic, undefined, "no sentence similarity while the model cannot be reached");
 
   // No previous index of that model: the start fails with the endpoint's error (no crash loop, no other model).
-  await assert.rejects(openIndex({ corpusDir: corpus, indexRoot: newRoot(), settings: down }), EmbeddingEndpointError);
+  await assert.rejects(prepareIndex({ corpusDir: corpus, indexRoot: newRoot(), settings: down, log: () => {} }), EmbeddingEndpointError);
 });
 
 test("an endpoint that comes back is used again after the retry interval", async () => {

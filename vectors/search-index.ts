@@ -8,7 +8,7 @@
  *   bm25.json        the inverted index
  *   glossary.json    English gloss → corpus words (offline translation of English questions)
  *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model or an endpoint was used)
- *   hnsw/            LangChain HNSWLib store (args.json, docstore.json, hnswlib.index)
+ *   hnsw/            the HNSW vector store (args.json, docstore.json, hnswlib.index; vector-store.ts)
  *   passages.{json,bin}, sentences.{json,bin}   the vectors of each passage and of each of its sentences (text-vectors.ts)
  *   search.json      what was built and how (embedding info, tokenizer options, stage timings)
  */
@@ -144,7 +144,13 @@ export async function buildSearchIndex(
   const timed = async <T>(stage: string, run: () => T | Promise<T>): Promise<T> => {
     const t0 = performance.now();
     onProgress?.(stage, 0, 1);
-    const result = await run();
+    let result: T;
+    try {
+      result = await run();
+    } catch (err) {
+      // Which stage broke tells a user (and a bug report) where to look.
+      throw new Error(`the ${stage} stage of the search index failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
     stages[stage] = (performance.now() - t0) / 1000;
     onProgress?.(stage, 1, 1);
     return result;
@@ -239,11 +245,12 @@ export async function openSearchIndex(dir: string, opts: OpenOptions): Promise<S
     throw new IndexDamagedError(`the keyword index in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
   if (bm25.size !== core.chunks.length) throw new IndexDamagedError(`bm25.json in ${dir} does not match chunks.json`);
-  let glossary: Glossary | undefined;
+  let glossary: Glossary;
   try {
+    // Every build of this search format writes it: missing or unreadable means damaged, rebuild.
     glossary = readGlossary(dir);
-  } catch {
-    log(`${GLOSSARY_FILE} missing in ${dir}: English questions get no keyword translation`);
+  } catch (err) {
+    throw new IndexDamagedError(`${GLOSSARY_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
 
   let embedder: TextEmbedder | undefined;
@@ -290,6 +297,15 @@ export async function openSearchIndex(dir: string, opts: OpenOptions): Promise<S
     throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
   if (store.size !== core.chunks.length) throw new IndexDamagedError(`the vector store in ${dir} does not match chunks.json`);
+  if (store.dimensions !== embedding.dimensions) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} holds ${store.dimensions}-dimension vectors, the index records ${embedding.dimensions} (args.json damaged)`);
+  }
+  try {
+    // One probe search: a store that opens but cannot be searched must be found now, not by every request.
+    await store.search(Array.from({ length: embedding.dimensions }, (_, i) => (i === 0 ? 1 : 0)), 1);
+  } catch (err) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} cannot be searched: ${(err as Error).message}`, { cause: err });
+  }
   const sentences = TextVectors.load(dir, "sentences", { dimensions: embedding.dimensions, chunks: core.chunks.length });
 
   let reranker: CrossEncoder | undefined;
