@@ -199,8 +199,7 @@ function unit(v: number[]): number[] {
 function explain(err: unknown, opts: EndpointOptions): string {
   if (err instanceof APIConnectionTimeoutError) return `did not answer within ${opts.timeoutMs} ms (EMBEDDING_TIMEOUT_MS), retries included`;
   if (err instanceof APIConnectionError) {
-    const code = findCode(err);
-    return `is not reachable (${code ?? err.message}): start it, or check EMBEDDING_BASE_URL`;
+    return `is not reachable (${networkCause(err)}): start it, or check EMBEDDING_BASE_URL`;
   }
   if (err instanceof APIError) {
     const said = err.message.replace(/^\d{3}\s*/, "");
@@ -211,9 +210,12 @@ function explain(err: unknown, opts: EndpointOptions): string {
   return `failed: ${(err as Error)?.message ?? String(err)}`;
 }
 
-function findCode(err: unknown): string | undefined {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+/** The system's code (ECONNREFUSED, ENOTFOUND …) of a connection failure, else its innermost message ("bad port"). */
+function networkCause(err: unknown): string {
+  let message = (err as Error)?.message ?? String(err);
+  for (let e = err as { code?: unknown; cause?: unknown; message?: unknown } | undefined, depth = 0; e && depth < 6; e = e.cause as typeof e, depth++) {
     if (typeof e.code === "string") return e.code;
+    if (typeof e.message === "string" && e.message) message = e.message;
   }
-  return undefined;
+  return message;
 }

@@ -148,7 +148,8 @@ export async function buildSearchIndex(
     try {
       result = await run();
     } catch (err) {
-      // Which stage broke tells a user (and a bug report) where to look.
+      // Which stage broke tells a user (and a bug report) where to look; an endpoint's error already names it.
+      if (err instanceof EmbeddingEndpointError) throw err;
       throw new Error(`the ${stage} stage of the search index failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
     stages[stage] = (performance.now() - t0) / 1000;
