@@ -4,10 +4,12 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { ChatTurn, Citation, Lang } from "./types.ts";
+import type { ChatTurn, Citation, GenerateInput, Lang } from "./types.ts";
 import { sourceLabel } from "./source-label.ts";
+import { questionLanguage } from "../../vectors/language.ts";
 
-export type PromptName = "system" | "answer" | "rewrite";
+/** The templates in prompts/ (prompts/README.md says which call uses which). */
+export type PromptName = "system" | "answer" | "rewrite" | "completion";
 
 export function readPrompt(dir: string, name: PromptName): string {
   const file = path.join(dir, `${name}.txt`);
@@ -25,6 +27,76 @@ export function fillPrompt(template: string, vars: Record<string, string>): stri
 
 export function languageName(lang: Lang): string {
   return lang === "en" ? "English" : "Chinese (简体中文)";
+}
+
+/** The system and user messages of an answer call. */
+export function answerPrompt(dir: string, input: GenerateInput): { system: string; user: string } {
+  const language = languageName(input.lang);
+  return {
+    system: fillPrompt(readPrompt(dir, "system"), { language }),
+    user: fillPrompt(readPrompt(dir, "answer"), {
+      question: input.question,
+      passages: renderPassages(input.passages),
+      history: renderHistory(input.history),
+      language,
+    }),
+  };
+}
+
+/**
+ * The text a model without a chat template (a base model) continues to write an answer: a worked
+ * example, then the passages as plain "[n] …" lines and the question (prompts/completion.txt).
+ */
+export function completionPrompt(dir: string, input: GenerateInput): string {
+  return fillPrompt(readPrompt(dir, "completion"), {
+    question: input.question,
+    passages: renderLinePassages(input.passages),
+    language: languageName(input.lang),
+  }).trimEnd();
+}
+
+/** The single message asking to rewrite a follow-up into a standalone question. */
+export function rewritePrompt(dir: string, question: string, history: ChatTurn[]): string {
+  return fillPrompt(readPrompt(dir, "rewrite"), {
+    question,
+    history: renderHistory(history),
+    language: languageName(questionLanguage(question)),
+  });
+}
+
+/**
+ * Passages as "[n] text" lines (a passage's own line breaks become spaces, so its text cannot open a
+ * line that poses as another passage or as the question).
+ */
+export function renderLinePassages(passages: Citation[]): string {
+  return passages.map((p) => `[${p.n}] ${p.quote.replace(/\s*\n\s*/g, " ").trim()}`).join("\n");
+}
+
+/** Drops a leading <think>…</think> block (reasoning models put it in the content). */
+export async function* withoutThinking(source: AsyncIterable<string>): AsyncGenerator<string> {
+  let head = "";
+  let decided = false;
+  for await (const piece of source) {
+    if (decided) {
+      yield piece;
+      continue;
+    }
+    head += piece;
+    const trimmed = head.trimStart();
+    if (!trimmed) continue;
+    if ("<think>".startsWith(trimmed.slice(0, 7)) && trimmed.length < 7) continue;
+    if (!trimmed.startsWith("<think>")) {
+      decided = true;
+      yield head;
+      continue;
+    }
+    const close = trimmed.indexOf("</think>");
+    if (close < 0) continue;
+    decided = true;
+    const rest = trimmed.slice(close + "</think>".length).replace(/^\s+/, "");
+    if (rest) yield rest;
+  }
+  if (!decided && head.trim() && !head.trimStart().startsWith("<think>")) yield head;
 }
 
 /** Passages fenced and labelled, numbered as the generator must cite them. */

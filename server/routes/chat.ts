@@ -1,7 +1,8 @@
 /**
  * POST /api/chat: a question (with optional history) in, an answer with citations out, as one JSON
  * body or, when asked (`stream: true` or `Accept: text/event-stream`), as SSE events
- * retrieval → token… → done (or error).
+ * retrieval → token… → done (or error). A `reset` event among the tokens means: discard the text shown
+ * so far, the answer starts again (a model failed or was not supported, the extractive answer follows).
  */
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
@@ -32,6 +33,8 @@ function eventPayload(e: AnswerEvent): unknown {
       return { question: e.question, passages: e.passages };
     case "token":
       return { text: e.text };
+    case "reset":
+      return {};
     case "done":
       return donePayload(e);
   }

@@ -3,6 +3,11 @@
  * talk to the assistant. The last user message is the question, earlier user/assistant messages its
  * history. Citations travel with the answer in a form every client shows — a numbered source list at
  * the end of the content, streamed too — and as a `citations` field for clients that read it.
+ *
+ * A streamed chat completion cannot take back what it sent, so with a language model the answer is
+ * held until it has been checked against its passages (or replaced by the extractive answer) and is
+ * then streamed as it stands: what a client receives is the final answer, never text later withdrawn.
+ * The extractive composer's answer is final as it is written and streams as it comes.
  */
 import { randomUUID } from "node:crypto";
 import { Hono } from "hono";
@@ -14,6 +19,7 @@ import { pipeAnswer } from "../http/pipe-answer.ts";
 import { readJsonBody } from "../http/read-json.ts";
 import { parseOpenAiRequest } from "../http/validate-chat.ts";
 import { formatSources } from "../format-sources.ts";
+import { pieces } from "../answer/stream-text.ts";
 
 export const MODEL_ID = "policy-qa";
 
@@ -69,6 +75,7 @@ export function openAiRoutes(deps: RouteDeps): Hono<AppEnv> {
           ...extra,
         });
       let streamed = "";
+      const holdUntilChecked = deps.generator.info().kind !== "extractive";
       return streamSSE(c, async (stream) => {
         await stream.writeSSE({ data: chunk({ role: "assistant", content: "" }) });
         await pipeAnswer(stream, {
@@ -78,10 +85,15 @@ export function openAiRoutes(deps: RouteDeps): Hono<AppEnv> {
           lang: req.lang,
           log: deps.log,
           write: async (s, e) => {
-            if (e.type === "token") {
+            if (e.type === "token" && !holdUntilChecked) {
               streamed += e.text;
               await s.writeSSE({ data: chunk({ content: e.text }) });
             } else if (e.type === "done") {
+              // The checked answer of a model, in pieces as a stream would bring it.
+              if (holdUntilChecked) {
+                for (const piece of pieces(e.answer)) await s.writeSSE({ data: chunk({ content: piece }) });
+                streamed = e.answer;
+              }
               // A generator that streamed nothing still gets its answer across; then the sources.
               const tail = withSources(streamed ? "" : e.answer, formatSources(e.citations, req.lang));
               if (tail) await s.writeSSE({ data: chunk({ content: tail }) });

@@ -161,6 +161,7 @@ async function ask(question: string): Promise<void> {
           requestAnimationFrame(() => keepScrolled());
         },
         onRetrieval: (e) => view.setPassages(e.passages),
+        onReset: () => view.resetContent(),
       },
       controller.signal,
     );

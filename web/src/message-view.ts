@@ -53,6 +53,12 @@ export class AssistantMessageView {
     this.schedule();
   }
 
+  /** Withdraws the text streamed so far (the server replaced the model's answer). */
+  resetContent(): void {
+    this.state.content = "";
+    this.schedule();
+  }
+
   finish(done: DoneEvent): void {
     // A refusal that cites passages offers those; otherwise the closest few retrieved.
     const leads = done.refused ? (done.citations.length > 0 ? done.citations : this.passages.slice(0, MAX_LEADS)) : undefined;
