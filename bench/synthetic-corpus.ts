@@ -11,7 +11,8 @@ import path from "node:path";
 import { cleanText } from "../ingest/clean-text.ts";
 import { loadCorpusFile } from "../ingest/load-file.ts";
 import { splitArticles } from "../ingest/split-articles.ts";
-import { markerAt, SENTENCE_END } from "../ingest/text-shape.ts";
+import { markerAt } from "../text/headings.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 import type { Article } from "../vectors/types.ts";
 
 export interface SeedArticle {
@@ -60,12 +61,13 @@ function shuffle<T>(items: T[], random: () => number): T[] {
   return a;
 }
 
+/** The sentences of a paragraph, each with the whitespace before it (so they join back to the paragraph). */
 function sentences(p: string): string[] {
   const out: string[] = [];
   let last = 0;
-  for (const m of p.matchAll(SENTENCE_END)) {
-    out.push(p.slice(last, m.index! + m[0].length));
-    last = m.index! + m[0].length;
+  for (const [, end] of sentenceBounds(p)) {
+    out.push(p.slice(last, end));
+    last = end;
   }
   if (last < p.length) out.push(p.slice(last));
   return out.filter((s) => s.trim() !== "");

@@ -125,7 +125,7 @@ export const VARIABLES = {
     text().regex(/^[A-Za-z0-9._~+/=-]+$/, "may only contain letters, digits and . _ ~ + / = - (it is sent in an HTTP header)"),
     "When set, `/api/*` and `/v1/*` (except `/api/health`) require `Authorization: Bearer <token>`; the web page asks for it once per browser session.",
   ),
-  ALLOWED_HOSTS: v(hostList(), "Extra host names accepted in the `Host` header when no `API_TOKEN` is set (loopback names and `HOST` always are).", {
+  ALLOWED_HOSTS: v(hostList(), "Without `API_TOKEN`, requests are served only for loopback names, IP addresses, `HOST` and these comma-separated names (`name:port` = that port only); others get 421 (DNS-rebinding guard).", {
     shown: "(none)",
   }),
   RATE_LIMIT_PER_MINUTE: v(int(0), "Requests per minute per client to `/api/chat` and `/v1/chat/completions` (0 = off); 429 with `Retry-After`.", { default: "60" }),

@@ -9,8 +9,21 @@ export interface EvalTurn {
   content: string;
 }
 
+/**
+ * What a case tests, when its author says so (optional; the report breaks figures down by it).
+ * `near-miss` and `unanswerable-offtopic` are unanswerable: a near miss asks for a detail the corpus
+ * never gives about something it does describe; an off-topic one asks about something it never mentions.
+ */
+export const CASE_KINDS = [
+  "fact", "list", "definition", "paraphrase", "near-miss", "two-part", "two-article", "follow-up", "english",
+  "unanswerable-offtopic",
+] as const;
+export type CaseKind = (typeof CASE_KINDS)[number];
+
 export interface EvalCase {
   id: string;
+  /** What the case tests (optional; cases without one are reported as "(no kind)"). */
+  kind?: CaseKind;
   question: string;
   /** Earlier turns: the question alone is ambiguous without them. */
   history?: EvalTurn[];
@@ -59,6 +72,9 @@ export function validateCase(value: unknown): string[] {
   }
   if (!Array.isArray(c.must) || !c.must.every((g) => isStringArray(g) && g.length > 0)) {
     problems.push("must must be a list of non-empty lists of strings");
+  }
+  if (c.kind !== undefined && !(CASE_KINDS as readonly unknown[]).includes(c.kind)) {
+    problems.push(`kind must be one of ${CASE_KINDS.join(", ")}`);
   }
   if (typeof c.answerable !== "boolean") problems.push("answerable must be true or false");
   if (c.lang !== "zh" && c.lang !== "en") problems.push('lang must be "zh" or "en"');

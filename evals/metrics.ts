@@ -2,7 +2,7 @@
  * The eval's measures, as pure functions over what a run observed, so each can be tested on
  * constructed inputs: retrieval hit@k / MRR, key-fact recall, citation checks, refusals, latency.
  */
-import { compact, normalizeForMatch } from "./cases.ts";
+import { compact, normalizeForMatch, type CaseKind } from "./cases.ts";
 
 /** A retrieved or cited passage, as either target (in-process or HTTP) reports it. */
 export interface Passage {
@@ -41,9 +41,19 @@ export interface CitationCheck {
   evidenceCited: boolean | null;
 }
 
+/** The list lines of an answer and how many of them carry a key fact. */
+export interface ListFacts {
+  /** Lines starting with "- " (one sentence each in the extractive answer). */
+  total: number;
+  /** Of those, the lines containing at least one `must` phrase of the case. */
+  withFact: number;
+}
+
 /** Everything observed for one case. */
 export interface CaseResult {
   id: string;
+  /** The case's kind, when it has one. */
+  kind?: CaseKind;
   question: string;
   lang: "zh" | "en";
   answerable: boolean;
@@ -60,6 +70,8 @@ export interface CaseResult {
   notice?: string;
   generator?: string;
   facts: FactCoverage;
+  /** The answer's list lines (total 0 when the answer is no list). */
+  list: ListFacts;
   citation: CitationCheck;
   latencyMs: number;
   error?: string;
@@ -81,6 +93,8 @@ export interface Summary {
   errors: number;
   retrievalMode: string;
   retrieval: RetrievalSummary;
+  /** Answerable English cases (what englishHit5 is measured on). */
+  englishCases: number;
   /** hit@5 on the English cases alone (null when there are none). */
   englishHit5: number | null;
   /** hit@5 on the follow-ups alone, retrieved as their rewritten standalone question (null when there are none). */
@@ -89,6 +103,14 @@ export interface Summary {
   allFactsRate: number;
   refusalAccuracy: number;
   falseRefusalRate: number;
+  /** Cases of kind "near-miss". */
+  nearMisses: number;
+  /** Share of the near-miss cases (kind "near-miss") refused; null when no case has that kind. */
+  nearMissRefusal: number | null;
+  /** Answered, answerable cases whose answer is a list. */
+  listAnswers: number;
+  /** Over the list lines of those answers: the share carrying a key fact; null when no answer is a list. */
+  listFactShare: number | null;
   /** Share of answers whose every [n] resolves to a returned citation. */
   citationsResolve: number;
   /** Share of answers whose every cited quote is verbatim in the corpus. */
@@ -137,6 +159,17 @@ export function factCoverage(answer: string, must: string[][]): FactCoverage {
   const text = normalizeForMatch(answer);
   const missing = must.filter((group) => !group.some((phrase) => text.includes(normalizeForMatch(phrase))));
   return { met: must.length - missing.length, total: must.length, missing };
+}
+
+/**
+ * The list lines of an answer (lines starting with "- ") and how many contain a key fact: any phrase
+ * of any `must` group, matched as `factCoverage` matches. A list padded with sentences that answer
+ * nothing scores low even when its one good line meets every group.
+ */
+export function listFacts(answer: string, must: string[][]): ListFacts {
+  const lines = answer.split("\n").filter((l) => /^\s*- /.test(l)).map(normalizeForMatch);
+  const phrases = must.flat().map(normalizeForMatch).filter(Boolean);
+  return { total: lines.length, withFact: lines.filter((l) => phrases.some((p) => l.includes(p))).length };
 }
 
 /** The citation numbers used in an answer: [1], [2][3], [1, 2], [1，2], [1、2] (distinct, first use first). */
@@ -199,6 +232,9 @@ export function summarize(results: CaseResult[], retrievalMode: string): Summary
   const recall = answerable.map((r) => (r.refused || r.error ? 0 : share(r.facts.met, r.facts.total)));
   const answered = results.filter((r) => !r.error && !r.refused && r.answer.trim());
   const withEvidence = answerable.filter((r) => !r.error && !r.refused);
+  const nearMisses = results.filter((r) => r.kind === "near-miss");
+  const lists = withEvidence.filter((r) => r.list.total > 0);
+  const listLines = lists.reduce((n, r) => n + r.list.total, 0);
   return {
     cases: results.length,
     answerable: answerable.length,
@@ -207,18 +243,60 @@ export function summarize(results: CaseResult[], retrievalMode: string): Summary
     errors: results.filter((r) => r.error).length,
     retrievalMode,
     retrieval: retrievalSummary(answerable.map((r) => r.retrieval.rank)),
+    englishCases: english.length,
     englishHit5: english.length ? retrievalSummary(english.map((r) => r.retrieval.rank)).hit5 : null,
     followUpHit5: followUps.length ? retrievalSummary(followUps.map((r) => r.retrieval.rank)).hit5 : null,
     keyFactRecall: share(recall.reduce((a, b) => a + b, 0), recall.length),
     allFactsRate: share(recall.filter((x) => x === 1).length, recall.length),
     refusalAccuracy: share(unanswerable.filter((r) => r.refused && !r.error).length, unanswerable.length),
     falseRefusalRate: share(answerable.filter((r) => r.refused).length, answerable.length),
+    nearMisses: nearMisses.length,
+    nearMissRefusal: nearMisses.length ? share(nearMisses.filter((r) => r.refused && !r.error).length, nearMisses.length) : null,
+    listAnswers: lists.length,
+    listFactShare: listLines ? lists.reduce((n, r) => n + r.list.withFact, 0) / listLines : null,
     citationsResolve: share(answered.filter((r) => !r.citation.unresolved.length).length, answered.length),
     quotesVerbatim: share(answered.filter((r) => !r.citation.notVerbatim.length).length, answered.length),
     citedEvidence: share(withEvidence.filter((r) => r.citation.evidenceCited === true).length, withEvidence.length),
     latencyP50Ms: percentile(results.map((r) => r.latencyMs), 50),
     latencyP95Ms: percentile(results.map((r) => r.latencyMs), 95),
   };
+}
+
+/** Key figures for the cases of one kind (null where the kind has no such cases). */
+export interface KindRow {
+  /** The kind, or "(no kind)" for cases without one. */
+  kind: string;
+  cases: number;
+  answerable: number;
+  /** Share of the answerable cases refused. */
+  falseRefusalRate: number | null;
+  /** Share of the unanswerable cases refused. */
+  refusalRate: number | null;
+  keyFactRecall: number | null;
+  listFactShare: number | null;
+}
+
+export const NO_KIND = "(no kind)";
+
+/** The key figures per kind, in order of first appearance (cases without a kind under "(no kind)"). */
+export function kindRows(results: CaseResult[]): KindRow[] {
+  const groups = new Map<string, CaseResult[]>();
+  for (const r of results) {
+    const k = r.kind ?? NO_KIND;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  return [...groups].map(([kind, rs]) => {
+    const s = summarize(rs, "");
+    return {
+      kind,
+      cases: rs.length,
+      answerable: s.answerable,
+      falseRefusalRate: s.answerable ? s.falseRefusalRate : null,
+      refusalRate: s.unanswerable ? s.refusalAccuracy : null,
+      keyFactRecall: s.answerable ? s.keyFactRecall : null,
+      listFactShare: s.listFactShare,
+    };
+  });
 }
 
 /** One row per retrieval mode, from the per-case ablation outcomes. */
@@ -232,7 +310,8 @@ export function ablationRows(results: CaseResult[], modes: string[]): AblationRo
     return {
       mode,
       ...retrievalSummary(outcomes.map((o) => o.rank)),
-      englishHit5: english.length ? retrievalSummary(english).hit5 : null,
+      englishCases: english.length,
+    englishHit5: english.length ? retrievalSummary(english).hit5 : null,
       p50Ms: percentile(all.map((o) => o.ms), 50),
       p95Ms: percentile(all.map((o) => o.ms), 95),
       ...(error ? { error } : {}),
@@ -255,4 +334,104 @@ export function failureReasons(r: CaseResult): string[] {
   if (r.citation.unresolved.length) reasons.push(`unresolved citation markers ${r.citation.unresolved.map((n) => `[${n}]`).join("")}`);
   if (r.citation.notVerbatim.length) reasons.push(`quotes not verbatim in the corpus ${r.citation.notVerbatim.map((n) => `[${n}]`).join("")}`);
   return reasons;
+}
+
+/** One re-framed question's result, with the plain case it re-frames. */
+export interface VariantResult {
+  /** The plain case's id. */
+  of: string;
+  template: string;
+  result: CaseResult;
+}
+
+/** A variant whose verdict differs from its plain question's (listed in the report). */
+export interface VariantChange {
+  id: string;
+  question: string;
+  /** What changed: "answerability" (refused one way and not the other) and/or "facts" (another set of key facts met). */
+  changed: ("answerability" | "facts")[];
+  plain: { refused: boolean; met: number };
+  variant: { refused: boolean; met: number };
+  total: number;
+}
+
+export interface VariantTemplateRow {
+  template: string;
+  variants: number;
+  answerabilityChanged: number;
+  factsChanged: number;
+  falseRefusalRate: number;
+  keyFactRecall: number;
+}
+
+export interface VariantSummary {
+  /** Variants asked, and the plain cases they re-frame. */
+  variants: number;
+  cases: number;
+  /** Share of variants refused where the plain question was answered, or the other way round. */
+  answerabilityChanged: number;
+  /** Share of variants meeting another set of key-fact groups than the plain question (a refusal meets none). */
+  factsChanged: number;
+  /** The headline figures over all variants (false refusals, recall, list lines, …). */
+  summary: Summary;
+  byTemplate: VariantTemplateRow[];
+  changes: VariantChange[];
+}
+
+const metCount = (r: CaseResult) => (r.refused || r.error ? 0 : r.facts.met);
+
+/** The key-fact groups an answer meets, as a comparable key (a refused or failed answer meets none: ""). */
+function metKey(r: CaseResult): string {
+  if (!metCount(r)) return "";
+  return `missing:${r.facts.missing.map((g) => JSON.stringify(g)).sort().join("|")}`;
+}
+
+function changesOf(v: VariantResult, plain: CaseResult): VariantChange["changed"] {
+  const changed: VariantChange["changed"] = [];
+  if (v.result.refused !== plain.refused || !!v.result.error !== !!plain.error) changed.push("answerability");
+  if (metKey(v.result) !== metKey(plain)) changed.push("facts");
+  return changed;
+}
+
+/**
+ * How the verdicts move under neutral re-framing: the share of variants whose answerability or
+ * key-fact set differs from the plain question's, and the headline figures over the variants.
+ */
+export function summarizeVariants(plain: CaseResult[], variants: VariantResult[], retrievalMode: string): VariantSummary {
+  const byId = new Map(plain.map((r) => [r.id, r]));
+  const rows = variants.filter((v) => byId.has(v.of)).map((v) => ({ v, changed: changesOf(v, byId.get(v.of)!) }));
+  const rate = (rs: typeof rows, what: "answerability" | "facts") => share(rs.filter((r) => r.changed.includes(what)).length, rs.length);
+  const templates = [...new Set(rows.map((r) => r.v.template))];
+  return {
+    variants: rows.length,
+    cases: new Set(rows.map((r) => r.v.of)).size,
+    answerabilityChanged: rate(rows, "answerability"),
+    factsChanged: rate(rows, "facts"),
+    summary: summarize(rows.map((r) => r.v.result), retrievalMode),
+    byTemplate: templates.map((template) => {
+      const rs = rows.filter((r) => r.v.template === template);
+      const s = summarize(rs.map((r) => r.v.result), retrievalMode);
+      return {
+        template,
+        variants: rs.length,
+        answerabilityChanged: rate(rs, "answerability"),
+        factsChanged: rate(rs, "facts"),
+        falseRefusalRate: s.falseRefusalRate,
+        keyFactRecall: s.keyFactRecall,
+      };
+    }),
+    changes: rows
+      .filter((r) => r.changed.length)
+      .map(({ v, changed }) => {
+        const p = byId.get(v.of)!;
+        return {
+          id: v.result.id,
+          question: v.result.question,
+          changed,
+          plain: { refused: p.refused, met: metCount(p) },
+          variant: { refused: v.result.refused, met: metCount(v.result) },
+          total: p.facts.total,
+        };
+      }),
+  };
 }

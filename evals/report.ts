@@ -5,16 +5,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { ablationChart } from "./chart.ts";
-import type { AblationRow, CaseResult, Summary } from "./metrics.ts";
+import type { AblationRow, CaseResult, KindRow, Summary, VariantSummary } from "./metrics.ts";
 import { evidenceRank, failureReasons } from "./metrics.ts";
 import type { EvalCase } from "./cases.ts";
 
 export interface EvalReport {
   createdAt: string;
-  options: { file: string; mode: string; k: number; target: string; ablation: boolean; limit?: number; only?: string[] };
+  options: { file: string; mode: string; k: number; target: string; ablation: boolean; variants?: boolean; limit?: number; only?: string[] };
   target: Record<string, unknown>;
   summary: Summary;
   ablation: AblationRow[];
+  /** Key figures per case kind. */
+  kinds?: KindRow[];
+  /** With --variants: how verdicts move under neutral re-framing. */
+  variants?: VariantSummary;
   warnings: string[];
   cases: CaseResult[];
 }
@@ -37,6 +41,8 @@ export function summaryTable(s: Summary): string {
     ["all key facts", pct(s.allFactsRate)],
     ["refusal accuracy (unanswerable refused)", pct(s.unanswerable ? s.refusalAccuracy : null)],
     ["false refusals (answerable refused)", pct(s.answerable ? s.falseRefusalRate : null)],
+    ["near misses refused (kind near-miss)", pct(s.nearMissRefusal)],
+    [`list lines carrying a key fact (${s.listAnswers} list answers)`, pct(s.listFactShare)],
     ["citations resolve ([n] → returned citation)", pct(s.citationsResolve)],
     ["cited quotes verbatim in corpus", pct(s.quotesVerbatim)],
     ["a cited passage holds the evidence", pct(s.citedEvidence)],
@@ -54,6 +60,28 @@ export function ablationTable(rows: AblationRow[]): string {
       r.error && !r.n
         ? `| ${r.mode} | error: ${r.error.replace(/\|/g, "/")} | | | | | |`
         : `| ${r.mode} | ${pct(r.hit1)} | ${pct(r.hit3)} | ${pct(r.hit5)} | ${num(r.mrr)} | ${pct(r.englishHit5)} | ${ms(r.p50Ms)} / ${ms(r.p95Ms)} |`,
+    ),
+  ].join("\n");
+}
+
+/** Key figures per case kind. */
+export function kindTable(rows: KindRow[]): string {
+  return [
+    "| kind | cases | false refusals | refused (unanswerable) | key-fact recall | list lines with a key fact |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((r) => `| ${r.kind} | ${r.cases} | ${pct(r.falseRefusalRate)} | ${pct(r.refusalRate)} | ${pct(r.keyFactRecall)} | ${pct(r.listFactShare)} |`),
+  ].join("\n");
+}
+
+/** What changes when the answerable cases are asked in neutral re-framings, overall and per template. */
+export function variantTable(v: VariantSummary): string {
+  const s = v.summary;
+  return [
+    "| variants | answerability changed | key facts changed | false refusals | key-fact recall | all key facts | list lines with a key fact | hit@5 |",
+    "|---|---|---|---|---|---|---|---|",
+    `| all ${v.variants} (of ${v.cases} cases) | ${pct(v.answerabilityChanged)} | ${pct(v.factsChanged)} | ${pct(s.falseRefusalRate)} | ${pct(s.keyFactRecall)} | ${pct(s.allFactsRate)} | ${pct(s.listFactShare)} | ${pct(s.retrieval.hit5)} |`,
+    ...v.byTemplate.map(
+      (t) => `| ${t.template} (${t.variants}) | ${pct(t.answerabilityChanged)} | ${pct(t.factsChanged)} | ${pct(t.falseRefusalRate)} | ${pct(t.keyFactRecall)} | | | |`,
     ),
   ].join("\n");
 }
@@ -99,6 +127,19 @@ export function renderMarkdown(report: EvalReport, cases: EvalCase[], chartFile?
   if (report.ablation.length) {
     out.push("## Ablation: retrieval modes on the same questions", "", ablationTable(report.ablation), "");
     if (chartFile) out.push(`![ablation chart](${chartFile})`, "");
+  }
+  if (report.kinds?.some((k) => k.kind !== "(no kind)")) out.push("## By kind", "", kindTable(report.kinds), "");
+  if (report.variants) {
+    const v = report.variants;
+    out.push("## Variants: the answerable cases in neutral re-framings", "", variantTable(v), "");
+    if (v.changes.length) {
+      out.push(`Variants whose verdict differs from the plain question's (${v.changes.length}):`, "");
+      for (const c of v.changes) {
+        const verdict = (x: { refused: boolean; met: number }) => (x.refused ? "refused" : `${x.met}/${c.total} facts`);
+        out.push(`- \`${c.id}\` ${oneLine(c.question, 80)}: ${verdict(c.plain)} → ${verdict(c.variant)}`);
+      }
+      out.push("");
+    }
   }
   if (report.warnings.length) out.push("## Warnings", "", ...report.warnings.map((w) => `- ${w}`), "");
   out.push(`## Failed cases (${failed.length} of ${report.cases.length})`, "");

@@ -24,7 +24,7 @@ import {
 } from "../vectors/index-folder.ts";
 import { buildSearchIndex, EmbeddingMismatchError, hasSearchIndex, indexMatchesSettings, openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
 import type { Article, Chunk, CorpusFileEntry, EmbeddingInfo, Manifest, ManifestArticle, Progress } from "../vectors/types.ts";
-import { listCorpusFiles, hashCorpusFile } from "./corpus-files.ts";
+import { hashCorpusFile, scanCorpus, skippedLines } from "./corpus-files.ts";
 import { UnreadableFileError } from "./load-file.ts";
 import { INGEST_VERSION, parseCorpusFile, readCached, writeCached, type ParsedFile } from "./parse-file.ts";
 import { acquireLock } from "./lock.ts";
@@ -59,6 +59,8 @@ export interface IngestSummary {
   articleList: ManifestArticle[];
   /** The embedding model that made the vectors. */
   embedding?: EmbeddingInfo;
+  /** What the corpus scan left out, one line each (links out of the folder, hidden entries in one line). */
+  skipped: string[];
 }
 
 export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
@@ -69,7 +71,9 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
   const root = path.resolve(opts.indexRoot);
   const release = await acquireLock(root, { waitMs: opts.lockWaitMs, log });
   try {
-    const names = listCorpusFiles(corpusDir);
+    const scan = scanCorpus(corpusDir);
+    const names = scan.files;
+    const skipped = skippedLines(scan);
     const files = names.map((name, i) => {
       progress("read", i, names.length);
       return hashCorpusFile(corpusDir, name);
@@ -91,6 +95,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           reused: true,
           articleList: m.articles,
           embedding: m.embedding,
+          skipped,
         };
       }
     }
@@ -120,16 +125,18 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
           try {
             parsed = await parseCorpusFile(f.file, f.abs, f.hash, bytes);
           } catch (err) {
-            if (!(err instanceof UnreadableFileError)) throw err;
-            entry.error = err.message;
-            warnings.push(`${f.file}: ${err.message}`);
+            // Unreadable, or content that breaks a parsing step (a bug met on this file only):
+            // either way the file is named and skipped, and the rest of the corpus is indexed.
+            entry.error = err instanceof UnreadableFileError ? err.message : `could not be processed (${(err as Error)?.name ?? "Error"}: ${(err as Error)?.message ?? String(err)}); skipped`;
+            warnings.push(`${f.file}: ${entry.error}`);
             continue;
           }
         }
         writeCached(dir, parsed);
-        warnings.push(...parsed.warnings);
-        articles.push(...parsed.articles);
-        chunks.push(...parsed.chunks);
+        // Loops, not push(...list): one file may hold more chunks than a call takes arguments.
+        for (const w of parsed.warnings) warnings.push(w);
+        for (const a of parsed.articles) articles.push(a);
+        for (const c of parsed.chunks) chunks.push(c);
       }
       progress("parse", files.length, files.length);
       if (reusedFiles) log(`${reusedFiles} unchanged file(s) taken from the previous build`);
@@ -165,6 +172,7 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
         reused: false,
         articleList: manifest.articles,
         embedding: manifest.embedding,
+        skipped,
       };
     } catch (err) {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -1,15 +1,27 @@
 /**
  * One article → passages that follow its own structure. Sections (第X章, 一、) and numbered items
- * (（一）, 第X条, 1.) are read from paragraph starts; numbering must run in sequence to count, so a
- * paragraph that merely begins with "3." is not taken for an item. Each item is one chunk; a long item
- * is split at sentence ends with a one-sentence overlap. Text outside items is packed by paragraphs
- * into passages of roughly 200–600 characters, cut only at sentence ends.
- * Every chunk's text is article.text.slice(start, end); its heading path is title › section › item.
+ * (（一）, 第X条, 1.) are read from paragraph starts (text/headings.ts); numbering must run in sequence
+ * to count, so a paragraph that merely begins with "3." is not taken for an item. Each item is one
+ * chunk; a long item is split at sentence ends with a one-sentence overlap. Text outside items is
+ * packed by paragraphs into passages of roughly 200–600 characters, cut only at sentence ends.
+ * No passage is longer than `maxPassageChars`: a longer run (one sentence of thousands of
+ * characters) is cut at clause marks, else at a fixed size (text/bounded.ts).
+ * Every chunk's text is article.text.slice(start, end); its heading path is title › section › item;
+ * it carries its sentences' offsets and, when it opens with one, its heading's span (text/sentences.ts).
  */
+import { boundedSpans } from "../text/bounded.ts";
+import { itemHeading, markerAt, sectionHeading, type Marker, type MarkerKind } from "../text/headings.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 import type { Article, Chunk } from "../vectors/types.ts";
 import { chunkId } from "./ids.ts";
-import { sentenceSpans, type Span } from "./sentences.ts";
-import { markerAt, type Marker, type MarkerKind } from "./text-shape.ts";
+
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The sentences of text[start, end) as spans. */
+const sentenceSpans = (text: string, start: number, end: number): Span[] => sentenceBounds(text, start, end).map(([s, e]) => ({ start: s, end: e }));
 
 export interface ChunkOptions {
   /** Passages (and items) longer than this are split. */
@@ -18,9 +30,15 @@ export interface ChunkOptions {
   minChars: number;
   /** Target size of the parts of a split item. */
   partChars: number;
+  /**
+   * Hard upper bound on any passage, whatever its sentences: what a prompt or a quote may receive in
+   * one piece. Above every passage the rules above make of the seed corpus (at most 600 characters;
+   * its longest sentence has 337), so it only cuts runs those rules cannot (a huge unpunctuated line).
+   */
+  maxPassageChars: number;
 }
 
-export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxChars: 600, minChars: 200, partChars: 480 };
+export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxChars: 600, minChars: 200, partChars: 480, maxPassageChars: 1200 };
 
 interface Para extends Span {
   text: string;
@@ -36,11 +54,14 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
   const headings = new Map<number, { heading: string; para: Para; shown: boolean }>();
   const open = (maxRank = Infinity) => [...headings.entries()].filter(([r]) => r <= maxRank).sort((a, b) => a[0] - b[0]);
   const headingPath = (maxRank?: number) => [article.title, ...open(maxRank).map(([, h]) => h.heading)];
+  // Paragraph start → where the heading it opens with ends (items and sections), for each chunk's `heading`.
+  const headingEnds = new Map<number, number>();
   const emit = (span: Span, path: string[], item?: { no: string; heading: string }, part?: { index: number; of: number }) => {
     for (const [, h] of open()) if (path.includes(h.heading)) h.shown = true;
     const text = article.text.slice(span.start, span.end);
     const fullPath = item ? [...path, item.heading] : path;
     const section = path.length > 1 ? path[path.length - 1] : undefined;
+    const headingEnd = headingEnds.get(span.start);
     chunks.push({
       id: chunkId(article.id, fullPath, text),
       articleId: article.id,
@@ -52,12 +73,16 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
       text,
       start: span.start,
       end: span.end,
+      sentences: sentenceBounds(text),
+      ...(headingEnd ? { heading: [0, Math.min(headingEnd, text.length)] as [number, number] } : {}),
     });
   };
+  const bounded = (spans: Span[]): Span[] =>
+    spans.flatMap((sp) => boundedSpans(article.text, sp.start, sp.end, opts.maxPassageChars).map(([start, end]) => ({ start, end })));
 
   let run: Para[] = []; // plain paragraphs waiting to be packed
   const flushRun = () => {
-    if (run.length) for (const span of packPassages(article.text, run, opts)) emit(span, headingPath());
+    if (run.length) for (const span of bounded(packPassages(article.text, run, opts))) emit(span, headingPath());
     run = [];
   };
   for (let i = 0; i < paras.length; i++) {
@@ -66,8 +91,9 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
     if (m && headingKinds.has(m.kind)) {
       flushRun();
       closeHeadings(m.rank);
-      const { heading, headingOnly } = headingOf(p.text);
+      const { heading, headingOnly, span } = sectionHeading(p.text);
       headings.set(m.rank, { heading, para: p, shown: false });
+      headingEnds.set(p.start, span[1]);
       if (!headingOnly) run.push(p);
       continue;
     }
@@ -76,8 +102,10 @@ export function chunkArticle(article: Article, options: Partial<ChunkOptions> = 
       let j = i + 1;
       while (j < paras.length && !endsItem(paras[j], itemKind, headingKinds)) j++;
       const span = { start: p.start, end: paras[j - 1].end };
-      const item = { no: m.kind === "article" ? m.text : m.label, heading: itemHeading(p.text, m) };
-      const parts = span.end - span.start > opts.maxChars ? splitLong(article.text, span, opts) : [span];
+      const head = itemHeading(p.text, m);
+      headingEnds.set(p.start, head.span[1]);
+      const item = { no: m.kind === "article" ? m.text : m.label, heading: head.heading };
+      const parts = bounded(span.end - span.start > opts.maxChars ? splitLong(article.text, span, opts) : [span]);
       parts.forEach((s, k) => emit(s, headingPath(), item, parts.length > 1 ? { index: k + 1, of: parts.length } : undefined));
       i = j - 1;
       continue;
@@ -143,26 +171,6 @@ function structureOf(paras: Para[], date?: string) {
 function endsItem(p: Para, itemKind: MarkerKind | undefined, headingKinds: Set<MarkerKind>): boolean {
   if (p.marker && (p.marker.kind === itemKind || headingKinds.has(p.marker.kind))) return true;
   return /^[（(].*[）)]$/u.test(p.text) && markerAt(p.text) === undefined;
-}
-
-/** A section heading paragraph: the whole line when it is only a heading, else its first sentence. */
-function headingOf(text: string): { heading: string; headingOnly: boolean } {
-  const firstEnd = text.search(/[。！？]/u);
-  if (firstEnd === -1 || firstEnd === text.length - 1) return { heading: text.replace(/[。！？]$/u, ""), headingOnly: text.length <= 80 };
-  return { heading: text.slice(0, firstEnd), headingOnly: false };
-}
-
-/** "12." + the item's lead phrase up to its first full stop: "12.建设清洁能源强省". */
-function itemHeading(text: string, m: Marker): string {
-  const rest = text.slice(m.text.length);
-  const end = rest.search(/[。！？；]/u);
-  let lead = end === -1 ? rest : rest.slice(0, end);
-  if (lead.length > 40) {
-    const comma = lead.search(/[，：:]/u);
-    lead = comma > 0 && comma <= 40 ? lead.slice(0, comma) : `${lead.slice(0, 30)}…`;
-  }
-  // "第五条 市园林……": a law's article number is set apart from its text, as it is printed.
-  return (m.kind === "article" ? `${m.text} ${lead.trim()}` : `${m.text}${lead}`).trim();
 }
 
 /** Packs paragraphs into passages of minChars–maxChars, cutting at paragraph ends where it can, else at sentence ends. */

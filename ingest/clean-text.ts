@@ -9,7 +9,8 @@
  * The layout is measured, not assumed: double-spaced dumps, trailing-space paragraph ends, indents
  * and line widths are read from the file itself.
  */
-import { displayWidth, isCjk, isLatinOrDigit, markerAt, PARAGRAPH_END_CHAR } from "./text-shape.ts";
+import { markerAt } from "../text/headings.ts";
+import { displayWidth, isCjk, isLatinOrDigit, PARAGRAPH_END_CHAR } from "./text-shape.ts";
 
 interface Line {
   text: string;

@@ -7,8 +7,9 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, readSettings, redactedSettings, type Settings } from "../config/settings.ts";
-import { runIngest } from "./build.ts";
+import { openIndex, type IngestSummary } from "./build.ts";
 import { progressView } from "./progress-view.ts";
+import { createLogger } from "../log/logger.ts";
 
 const HELP = `Usage: npm run ingest -- [--corpus DIR] [--index DIR] [--force]
   --corpus DIR  folder of .txt/.md/.html/.pdf documents (default: $CORPUS_DIR or corpus)
@@ -45,18 +46,32 @@ async function main(): Promise<number> {
   // Empty counts as unset: path.resolve("") would be the working directory.
   const corpusDir = args.corpus?.trim() ? path.resolve(args.corpus.trim()) : settings.corpusDir;
   const indexRoot = args.index?.trim() ? path.resolve(args.index.trim()) : settings.indexDir;
-  const view = progressView();
+  const logger = createLogger(settings.log);
+  // Progress on stdout with the summary; messages (timestamped) through the logger on stderr.
+  const view = progressView({ logger });
   console.log(`Ingesting ${corpusDir} → ${indexRoot}`);
-  let summary;
+  let summary: IngestSummary | undefined;
   try {
-    summary = await runIngest({ corpusDir, indexRoot, settings: settings.embedding, onProgress: view.onProgress, log: view.log, force: args.force });
+    // Opened as the server would open it, so an index that only looks current (a damaged model,
+    // HNSW or keyword file) is rebuilt here too rather than reported "up to date".
+    const index = await openIndex({
+      corpusDir,
+      indexRoot,
+      settings: settings.embedding,
+      onProgress: view.onProgress,
+      log: view.log,
+      force: args.force,
+      onSummary: (s) => (summary = s),
+    });
+    await index.close();
   } catch (err) {
     view.stop();
-    console.error(`ingest failed: ${(err as Error).message}`);
+    logger.error(`ingest failed: ${(err as Error).message}`);
     return 1;
   } finally {
     view.stop();
   }
+  if (!summary) throw new Error("the ingest reported no summary");
   console.log(summary.reused ? `\nIndex up to date (corpus and embedding model unchanged): ${summary.indexDir}` : `\nIndex built: ${summary.indexDir}`);
   console.log(`files: ${summary.files}  articles: ${summary.articles}  chunks: ${summary.chunks}  warnings: ${summary.warnings.length}  seconds: ${summary.seconds.toFixed(1)}`);
   // From the summary, not the folder: a concurrent publish may already have pruned this build.
@@ -64,6 +79,10 @@ async function main(): Promise<number> {
   if (embedding) console.log(`embedding: ${embedding.model} (${embedding.kind}, ${embedding.dimensions} dimensions)`);
   console.log("articles (chunks  title):");
   for (const a of summary.articleList) console.log(`  ${String(a.chunks).padStart(4)}  ${a.title}${a.date ? `  ${a.date}` : ""}`);
+  if (summary.skipped.length) {
+    console.log("skipped:");
+    for (const line of summary.skipped) console.log(`  - ${line}`);
+  }
   if (summary.warnings.length) {
     console.log("warnings:");
     for (const w of summary.warnings) console.log(`  - ${w}`);

@@ -26,7 +26,7 @@ export function htmlToText(html: string): string {
     .replace(/<(script|style|noscript|template|head)\b[\s\S]*?<\/\1\s*>/gi, "")
     .replace(/\s+/g, " ");
   const levels = [...s.matchAll(/<h([1-6])\b/gi)].map((m) => Number(m[1]));
-  const top = levels.length ? Math.min(...levels) : 0;
+  const top = levels.length ? levels.reduce((a, b) => Math.min(a, b)) : 0; // no spread: a file may hold 100k+ headings
   const out: string[] = [];
   // Split at block boundaries; headings are kept whole so their level is known.
   const re = /<h([1-6])\b[^>]*>([\s\S]*?)<\/h\1\s*>|<br\s*\/?>|<\/?(?:p|div|section|article|li|ul|ol|tr|table|blockquote|pre|header|footer|main|dd|dt|dl|figure|figcaption|nav|aside)\b[^>]*>/gi;
@@ -56,7 +56,7 @@ function inline(html: string): string {
 export function markdownToText(md: string): string {
   const lines = md.replace(/\r\n?/g, "\n").split("\n");
   const levels = lines.map((l) => /^(#{1,6})\s+\S/.exec(l)?.[1].length).filter((n): n is number => n !== undefined);
-  const top = levels.length ? Math.min(...levels) : 0;
+  const top = levels.length ? levels.reduce((a, b) => Math.min(a, b)) : 0; // no spread: a file may hold 100k+ headings
   const out: string[] = [];
   let para: string[] = [];
   const flush = () => {

@@ -13,7 +13,7 @@ import { loadCorpusFile } from "./load-file.ts";
 import { splitArticles } from "./split-articles.ts";
 
 /** Bump when cleaning, splitting or chunking rules change: cached files and older indexes are then rebuilt. */
-export const INGEST_VERSION = 2;
+export const INGEST_VERSION = 3;
 
 export interface ParsedFile {
   version: number;

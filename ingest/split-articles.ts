@@ -8,7 +8,8 @@
 import path from "node:path";
 import type { Article } from "../vectors/types.ts";
 import { articleId } from "./ids.ts";
-import { displayWidth, isCjk, markerAt } from "./text-shape.ts";
+import { markerAt } from "../text/headings.ts";
+import { displayWidth, isCjk } from "./text-shape.ts";
 
 interface Para {
   text: string;

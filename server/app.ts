@@ -4,42 +4,30 @@
  * process or over real HTTP, with the real index and generator.
  */
 import fs from "node:fs";
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { serveStatic } from "@hono/node-server/serve-static";
-import type { SearchIndex } from "../vectors/search-index.ts";
-import type { Generator } from "./answer/types.ts";
-import type { ServerConfig } from "./config.ts";
 import { bearerAuth } from "./http/auth.ts";
 import { clientAddress } from "./http/client-address.ts";
+import { closeWhenBodyUnread } from "./http/close-unread.ts";
+import { hostCheck } from "./http/host-check.ts";
+import { requestLog } from "./http/request-log.ts";
+import { lineLogger, type Logger } from "../log/logger.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
-import { ApiError, errorBody, requestLang, type ErrorCode } from "./http/errors.ts";
+import { ApiError, errorBody, requestLang, type ErrorCode, type Lang } from "./http/errors.ts";
+import { questionLanguage } from "./http/question-language.ts";
 import { createRateLimiter, rateLimit } from "./http/rate-limit.ts";
-import type { Reindexer } from "./reindex.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { articleRoutes } from "./routes/articles.ts";
 import { chatRoutes } from "./routes/chat.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { openAiRoutes } from "./routes/openai.ts";
 import { searchRoutes } from "./routes/search.ts";
-
-export interface AppDeps {
-  config: Pick<ServerConfig, "limits" | "security">;
-  /** The index to answer one request from (read once per request, so a reindex can swap it). */
-  getIndex: () => SearchIndex;
-  generator: Generator;
-  /** Enables /api/admin/reindex. */
-  reindex?: Reindexer;
-  /** The built web page (web/dist), served at `/`. */
-  webDir?: string;
-  /** Where server-side failures are reported (never to the client). Default: stderr. */
-  log?: (msg: string) => void;
-}
-
-export type RouteDeps = AppDeps & { log: (msg: string) => void };
+import type { AppDeps, RouteDeps } from "./route-deps.ts";
 
 /** The page loads its own script and styles only: no inline script, no framing, no third parties. */
 const CONTENT_SECURITY_POLICY = {
@@ -64,11 +52,16 @@ const ERROR_CODE_OF_STATUS: Record<number, ErrorCode> = {
   504: "timeout",
 };
 
-export function createApp(appDeps: AppDeps): Hono<AppEnv> {
-  const deps: RouteDeps = { ...appDeps, log: appDeps.log ?? ((msg) => console.error(msg)) };
+/** The app: its type (AppType) carries every API route's input and output, for Hono's typed client `hc`. */
+export function createApp(appDeps: AppDeps) {
+  const { logger } = appDeps;
+  const deps: RouteDeps = { ...appDeps, log: appDeps.log ?? (logger ? lineLogger(logger, "error") : (msg) => console.error(msg)) };
   const { limits, security } = deps.config;
   const app = new Hono<AppEnv>();
 
+  if (logger) app.use("*", requestLog(logger, { questions: deps.config.log.questions }));
+  app.use("*", closeWhenBodyUnread);
+  if (!security.apiToken) app.use("*", hostCheck({ listenHost: deps.config.host, allowedHosts: security.allowedHosts }));
   app.use(
     "*",
     secureHeaders({
@@ -114,37 +107,49 @@ export function createApp(appDeps: AppDeps): Hono<AppEnv> {
   });
   for (const p of apiPaths) {
     app.use(p, limitBody);
-    app.use(p, deadline(limits.requestTimeoutMs));
+    app.use(p, deadline(limits.requestTimeoutMs, deps.shutdown));
   }
 
-  app.route("/api", healthRoutes(deps));
-  app.route("/api", searchRoutes(deps));
-  app.route("/api", chatRoutes(deps));
-  app.route("/api", articleRoutes(deps));
-  app.route("/api", adminRoutes(deps));
-  app.route("/v1", openAiRoutes(deps));
+  // Chained, so the returned app's type keeps every route's types.
+  const routes = app
+    .route("/api", healthRoutes(deps))
+    .route("/api", searchRoutes(deps))
+    .route("/api", chatRoutes(deps))
+    .route("/api", articleRoutes(deps))
+    .route("/api", adminRoutes(deps))
+    .route("/v1", openAiRoutes(deps));
 
   if (deps.webDir && fs.existsSync(deps.webDir)) {
     // serveStatic refuses `..`, encoded separators and double slashes; what it cannot find falls to notFound.
-    app.use("/*", serveStatic({ root: deps.webDir }));
+    // Source maps stay on disk for whoever debugs the page; they are not published.
+    const page = serveStatic({ root: deps.webDir });
+    app.use("/*", (c, next) => (c.req.path.endsWith(".map") ? next() : page(c, next)));
   }
 
   app.notFound((c) => c.json(errorBody("not_found", requestLang(c)), 404));
 
+  // Refusals raised in front of the routes (401, 429) still answer in the question's language when it can be
+  // read cheaply. Only those wait for it: a handler's own failure may land after a deadline's 504, and an
+  // awaiting onError would let it replace that response.
+  const PEEK: readonly ErrorCode[] = ["unauthorized", "rate_limited"];
+  const reply = (c: Context, code: ErrorCode, status: ContentfulStatusCode, lang: Lang | undefined, params?: Record<string, string | number>) =>
+    !lang && PEEK.includes(code)
+      ? questionLanguage(c, limits.maxBodyBytes).then((found) => c.json(errorBody(code, requestLang(c, found), params), status))
+      : c.json(errorBody(code, requestLang(c, lang), params), status);
+
   app.onError((err, c) => {
-    if (err instanceof ApiError) {
-      return c.json(errorBody(err.code, requestLang(c, err.lang), err.params), err.status);
-    }
-    if (err instanceof HTTPException && ERROR_CODE_OF_STATUS[err.status]) {
-      const code = ERROR_CODE_OF_STATUS[err.status];
-      return c.json(errorBody(code, requestLang(c)), err.status);
-    }
+    if (err instanceof ApiError) return reply(c, err.code, err.status, err.lang, err.params);
+    if (err instanceof HTTPException && ERROR_CODE_OF_STATUS[err.status]) return reply(c, ERROR_CODE_OF_STATUS[err.status], err.status, undefined);
     // The client went away mid-request: nobody is left to answer, and it is not a server failure.
     if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
     // Anything else is our bug: the details go to the log, the client gets a plain message.
-    deps.log(`${c.req.method} ${c.req.path} failed: ${(err as Error)?.stack ?? String(err)}`);
+    const id = c.get("requestId");
+    deps.log(`${c.req.method} ${c.req.path} failed${id ? ` (request ${id})` : ""}: ${(err as Error)?.stack ?? String(err)}`);
     return c.json(errorBody("internal", requestLang(c)), 500);
   });
 
-  return app;
+  return routes;
 }
+
+/** The whole API's type: `hc<AppType>(baseUrl)` gives a client typed by the contract. */
+export type AppType = ReturnType<typeof createApp>;

@@ -9,6 +9,7 @@ import { formatSources } from "./format-sources.ts";
 import { questionLanguage } from "../vectors/language.ts";
 import { prepareIndex } from "./prepare-index.ts";
 import { progressView } from "../ingest/progress-view.ts";
+import { createLogger } from "../log/logger.ts";
 
 async function main(): Promise<number> {
   const question = process.argv.slice(2).join(" ").trim();
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
     throw err;
   }
   // Build progress and messages go to stderr, so stdout holds only the answer.
-  const progress = progressView(process.stderr);
+  const progress = progressView({ stream: process.stderr, linesToLog: true, logger: createLogger(config.log) });
   const { index, generator } = await (async () => {
     const index = await prepareIndex({
       corpusDir: config.corpusDir,
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
       settings: config.embedding,
       onProgress: progress.onProgress,
       log: progress.log,
+      warn: progress.warn,
     });
     return { index, generator: await openGenerator(config.generator, { onProgress: progress.onProgress, log: progress.log }) };
   })().finally(() => progress.stop());

@@ -14,18 +14,19 @@ import { watchIndex } from "./index-watch.ts";
 import { prepareIndex } from "./prepare-index.ts";
 import { rebuildInChild } from "./rebuild-in-child.ts";
 import { progressView } from "../ingest/progress-view.ts";
+import { createLogger, lineLogger } from "../log/logger.ts";
 import { createReindexer } from "./reindex.ts";
 import { ServedIndex } from "./served-index.ts";
 import { drainOnSignals } from "./shutdown.ts";
-
-const log = (msg: string) => console.error(msg);
+import { answerClientErrors, httpServerOptions } from "./http/node-server.ts";
 
 function loadConfig(): ServerConfig {
   try {
     return readConfig();
   } catch (err) {
     if (err instanceof ConfigError) {
-      log(err.message);
+      // No settings, so no logger yet: the problems go to stderr as they are.
+      console.error(err.message);
       process.exit(1);
     }
     throw err;
@@ -37,8 +38,12 @@ function urlOf(host: string, port: number): string {
   return `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}/`;
 }
 
+const config = loadConfig();
+const logger = createLogger(config.log);
+const log = lineLogger(logger, "info");
+const warn = lineLogger(logger, "warn");
+
 async function main(): Promise<void> {
-  const config = loadConfig();
   if (process.argv.includes("--check-config")) {
     // What this command read, exactly as `npm run ingest -- --check-config` reports it.
     console.log(JSON.stringify(redactedSettings(config), null, 2));
@@ -47,7 +52,7 @@ async function main(): Promise<void> {
   const { embedding: settings } = config;
 
   // The index, then the generator: a GGUF model is loaded here, once, with its progress shown.
-  const progress = progressView(process.stderr);
+  const progress = progressView({ stream: process.stderr, linesToLog: true, logger });
   const { index, generator } = await (async () => {
     const index = await prepareIndex({
       corpusDir: config.corpusDir,
@@ -55,6 +60,7 @@ async function main(): Promise<void> {
       settings,
       onProgress: progress.onProgress,
       log: progress.log,
+      warn: progress.warn,
     });
     return { index, generator: await openGenerator(config.generator, { onProgress: progress.onProgress, log: progress.log }) };
   })().finally(() => progress.stop());
@@ -65,11 +71,11 @@ async function main(): Promise<void> {
   try {
     webDir = await buildWeb();
   } catch (err) {
-    log(`The web page could not be built (${(err as Error).message}); serving the API only.`);
+    warn(`The web page could not be built (${(err as Error).message}); serving the API only.`);
   }
 
   // A replaced index stays open as long as a request that took it may run (REQUEST_TIMEOUT_MS grows with an LLM).
-  const served = new ServedIndex(index, (dir) => openSearchIndex(dir, { settings, log }), log, { closeAfterMs: config.limits.requestTimeoutMs });
+  const served = new ServedIndex(index, (dir) => openSearchIndex(dir, { settings, log: warn }), log, { closeAfterMs: config.limits.requestTimeoutMs });
   const reindex = createReindexer({
     served,
     // In a child process: the build's CPU-heavy stages must not stall the answers being served.
@@ -79,16 +85,21 @@ async function main(): Promise<void> {
   });
   const watcher = watchIndex(config.indexDir, served, config.indexWatchMs, () => reindex.status().state === "running");
 
-  const app = createApp({ config, getIndex: () => served.get(), generator, reindex, webDir, log });
+  const stopping = new AbortController();
+  const app = createApp({ config, getIndex: () => served.get(), generator, reindex, webDir, logger, shutdown: stopping.signal });
 
   if (!isLoopback(config.host) && !config.security.apiToken) {
-    log(`warning: listening on ${config.host} without API_TOKEN: anyone who can reach this port can use the API.`);
+    warn(`listening on ${config.host} without API_TOKEN: anyone who can reach this port can use the API.`);
   }
-  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, (addr) => {
-    console.log(`Policy Q&A is ready at ${urlOf(config.host, addr.port)}`);
+  const server = serve({ fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: httpServerOptions(config.limits) }, (addr) => {
+    // On stdout, for the person (or script) that started it; the log says it too, with a time.
+    const url = urlOf(config.host, addr.port);
+    console.log(`Policy Q&A is ready at ${url}`);
+    logger.info({ url }, "ready");
   }) as Server;
+  answerClientErrors(server);
   server.on("error", (err: NodeJS.ErrnoException) => {
-    log(
+    logger.fatal(
       err.code === "EADDRINUSE"
         ? `Port ${config.port} on ${config.host} is already in use: stop the other server or set PORT.`
         : `The server could not start: ${err.message}`,
@@ -98,6 +109,7 @@ async function main(): Promise<void> {
 
   drainOnSignals(server, {
     graceMs: config.shutdownGraceMs,
+    stopping,
     log,
     pending: () => {
       watcher.stop();
@@ -108,6 +120,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  log(`Could not start: ${(err as Error)?.message ?? String(err)}`);
+  logger.fatal(`Could not start: ${(err as Error)?.message ?? String(err)}`);
   process.exit(1);
 });

@@ -15,10 +15,13 @@ export interface PrepareOptions {
   settings: EmbeddingSettings;
   onProgress?: Progress;
   log: (msg: string) => void;
+  /** Warnings (unreadable files, skipped links); default `log`. */
+  warn?: (msg: string) => void;
 }
 
 export function prepareIndex(opts: PrepareOptions): Promise<SearchIndex> {
   const { log } = opts;
+  const warn = opts.warn ?? log;
   return openIndex({
     ...opts,
     onSummary: (summary) => {
@@ -27,7 +30,8 @@ export function prepareIndex(opts: PrepareOptions): Promise<SearchIndex> {
           ? `Using the index in ${summary.indexDir} (${summary.articles} articles, ${summary.chunks} chunks).`
           : `Built the index in ${summary.seconds.toFixed(1)} s: ${summary.articles} articles, ${summary.chunks} chunks.`,
       );
-      for (const w of summary.warnings) log(`warning: ${w}`);
+      for (const line of summary.skipped) log(`skipped: ${line}`);
+      for (const w of summary.warnings) warn(`${opts.warn ? "" : "warning: "}${w}`);
     },
   });
 }

@@ -3,7 +3,7 @@
  * the CPU-heavy stages (training and applying the embedding model) never stall the server's event
  * loop while it keeps answering. Job in over IPC; progress, log lines and the summary back out.
  */
-import { runIngest, type IngestOptions, type IngestSummary } from "../ingest/build.ts";
+import { openIndex, type IngestOptions, type IngestSummary } from "../ingest/build.ts";
 
 export type ReindexJob = Pick<IngestOptions, "corpusDir" | "indexRoot" | "settings" | "force">;
 
@@ -20,12 +20,16 @@ process.on("disconnect", () => process.exit(1));
 
 process.once("message", async (job: ReindexJob) => {
   try {
-    const summary = await runIngest({
+    let summary: IngestSummary | undefined;
+    // Opened once here, so a damaged index that only looks current is rebuilt rather than reused.
+    const index = await openIndex({
       ...job,
       onProgress: (stage, done, total) => void send({ type: "progress", stage, done, total }),
       log: (msg) => void send({ type: "log", msg }),
+      onSummary: (s) => (summary = s),
     });
-    await send({ type: "done", summary });
+    await index.close();
+    await send({ type: "done", summary: summary! });
   } catch (err) {
     await send({ type: "error", message: (err as Error)?.message ?? String(err) });
   }

@@ -4,16 +4,10 @@
  * the whole time. One reindex at a time; its state can be polled.
  */
 import type { IngestSummary } from "../ingest/build.ts";
+import type { ReindexStatus } from "./contract/health.ts";
 import type { ServedIndex } from "./served-index.ts";
 
-export interface ReindexStatus {
-  state: "idle" | "running" | "done" | "failed";
-  startedAt?: string;
-  finishedAt?: string;
-  progress?: { stage: string; done: number; total: number };
-  result?: { indexDir: string; reused: boolean; articles: number; chunks: number; seconds: number; switched: boolean; warnings: string[] };
-  error?: string;
-}
+export type { ReindexStatus };
 
 export interface Reindexer {
   /** Starts a reindex unless one is running; returns whether it started. */

@@ -8,11 +8,11 @@ import assert from "node:assert/strict";
 import { composeExtractive } from "../server/answer/extractive.ts";
 import { assessEvidence, refusalText } from "../server/answer/refusal.ts";
 import { questionKind } from "../server/answer/question-kind.ts";
-import { splitSentences } from "../server/answer/sentences.ts";
 import { phraseCoverage } from "../server/answer/phrase.ts";
 import { mentions, questionTerms } from "../server/answer/terms.ts";
 import type { Citation } from "../server/answer/types.ts";
 import type { Chunk } from "../vectors/types.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 
 const p = (n: number, heading: string, quote: string): Citation => ({
   n,
@@ -32,13 +32,6 @@ const energy = p(
 );
 const grain = p(2, "17.提升保障国家粮食安全能力", "17.提升保障国家粮食安全能力。严格落实耕地保护和粮食安全责任制。加大黑土地保护力度。");
 const meeting = p(3, "会议", "中央金融工作会议10月30日至31日在北京举行。何立峰作总结讲话。会议强调，金融是国民经济的血脉。");
-
-test("sentences split at 。！？； keeping the mark, with exact offsets; list items stay apart", () => {
-  const text = "一是加强领导；二是强化保障。真的吗？好！\n（一）第一项\n（二）第二项";
-  const s = splitSentences(text);
-  assert.deepEqual(s.map((x) => x.text), ["一是加强领导；", "二是强化保障。", "真的吗？", "好！", "（一）第一项", "（二）第二项"]);
-  for (const x of s) assert.equal(text.slice(x.start, x.end), x.text);
-});
 
 test("a 有哪些 question gets a short list of verbatim sentences, each with its [n]", () => {
   const answer = composeExtractive("辽宁清洁能源强省有哪些措施", [energy, grain], { lang: "zh" });
@@ -169,7 +162,7 @@ const corpus: Chunk[] = [
   meeting,
   p(4, "其他", "中央金融委员会召开会议，研究金融工作。"),
   p(5, "其他", "会议指出，中央要求做好金融监管。"),
-].map((c) => ({ id: c.chunkId, articleId: c.articleId, title: c.title, headingPath: c.headingPath, text: c.quote, start: c.start, end: c.end }));
+].map((c) => ({ id: c.chunkId, articleId: c.articleId, title: c.title, headingPath: c.headingPath, text: c.quote, start: c.start, end: c.end, sentences: sentenceBounds(c.quote) }));
 
 test("evidence that names the subject but lacks the asked-for figure or date is refused", () => {
   const q1 = assessEvidence("徐大堡核电基地的总投资是多少亿元", [energy, grain], corpus);

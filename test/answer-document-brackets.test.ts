@@ -11,6 +11,8 @@ import { createExtractiveGenerator } from "../server/answer/generator.ts";
 import type { Chunk } from "../vectors/types.ts";
 import type { Citation, PassageIndex } from "../server/answer/types.ts";
 import { parseMarkdown } from "../web/src/markdown.ts";
+import { sentenceBounds } from "../text/sentences.ts";
+import { SearchIndexRetriever } from "../vectors/retriever.ts";
 
 const chunk = (id: string, item: string, text: string): Chunk => ({
   id,
@@ -21,6 +23,7 @@ const chunk = (id: string, item: string, text: string): Chunk => ({
   text,
   start: 0,
   end: text.length,
+  sentences: sentenceBounds(text),
 });
 
 const CHUNKS = [
@@ -28,9 +31,8 @@ const CHUNKS = [
   chunk("c2", "6.推进节能降碳", "6.推进节能降碳。严格控制高耗能、高排放项目盲目发展。"),
 ];
 const index: PassageIndex = {
-  async search() {
-    return CHUNKS.map((c, i) => ({ chunk: c, score: 1 - i / 10, ranks: { bm25: i + 1 } }));
-  },
+  // The same retriever the real index hands out, over a search that returns these two passages.
+  retriever: (opts) => new SearchIndexRetriever(async () => CHUNKS.map((c, i) => ({ chunk: c, score: 1 - i / 10, ranks: { bm25: i + 1 } })), opts),
   core: { chunks: CHUNKS },
 };
 

@@ -7,12 +7,12 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
-  ablationRows, checkCitations, citationMarkers, evidenceRank, factCoverage, failureReasons, percentile,
-  retrievalSummary, summarize, type CaseResult,
+  ablationRows, checkCitations, citationMarkers, evidenceRank, factCoverage, failureReasons, kindRows, listFacts, percentile,
+  retrievalSummary, summarize, summarizeVariants, type CaseResult,
 } from "../evals/metrics.ts";
 import { ablationChart } from "../evals/chart.ts";
 import { renderMarkdown, writeReport, type EvalReport } from "../evals/report.ts";
-import { checkThresholds } from "../evals/thresholds.ts";
+import { checkThresholds, checkValues, suggestThresholds, thresholdsFor } from "../evals/thresholds.ts";
 import type { EvalCase } from "../evals/cases.ts";
 
 const passage = (text: string) => ({ headingPath: ["《意见》", "12.建设清洁能源强省"], text });
@@ -74,7 +74,7 @@ function result(over: Partial<CaseResult>): CaseResult {
   return {
     id: "c", question: "q", lang: "zh", answerable: true, followUp: false, standalone: "q", retrieved: [],
     retrieval: { rank: 1, ms: 1 }, answer: "答案[1]", refused: false, citations: [{ n: 1, ...passage("答案") }],
-    facts: { met: 2, total: 2, missing: [] },
+    facts: { met: 2, total: 2, missing: [] }, list: { total: 0, withFact: 0 },
     citation: { markers: [1], unresolved: [], notVerbatim: [], evidenceCited: true }, latencyMs: 10, ...over,
   };
 }
@@ -147,4 +147,95 @@ test("thresholds: below a minimum or above a maximum fails, unknown names are re
   const problems = checkThresholds({ ...s, keyFactRecall: 0.5 }, { min: { keyFactRecall: 0.9, nope: 1, englishHit5: 0.9 }, max: { latencyP95Ms: 5 } });
   assert.equal(problems.length, 3);
   assert.match(problems.join("\n"), /keyFactRecall = 0\.500, below the threshold 0\.900/);
+});
+
+test("list lines: the share of \"- \" lines holding a key fact, matched as key facts are (spacing, width, case)", () => {
+  const answer = "主要有以下几点：\n- 建设风光火核储一体化基地。[1]\n- 支持建设海上 风电基地。[1]\n- 会议还研究了其他事项。[2]\n  - 推动５Ｇ应用。[3]\n不是列表行 氢能";
+  assert.deepEqual(listFacts(answer, [["风光火核储"], ["海上风电", "氢能"], ["5G"]]), { total: 4, withFact: 3 });
+  assert.deepEqual(listFacts("一句话的回答：风光火核储。", [["风光火核储"]]), { total: 0, withFact: 0 });
+  // Pooled over the lines of every answered list answer; refused and prose answers do not count.
+  const s = summarize([
+    result({ id: "a", list: { total: 4, withFact: 3 } }),
+    result({ id: "b", list: { total: 6, withFact: 1 } }),
+    result({ id: "c", refused: true, list: { total: 5, withFact: 0 } }),
+    result({ id: "d" }),
+  ], "hybrid");
+  assert.equal(s.listAnswers, 2);
+  assert.equal(s.listFactShare, 4 / 10);
+  assert.equal(summarize([result({})], "hybrid").listFactShare, null);
+});
+
+test("kinds: near misses refused as their own figure, key figures per kind, \"(no kind)\" for cases without one", () => {
+  const results = [
+    result({ id: "a", kind: "list", facts: { met: 1, total: 2, missing: [["x"]] } }),
+    result({ id: "b", kind: "list", refused: true }),
+    result({ id: "c", kind: "near-miss", answerable: false, refused: true, facts: { met: 0, total: 0, missing: [] } }),
+    result({ id: "d", kind: "near-miss", answerable: false, refused: false, facts: { met: 0, total: 0, missing: [] } }),
+    result({ id: "e", kind: "near-miss", answerable: false, refused: true, facts: { met: 0, total: 0, missing: [] } }),
+    result({ id: "f" }),
+  ];
+  const s = summarize(results, "hybrid");
+  assert.equal(s.nearMisses, 3);
+  assert.equal(s.nearMissRefusal, 2 / 3);
+  assert.equal(summarize([result({})], "hybrid").nearMissRefusal, null);
+  assert.deepEqual(kindRows(results).map((r) => [r.kind, r.cases, r.falseRefusalRate, r.refusalRate, r.keyFactRecall]), [
+    ["list", 2, 0.5, null, 0.25],
+    ["near-miss", 3, null, 2 / 3, null],
+    ["(no kind)", 1, 0, null, 1],
+  ]);
+});
+
+test("variants: answerability and key-fact changes against the plain question, headline figures over the variants", () => {
+  const plain = [
+    result({ id: "a" }),
+    result({ id: "b", facts: { met: 1, total: 2, missing: [["y"]] } }),
+    result({ id: "c", refused: true }),
+  ];
+  const v = (of: string, template: string, over: Partial<CaseResult>) => ({ of, template, result: result({ id: `${of}#${template}`, ...over }) });
+  const s = summarizeVariants(plain, [
+    v("a", "p1", {}), // same verdict
+    v("a", "p2", { refused: true }), // refused now: answerability and facts change
+    v("b", "p1", { facts: { met: 1, total: 2, missing: [["x"]] } }), // another fact met: facts change
+    v("b", "p2", { facts: { met: 1, total: 2, missing: [["y"]] } }),
+    v("c", "p1", { refused: true }), // refused both ways: no change
+    v("c", "p2", {}), // answered now
+  ], "hybrid");
+  assert.equal(s.variants, 6);
+  assert.equal(s.cases, 3);
+  assert.equal(s.answerabilityChanged, 2 / 6);
+  assert.equal(s.factsChanged, 3 / 6);
+  assert.equal(s.summary.falseRefusalRate, 2 / 6);
+  assert.deepEqual(s.byTemplate.map((t) => [t.template, t.variants, t.answerabilityChanged]), [["p1", 3, 0], ["p2", 3, 2 / 3]]);
+  assert.deepEqual(s.changes.map((c) => [c.id, c.changed]), [
+    ["a#p2", ["answerability", "facts"]], ["b#p1", ["facts"]], ["c#p2", ["answerability", "facts"]],
+  ]);
+});
+
+test("thresholds per set: a set's block over the defaults, variants apart, a set without a block gets the defaults", () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "evals-thresholds-")), "t.json");
+  fs.writeFileSync(file, JSON.stringify({
+    default: { min: { quotesVerbatim: 1 }, max: { errors: 0 } },
+    sets: { qa: { min: { hit5: 0.9 }, max: {}, variants: { max: { answerabilityChanged: 0.05 } } } },
+  }));
+  assert.deepEqual(thresholdsFor("qa", { file }), { min: { quotesVerbatim: 1, hit5: 0.9 }, max: { errors: 0 }, own: true });
+  assert.deepEqual(thresholdsFor("qa", { file, variants: true }), { min: { quotesVerbatim: 1 }, max: { errors: 0, answerabilityChanged: 0.05 }, own: true });
+  assert.deepEqual(thresholdsFor("blind", { file }), { min: { quotesVerbatim: 1 }, max: { errors: 0 }, own: false });
+  assert.deepEqual(checkValues({ answerabilityChanged: 0.1, errors: 0 }, { min: {}, max: { answerabilityChanged: 0.05 } }), [
+    "answerabilityChanged = 0.100, above the threshold 0.050",
+  ]);
+  // A set without unanswerable cases does not fail a refusal threshold it cannot measure.
+  assert.deepEqual(checkThresholds(summarize([result({})], "hybrid"), { min: { refusalAccuracy: 0.9 }, max: {} }), []);
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
+test("suggested thresholds: today's figures minus 0.02 or one case, invariants exact, the unmeasured left out", () => {
+  const results = [...Array.from({ length: 9 }, (_, i) => result({ id: `a${i}` })), result({ id: "r", refused: true })];
+  const t = suggestThresholds(summarize(results, "hybrid"));
+  assert.equal(t.min.hit5, 0.9); // 10 answerable cases, all found: one case is 0.1
+  assert.equal(t.min.keyFactRecall, 0.8);
+  assert.equal(t.max.falseRefusalRate, 0.2);
+  assert.equal(t.min.citationsResolve, 1);
+  assert.equal(t.max.errors, 0);
+  assert.equal("refusalAccuracy" in t.min, false);
+  assert.equal("nearMissRefusal" in t.min, false);
 });

@@ -68,6 +68,17 @@ const DAMAGES: { name: string; damage: (dir: string) => void; mentions: RegExp }
     mentions: /model/,
   },
   { name: "search.json is missing", damage: (d) => fs.rmSync(path.join(d, "search.json")), mentions: /search\.json/ },
+  { name: "glossary.json is truncated", damage: (d) => truncate(path.join(d, "glossary.json")), mentions: /glossary\.json/ },
+  {
+    // It opens, but every dense search would fail: the probe at open must catch it.
+    name: "the HNSW args.json names a wrong dimension",
+    damage: (d) => {
+      const file = path.join(d, "hnsw", "args.json");
+      const args = JSON.parse(fs.readFileSync(file, "utf8"));
+      fs.writeFileSync(file, JSON.stringify({ ...args, numDimensions: args.numDimensions - 64 }));
+    },
+    mentions: /vector store|hnsw/i,
+  },
 ];
 
 test("every kind of damage is reported by openSearchIndex as IndexDamagedError naming the part, not a crash", async () => {
@@ -86,7 +97,7 @@ test("every kind of damage is reported by openSearchIndex as IndexDamagedError n
 
 // A full rebuild per damage kind would make this file slow; these cover the two paths that differ:
 // damage ensureIndex sees (the core) and damage only openSearchIndex sees (the search files, the model).
-for (const name of ["manifest.json holds bad JSON", "the HNSW file is truncated", "the trained embedding model is truncated"]) {
+for (const name of ["manifest.json holds bad JSON", "the HNSW file is truncated", "the trained embedding model is truncated", "glossary.json is truncated"]) {
   const { damage, mentions } = DAMAGES.find((d) => d.name === name)!;
   test(`damaged index (${name}): detected at start with a clear message, rebuilt, and served; the next start reuses it`, async () => {
     const root = copyIndex(name.replace(/\W+/g, "-"));

@@ -7,7 +7,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { chunkArticle } from "../ingest/chunk-article.ts";
+import { chunkArticle, DEFAULT_CHUNK_OPTIONS } from "../ingest/chunk-article.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 import { cleanText } from "../ingest/clean-text.ts";
 import { splitArticles } from "../ingest/split-articles.ts";
 import type { Article } from "../vectors/types.ts";
@@ -162,6 +163,9 @@ function assertChunksCover(article: Article): void {
     assert.ok(c.start >= 0 && c.start < c.end && c.end <= article.text.length, `chunk span ${c.start}-${c.end} inside the article`);
     assert.equal(article.text.slice(c.start, c.end), c.text, "a chunk's offsets slice the article text back to its text");
     assert.ok(c.text.trim().length > 0, "no empty chunk");
+    assert.ok(c.text.length <= DEFAULT_CHUNK_OPTIONS.maxPassageChars, `a ${c.text.length}-character passage, above the bound`);
+    assert.deepEqual(c.sentences, sentenceBounds(c.text), "the stored sentences are the shared rule's");
+    if (c.heading) assert.ok(c.heading[0] === 0 && c.heading[1] <= c.text.length, "the heading span lies at the chunk's start");
     assert.equal(c.headingPath[0], article.title);
     covered.fill(1, c.start, c.end);
     for (const h of c.headingPath) headings.add(nonWhitespace(h));
@@ -198,6 +202,24 @@ test("chunkArticle never throws on arbitrary article text, however long or stran
   );
   const huge = { id: "h", title: "长文", source: SOURCE, text: "一、总则\n" + "政策".repeat(100_000) + "\n1.第一项。" + "内容。".repeat(20_000) };
   assertChunksCover(huge);
+});
+
+test("a 1M-character run without a full stop becomes bounded passages, as plain text and as one numbered item", () => {
+  const run = "政策文件内容".repeat(166_667).slice(0, 1_000_000);
+  const max = DEFAULT_CHUNK_OPTIONS.maxPassageChars;
+  for (const text of [run, `一、总则\n1.${run}\n2.第二项。`, `${run.slice(0, 500_000)}，${run.slice(0, 500_000)}`]) {
+    const [article] = splitArticles(cleanText(`长文标题\n\n${text}`), SOURCE).articles;
+    const chunks = chunkArticle(article);
+    assertChunksCover(article);
+    assert.ok(chunks.length >= Math.ceil(1_000_000 / max), `${chunks.length} passages`);
+    const item = chunks.filter((c) => c.itemNo === "1");
+    if (item.length) {
+      // The pieces of one item are its parts, numbered in order, and only the first opens with the heading.
+      assert.deepEqual(item.map((c) => c.part?.index), item.map((_, i) => i + 1));
+      assert.ok(item.every((c) => c.part?.of === item.length));
+      assert.deepEqual(item.map((c) => !!c.heading), item.map((_, i) => i === 0));
+    }
+  }
 });
 
 // ---- the losses the fuzzing found, as fixed examples (so a regression fails every run, not by chance) --

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { chunkArticle } from "../ingest/chunk-article.ts";
+import { chunkArticle, DEFAULT_CHUNK_OPTIONS } from "../ingest/chunk-article.ts";
 import { cleanText } from "../ingest/clean-text.ts";
 import { loadCorpusFile } from "../ingest/load-file.ts";
 import { splitArticles } from "../ingest/split-articles.ts";
@@ -118,4 +118,22 @@ test("ids are stable: the same text gives the same ids on another run", () => {
   const again = splitArticles(cleanText(raw), FILE).articles.flatMap((a) => chunkArticle(a));
   assert.deepEqual(again.map((c: Chunk) => c.id), chunks.map((c) => c.id));
   assert.equal(new Set(chunks.map((c) => c.id)).size, chunks.length);
+});
+
+test("the passage bound splits nothing of the booklet: its passages are at most 600 characters, its longest sentence a fraction of the bound", () => {
+  const unbounded = articles.flatMap((a) => chunkArticle(a, { maxPassageChars: Infinity }));
+  assert.deepEqual(chunks.map((c) => [c.id, c.start, c.end]), unbounded.map((c) => [c.id, c.start, c.end]));
+  assert.ok(Math.max(...chunks.map((c) => c.text.length)) <= 600);
+  assert.ok(Math.max(...chunks.flatMap((c) => c.sentences.map(([s, e]) => e - s))) < DEFAULT_CHUNK_OPTIONS.maxPassageChars / 3);
+});
+
+test("each item's first chunk stores its heading span: the item's heading sentence, as its heading path names it", () => {
+  const openers = chunks.filter((c) => c.itemNo && (!c.part || c.part.index === 1));
+  assert.equal(openers.length, 40);
+  for (const c of openers) {
+    assert.ok(c.heading, c.headingPath.at(-1));
+    assert.equal(c.text.slice(...c.heading).replace(/[。！？；]$/u, ""), c.headingPath.at(-1));
+    assert.deepEqual(c.heading, c.sentences[0]);
+  }
+  assert.ok(chunks.filter((c) => !openers.includes(c)).every((c) => c.heading === undefined));
 });

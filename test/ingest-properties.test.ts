@@ -5,7 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { chunkArticle } from "../ingest/chunk-article.ts";
+import { chunkArticle, DEFAULT_CHUNK_OPTIONS } from "../ingest/chunk-article.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 import { cleanText } from "../ingest/clean-text.ts";
 
 const HAN = [..."发展建设推进加强经济社会改革创新全面工作重要坚持实施制度体系能力产业科技人才安全生态文化城乡区域开放合作"];
@@ -78,6 +79,16 @@ test("chunks slice the article text and end at sentence ends, numbered or not", 
         assert.match(c.text, /[。；]$/u);
         // 600 characters, or a little more when a short tail was merged; only a single long sentence exceeds that.
         assert.ok(c.text.length <= 780 || !/[。；]./u.test(c.text), `${c.text.length} characters`);
+        assert.ok(c.text.length <= DEFAULT_CHUNK_OPTIONS.maxPassageChars, `${c.text.length} characters, above the bound`);
+        // The stored sentences are the shared rule's, and every character but whitespace is in one.
+        assert.deepEqual(c.sentences, sentenceBounds(c.text));
+        assert.equal(c.sentences.map(([s, e]) => c.text.slice(s, e)).join("").replace(/\s/gu, ""), c.text.replace(/\s/gu, ""));
+        // An item's first chunk opens with its heading: the marker and the lead sentence.
+        if (numbered && (!c.part || c.part.index === 1)) {
+          assert.ok(c.heading, "a numbered item's chunk carries its heading span");
+          assert.equal(c.text.slice(...c.heading), c.text.slice(...c.sentences[0]));
+          assert.match(c.text.slice(...c.heading), new RegExp(`^${c.itemNo}\\.`));
+        } else assert.equal(c.heading, undefined);
       }
       if (numbered) assert.deepEqual([...new Set(chunks.map((c) => c.itemNo))], paragraphs.map((_, i) => String(i + 1)));
       // Every sentence of the article is in some chunk.

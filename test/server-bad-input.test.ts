@@ -149,6 +149,10 @@ test("the OpenAI endpoint checks its messages", async () => {
   await expectError(await v1({ messages: [{ role: "user", content: "辽宁" }, { role: "assistant", content: "好的" }] }), 400, "no_user_message", "zh");
   await expectError(await v1({ messages: [{ role: "user", content: "   " }] }), 400, "empty_question");
   await expectError(await v1({ messages: [{ role: "user", content: "辽宁" }], stream: "true" }), 400, "invalid_stream", "zh");
+  await expectError(await v1({ messages: [{ role: "user", content: "辽宁" }], max_tokens: "10" }), 400, "invalid_max_tokens", "zh");
+  await expectError(await v1({ messages: [{ role: "user", content: "What is planned?" }], max_completion_tokens: 2.5 }), 400, "invalid_max_tokens", "en");
+  await expectError(await v1({ messages: [{ role: "user", content: "辽宁" }], stream: true, stream_options: { include_usage: "yes" } }), 400, "invalid_stream_options", "zh");
+  await expectError(await fetch(`${url}/v1/models/gpt-4o`), 404, "model_not_found");
 });
 
 test("unknown routes and methods: 404 in the error shape", async () => {

@@ -158,7 +158,9 @@ test("a web page elsewhere cannot start a reindex through this machine's browser
     return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
   };
   // What a cross-site <form method=post> can send: no JSON content type, empty or form body.
-  assert.deepEqual(await post({}), { status: 400, code: "unsupported_content_type" });
+  // (A form always sends a Content-Type; a body-less POST without one is curl's `-X POST`.)
+  assert.deepEqual(await post({}, "force=1"), { status: 400, code: "unsupported_content_type" });
+  assert.deepEqual(await post({ "content-type": "application/x-www-form-urlencoded" }, ""), { status: 400, code: "unsupported_content_type" });
   assert.deepEqual(await post({ "content-type": "application/x-www-form-urlencoded", origin: "http://evil.example" }, ""), { status: 403, code: "cross_origin" });
   assert.deepEqual(await post({ "content-type": "text/plain" }, ""), { status: 400, code: "unsupported_content_type" });
   // JSON from another origin (possible after a CORS preflight, or from a misconfigured CORS_ORIGIN).
@@ -168,6 +170,10 @@ test("a web page elsewhere cannot start a reindex through this machine's browser
   // (which this stub reports as busy).
   assert.deepEqual(await post({ "content-type": "application/json", origin: "http://127.0.0.1:3000" }, "{}"), { status: 409, code: "reindex_running" });
   assert.deepEqual(await post({ "content-type": "application/json" }), { status: 409, code: "reindex_running" });
+  // No body at all and no Content-Type (`curl -X POST`): accepted; with a foreign Origin it is not.
+  assert.deepEqual(await post({}), { status: 409, code: "reindex_running" });
+  assert.deepEqual(await post({ origin: "http://evil.example" }), { status: 403, code: "cross_origin" });
+  assert.deepEqual(await post({ "content-type": "application/json" }, '{"force":"yes"}'), { status: 400, code: "invalid_body" });
 });
 
 test("a replaced index is closed (its models released) after the grace period; the one serving is not", async () => {

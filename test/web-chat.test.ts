@@ -9,7 +9,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { Browser, Locator, Page, Route } from "playwright-core";
-import { launchBrowser, openPage, screenshot, type ViewportName } from "./support/browser.ts";
+import { ask, launchBrowser, openPage, screenshot, send, type ViewportName } from "./support/browser.ts";
 import { startWebServer, type WebServer } from "./support/web-server.ts";
 
 const MISSION = "辽宁清洁能源强省有哪些措施";
@@ -32,23 +32,6 @@ after(async () => {
   await browser?.close();
   await server?.close();
 });
-
-/** Types a question and sends it with Enter. */
-async function send(page: Page, question: string): Promise<void> {
-  await page.locator("#question").fill(question);
-  await page.locator("#question").press("Enter");
-}
-
-/** Sends a question and waits until its answer stops streaming. */
-async function ask(page: Page, question: string): Promise<Locator> {
-  const index = await page.locator('[data-message="assistant"]').count();
-  await send(page, question);
-  await page.waitForFunction((i) => {
-    const m = document.querySelectorAll('[data-message="assistant"]')[i];
-    return !!m && m.getAttribute("data-state") !== "streaming";
-  }, index);
-  return page.locator('[data-message="assistant"]').nth(index);
-}
 
 /** The page's own record of the last answer's citations (what its chips point at). */
 async function storedCitations(page: Page): Promise<{ n: number; quote: string; title: string }[]> {
@@ -80,6 +63,24 @@ async function expectInView(inner: Locator, outer: Locator): Promise<void> {
   const b = await outer.boundingBox();
   assert.ok(a && b, "both elements are laid out");
   assert.ok(a.y + a.height > b.y && a.y < b.y + b.height, `highlight (y=${a.y}) is scrolled into the panel (y=${b.y}..${b.y + b.height})`);
+}
+
+/**
+ * Each lead of a refusal is listed once on its card: either as an item of the answer's own list (a
+ * line naming it, with its chip) or as an entry under 最接近的段落, never both; and it can be opened.
+ */
+async function expectLeadsOnce(msg: Locator, leads: { n: number }[]): Promise<void> {
+  assert.ok(leads.length >= 1, "the refusal offers leads");
+  const itemsCiting = await msg.locator("[data-answer] li").evaluateAll((items) =>
+    items.map((li) => [...new Set([...li.querySelectorAll("[data-cite]")].map((b) => Number(b.getAttribute("data-cite"))))]),
+  );
+  for (const lead of leads) {
+    const inText = itemsCiting.filter((ns) => ns.length === 1 && ns[0] === lead.n).length;
+    const entries = await msg.locator(`[data-lead="${lead.n}"]`).count();
+    const chips = await msg.locator(`[data-answer] [data-cite="${lead.n}"]`).count();
+    assert.equal(inText + entries, 1, `lead ${lead.n} is listed once (text items: ${inText}, entries: ${entries}):\n${await msg.innerText()}`);
+    assert.ok(chips + entries >= 1, `lead ${lead.n} can be opened`);
+  }
 }
 
 for (const vp of ["desktop", "phone"] as ViewportName[]) {
@@ -156,19 +157,20 @@ for (const vp of ["desktop", "phone"] as ViewportName[]) {
           headers: { "content-type": "application/json" },
           body: JSON.stringify({ question: UNANSWERABLE }),
         });
-        assert.equal((await res.json()).refused, true, "the server refuses it");
+        const refusal = (await res.json()) as { refused: boolean; citations: { n: number; headingPath: string[] }[] };
+        assert.equal(refusal.refused, true, "the server refuses it");
         const msg = await ask(page, UNANSWERABLE);
         assert.equal(await msg.getAttribute("data-refused"), "true");
         assert.match((await msg.getAttribute("class"))!, /\brefused\b/);
         assert.ok(await msg.locator(".badge").isVisible());
-        assert.ok(await msg.locator("[data-lead]").count() >= 1, "closest passages shown as leads");
+        await expectLeadsOnce(msg, refusal.citations);
         const answered = page.locator('[data-message="assistant"][data-refused="false"]').first();
         const bg = (l: Locator) => l.evaluate((el) => getComputedStyle(el).backgroundColor);
         assert.notEqual(await bg(msg), await bg(answered), "refused answer has its own background");
         await msg.scrollIntoViewIfNeeded();
         await shot("4-refused");
-        await msg.locator("[data-lead]").first().click();
-        await page.locator("[data-source-panel] mark").waitFor();
+        await msg.locator("[data-cite],[data-lead]").first().click();
+        await page.locator("[data-source-panel] mark").first().waitFor();
         await page.locator("[data-panel-close]").click();
       });
 
@@ -264,6 +266,81 @@ test("desktop: examples are clickable, answers copy with their sources, Shift+En
     assert.ok(copied.includes(" › "));
     assert.ok(copied.startsWith(answer.slice(0, 10)), "starts with the answer");
     assert.deepEqual(cspProblems(problems), []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("desktop: a follow-up shows the standalone question it was understood as; a question taken as typed shows none", async () => {
+  const { page, context } = await openPage(browser, "desktop", server.url);
+  const FOLLOW_UP = "那粮食安全呢？";
+  try {
+    await page.goto("/");
+    const first = await ask(page, MISSION);
+    const firstAnswer = await first.locator("[data-answer]").innerText();
+    assert.equal(await first.locator("[data-understood]").count(), 0, "the first question was searched as typed");
+    // What the server made of the follow-up, asked the way the page asks it.
+    const res = await fetch(`${server.url}/api/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ question: FOLLOW_UP, history: [{ role: "user", content: MISSION }, { role: "assistant", content: firstAnswer }] }),
+    });
+    const { question: standalone } = (await res.json()) as { question: string };
+    assert.notEqual(standalone, FOLLOW_UP, "the server rewrites the follow-up");
+    const second = await ask(page, FOLLOW_UP);
+    const understood = second.locator("[data-understood]");
+    assert.equal((await understood.innerText()).trim(), `按“${standalone}”理解并检索`);
+    assert.ok(await understood.isVisible());
+    await screenshot(page, "web-desktop-12-understood-as");
+    await page.reload();
+    await page.locator('[data-message="assistant"]').nth(1).waitFor();
+    assert.equal((await page.locator('[data-message="assistant"]').nth(1).locator("[data-understood]").innerText()).trim(), `按“${standalone}”理解并检索`, "kept with the chat");
+    assert.equal(await page.locator('[data-message="assistant"]').first().locator("[data-understood]").count(), 0);
+  } finally {
+    await context.close();
+  }
+});
+
+test("desktop: a refused answer that cites the passage it found (文件提到了X，但没有给出Y) shows its chip and lists the passage once", async () => {
+  const { page, context } = await openPage(browser, "desktop", server.url);
+  try {
+    // A real citation from the real server; the reply around it is the near-miss shape the engine returns.
+    const real = (await (
+      await fetch(`${server.url}/api/chat`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ question: MISSION }),
+      })
+    ).json()) as { citations: { n: number; headingPath: string[]; quote: string }[] };
+    const cited = { ...real.citations[0], n: 1 };
+    const answer = "文件提到了建设清洁能源强省的措施，但没有给出2024年的投资金额。[1]";
+    await page.route("**/api/chat", (route) =>
+      route.fulfill({
+        status: 200,
+        headers: { "content-type": "text/event-stream; charset=utf-8" },
+        body: [
+          ["retrieval", { question: "清洁能源强省2024年投资多少", passages: [cited] }],
+          ["token", { text: answer }],
+          ["done", { answer, citations: [cited], refused: true }],
+        ]
+          .map(([event, data]) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`)
+          .join(""),
+      }),
+    );
+    await page.goto("/");
+    const msg = await ask(page, "清洁能源强省2024年投资多少");
+    assert.equal(await msg.getAttribute("data-refused"), "true");
+    assert.ok(await msg.locator(".badge").isVisible(), "styled as a refusal");
+    assert.equal(await msg.locator('[data-answer] [data-cite="1"]').count(), 1, "the cited passage is a chip in the text");
+    await expectLeadsOnce(msg, [cited]);
+    await screenshot(page, "web-desktop-13-near-miss");
+    await msg.locator('[data-cite="1"]').click();
+    const mark = page.locator("[data-source-panel] mark");
+    await mark.first().waitFor();
+    assert.equal(await mark.first().textContent(), cited.quote);
+    await page.locator("[data-panel-close]").click();
+    await page.reload();
+    await expectLeadsOnce(page.locator('[data-message="assistant"]').first(), [cited]);
   } finally {
     await context.close();
   }

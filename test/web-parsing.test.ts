@@ -1,14 +1,25 @@
 /**
  * The page's pure pieces, run in node: answer markdown parsing, the SSE reader, source labels,
- * finding a cited passage in its article, and the stored chat list.
+ * finding a cited passage in its article, the article's headings, when to show the searched question,
+ * and the stored chat list.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseMarkdown, parseInline, citedNumbers } from "../web/src/markdown.ts";
+import { parseMarkdown, parseInline, citedNumbers, citedAloneInListItems } from "../web/src/markdown.ts";
 import { createSseParser, readSse } from "../web/src/sse.ts";
 import { answerAsText, locatePassage, sourceLabel } from "../web/src/sources.ts";
 import { ConversationStore, newConversation, titleFrom } from "../web/src/conversations.ts";
 import type { Citation } from "../web/src/api-types.ts";
+import { findHeadings } from "../web/src/article-text.ts";
+import { understoodAs } from "../web/src/message-view.ts";
+
+test("markdown: the citations a list item names on its own (a refusal's list of leads)", () => {
+  const refusal = "资料中没有找到答案。\n以下段落最为接近，可供参考：\n- 《甲》 [1]\n- 《乙》 › 6.目标任务 [2]\n- **《丙》** [3]";
+  assert.deepEqual([...citedAloneInListItems(refusal)].sort(), [1, 2, 3]);
+  // Cited in prose, or together with another passage in one item: not an item of its own.
+  assert.deepEqual([...citedAloneInListItems("文件提到了X，但没有给出Y。[1]")], []);
+  assert.deepEqual([...citedAloneInListItems("- 甲和乙 [1][2]\n- 丙 [3]")], [3]);
+});
 
 test("markdown: paragraphs, bullet and numbered lists, bold and citation markers", () => {
   const blocks = parseMarkdown("措施如下：\n\n- **建设**清洁能源强省[1]\n- 推进一体化[1][2]\n\n1. 第一 [3, 4]\n2. 第二\n\n结语。");
@@ -135,4 +146,36 @@ test("stored chats: newest first, deleted ones gone, damaged storage reads as em
     { role: "user", content: "问" },
     { role: "assistant", content: "答", citations: [] },
   ]);
+});
+
+test("article headings come from the chunks' heading paths: sections on their own line, items opening their sentence", () => {
+  const title = "《某某意见》";
+  const text = "前言。\n一、总体要求\n1.指导思想。坚持……。\n2.主要目标。到2025年……。\n二、重点任务\n3.建设强省。推进……。";
+  const at = (s: string) => text.indexOf(s);
+  const chunk = (path: string[], start: number, end: number, itemNo?: string) => ({ id: `c${start}`, headingPath: [title, ...path], start, end, itemNo });
+  const chunks = [
+    chunk([], 0, 3),
+    chunk(["一、总体要求", "1.指导思想"], at("1.指导"), at("\n2.主要"), "1"),
+    chunk(["一、总体要求", "2.主要目标"], at("2.主要"), at("\n二、"), "2"),
+    // A heading the text does not hold where the chunk starts is left out rather than guessed.
+    chunk(["二、重点任务", "不在原文的条目"], at("3.建设"), text.length, "3"),
+  ];
+  const spans = findHeadings({ title, text, chunks });
+  assert.deepEqual(
+    spans.map((s) => [text.slice(s.start, s.end), s.level, s.block]),
+    [
+      ["一、总体要求", 3, true],
+      ["1.指导思想", 4, false],
+      ["2.主要目标", 4, false],
+      ["二、重点任务", 3, true],
+    ],
+  );
+});
+
+test("the searched question is shown only when it is more than the typed one respaced or repunctuated", () => {
+  assert.equal(understoodAs("那粮食安全呢？", "辽宁粮食安全有哪些措施？"), "辽宁粮食安全有哪些措施？");
+  assert.equal(understoodAs("辽宁清洁能源强省有哪些措施？", "辽宁清洁能源强省有哪些措施"), undefined);
+  assert.equal(understoodAs("辽宁 清洁能源", "辽宁清洁能源"), undefined);
+  assert.equal(understoodAs("问题", undefined), undefined, "an older server without the field");
+  assert.equal(understoodAs("问题", ""), undefined);
 });

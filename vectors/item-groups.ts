@@ -2,6 +2,7 @@
  * Parts of one numbered item (a long item split into several chunks) count as one passage:
  * a result list never shows the same item twice, and the parts can be merged back for context.
  */
+import { sentenceBounds } from "../text/sentences.ts";
 import type { Chunk } from "./types.ts";
 
 /** Same key for every part of one item; a chunk that is not a split part is its own group. */
@@ -22,7 +23,8 @@ export function collapseItems<T>(hits: readonly T[], chunkOf: (hit: T) => Chunk)
 
 /**
  * The whole item a split part belongs to, as one chunk spanning all its parts (text sliced from
- * the article, so still verbatim). Unsplit chunks come back unchanged.
+ * the article, so still verbatim; its sentences and heading are the merged text's). Unsplit chunks
+ * come back unchanged.
  */
 export function mergeItemParts(chunk: Chunk, all: readonly Chunk[], articleText: string | undefined): Chunk {
   if (!chunk.part || articleText === undefined) return chunk;
@@ -31,6 +33,7 @@ export function mergeItemParts(chunk: Chunk, all: readonly Chunk[], articleText:
   if (parts.length < 2) return chunk;
   const start = parts[0].start;
   const end = parts[parts.length - 1].end;
-  const { part: _part, ...rest } = chunk;
-  return { ...rest, start, end, text: articleText.slice(start, end) };
+  const { part: _part, heading: _heading, ...rest } = chunk;
+  const text = articleText.slice(start, end);
+  return { ...rest, start, end, text, sentences: sentenceBounds(text), ...(parts[0].heading ? { heading: parts[0].heading } : {}) };
 }

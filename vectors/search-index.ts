@@ -8,16 +8,15 @@
  *   bm25.json        the inverted index
  *   glossary.json    English gloss → corpus words (offline translation of English questions)
  *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model was used)
- *   hnsw/            LangChain HNSWLib store (args.json, docstore.json, hnswlib.index)
+ *   hnsw/            the HNSW vector store (args.json, docstore.json, hnswlib.index; vector-store.ts)
  *   search.json      what was built and how (embedding info, tokenizer options, stage timings)
  */
 import fs from "node:fs";
 import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
-import type { BaseRetriever } from "@langchain/core/retrievers";
 import { LIMITS, type EmbeddingSettings } from "../config/settings.ts";
 import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
-import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode } from "./types.ts";
+import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SearchOptions } from "./types.ts";
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
 import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
 import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
@@ -32,15 +31,6 @@ import { collapseItems, mergeItemParts } from "./item-groups.ts";
 import { CrossEncoder } from "./reranker.ts";
 import { SearchIndexRetriever } from "./retriever.ts";
 
-export interface SearchOptions {
-  /** Passages to return (default 5, at most 50). */
-  k?: number;
-  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
-  mode?: SearchMode;
-  /** Return a split item's parts merged into one passage (still verbatim article text). */
-  mergeParts?: boolean;
-}
-
 export interface SearchIndex {
   dir: string;
   core: IndexCore;
@@ -48,7 +38,8 @@ export interface SearchIndex {
   /** The index's English gloss → corpus words dictionary (glossary.json, read once at open); absent in older builds. */
   readonly glossary?: Glossary;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
-  retriever(opts?: SearchOptions): BaseRetriever;
+  /** The LangChain retriever over this index (what the answer pipeline retrieves through). */
+  retriever(opts?: SearchOptions): SearchIndexRetriever;
   chunk(id: string): Chunk | undefined;
   article(id: string): Article | undefined;
   /**
@@ -115,7 +106,13 @@ export async function buildSearchIndex(
   const timed = async <T>(stage: string, run: () => T | Promise<T>): Promise<T> => {
     const t0 = performance.now();
     onProgress?.(stage, 0, 1);
-    const result = await run();
+    let result: T;
+    try {
+      result = await run();
+    } catch (err) {
+      // Which stage broke tells a user (and a bug report) where to look.
+      throw new Error(`the ${stage} stage of the search index failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
+    }
     stages[stage] = (performance.now() - t0) / 1000;
     onProgress?.(stage, 1, 1);
     return result;
@@ -202,11 +199,12 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     throw new IndexDamagedError(`the keyword index in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
   if (bm25.size !== core.chunks.length) throw new IndexDamagedError(`bm25.json in ${dir} does not match chunks.json`);
-  let glossary: Glossary | undefined;
+  let glossary: Glossary;
   try {
+    // Every build of this search format writes it: missing or unreadable means damaged, rebuild.
     glossary = readGlossary(dir);
-  } catch {
-    log(`${GLOSSARY_FILE} missing in ${dir}: English questions get no keyword translation`);
+  } catch (err) {
+    throw new IndexDamagedError(`${GLOSSARY_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
 
   let embedder: Embedder | undefined;
@@ -235,6 +233,15 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
   if (store.size !== core.chunks.length) throw new IndexDamagedError(`the vector store in ${dir} does not match chunks.json`);
+  if (store.dimensions !== embedding.dimensions) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} holds ${store.dimensions}-dimension vectors, the index records ${embedding.dimensions} (args.json damaged)`);
+  }
+  try {
+    // One probe search: a store that opens but cannot be searched must be found now, not by every request.
+    await store.search(Array.from({ length: embedding.dimensions }, (_, i) => (i === 0 ? 1 : 0)), 1);
+  } catch (err) {
+    throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} cannot be searched: ${(err as Error).message}`, { cause: err });
+  }
 
   let reranker: CrossEncoder | undefined;
   if (settings.reranker) {
@@ -334,8 +341,8 @@ class LocalSearchIndex implements SearchIndex {
     return this.articlesById.get(id);
   }
 
-  retriever(opts: SearchOptions = {}): BaseRetriever {
-    return new SearchIndexRetriever(this, opts);
+  retriever(opts: SearchOptions = {}): SearchIndexRetriever {
+    return new SearchIndexRetriever((query, o) => this.search(query, o), opts);
   }
 
   /** Chinese dictionary candidates for an English question (empty for other questions). */

@@ -36,6 +36,13 @@ export interface Chunk {
   /** Offsets in Article.text: article.text.slice(start, end) === text. */
   start: number;
   end: number;
+  /**
+   * [start, end) of every sentence of `text`, in order, by the shared sentence rule (text/sentences.ts):
+   * what the answer layer quotes, without splitting the passage again (text/passages.ts).
+   */
+  sentences: [number, number][];
+  /** [start, end) in `text` of the heading the chunk opens with (12.建设清洁能源强省。), when it opens with one. */
+  heading?: [number, number];
 }
 
 /** The text that gets indexed for a chunk: heading path + passage (the quote stays the passage alone). */
@@ -97,6 +104,15 @@ export interface SearchHit {
 }
 
 export type SearchMode = "dense" | "bm25" | "hybrid" | "rerank";
+
+export interface SearchOptions {
+  /** Passages to return (default 5, at most 50). */
+  k?: number;
+  /** Default "hybrid"; "rerank" falls back to hybrid when no reranker is configured. */
+  mode?: SearchMode;
+  /** Return a split item's parts merged into one passage (still verbatim article text). */
+  mergeParts?: boolean;
+}
 
 /** Progress callback shared by the build stages: a stage name and how far it is. */
 export type Progress = (stage: string, done: number, total: number) => void;

@@ -28,7 +28,8 @@ export async function buildWeb(opts: { outDir?: string; minify?: boolean } = {})
     target: "es2022",
     platform: "browser",
     minify: opts.minify ?? true,
-    sourcemap: "linked",
+    // Written beside app.js for debugging, not linked from it: the server does not serve *.map.
+    sourcemap: "external",
     outfile: join(outDir, "app.js"),
     write: false,
     logLevel: "silent",

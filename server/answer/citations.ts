@@ -13,6 +13,7 @@
  * bracketed numbers in it are written escaped (\[2\], as Markdown shows "[2]") so that no later reader —
  * the page, an API client, the checks below — takes a document's footnote for a citation.
  */
+import { splitSentences } from "../../text/sentences.ts";
 import type { Citation, GeneratedPiece } from "./types.ts";
 
 /** Words models put inside a marker for "passage" ([资料1], [Passage 2], 【来源3】): the names our prompts give passages. */
@@ -167,20 +168,16 @@ function isParenMarker(before: string, after: string, nums: number[], passageCou
 
 /**
  * Sentences of an answer that carry no [n]: what a reader cannot check. A marker right after a
- * sentence's closing mark belongs to that sentence. Lead lines (ending in a colon), list headings
- * and very short fragments are not claims and are left out.
+ * sentence's closing mark belongs to that sentence (the shared sentence rule keeps it there).
+ * Lead lines (ending in a colon), list headings and very short fragments are not claims and are left out.
  */
-/** A sentence, its closing marks (a period only before a space or the end) and the markers after it. */
-const SENTENCE = /(?:[^。！？!?；;.]|\.(?!\s|$))+(?:(?:[。！？!?；;]|\.(?=\s|$))+[”’」』）)"]*)?(?:\s*\[\d+\])*/g;
-
 export function uncitedSentences(answer: string): string[] {
   const out: string[] = [];
   for (const rawLine of answer.split("\n")) {
     const line = rawLine.trim().replace(/^[-*•]\s+|^\d+[.)]\s+/, "");
     if (!line || /[：:]$/.test(line) || /^#/.test(line)) continue;
-    const sentences = line.match(SENTENCE) ?? [];
-    for (const s of sentences) {
-      const t = s.trim();
+    for (const s of splitSentences(line)) {
+      const t = s.text;
       if ([...t.replace(/\[\d+\]/g, "")].length < 6) continue;
       if (!/\[\d+\]/.test(t)) out.push(t);
     }

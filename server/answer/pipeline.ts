@@ -5,6 +5,7 @@
  *   → done (citations in order of first use).
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
+import { hitOf } from "../../vectors/retriever.ts";
 import type { SearchHit } from "../../vectors/types.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, CitationCheck, GenerateInput } from "./types.ts";
 import { MarkerFilter, uncitedSentences } from "./citations.ts";
@@ -29,8 +30,11 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   if (signal?.aborted) return;
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
-  const hits = await deps.index.search(question, { k: req.k ?? DEFAULT_K });
-  const passages = toCitations(hits);
+  // Through the LangChain retriever the index exports, which stops waiting once the request is aborted.
+  const retriever = deps.index.retriever({ k: req.k ?? DEFAULT_K });
+  const docs = await retriever.invoke(question, { signal }).catch((err: unknown) => (signal?.aborted ? undefined : Promise.reject(err)));
+  if (!docs) return;
+  const passages = toCitations(docs.map(hitOf));
   yield { type: "retrieval", question, passages };
 
   const chunks = deps.index.core?.chunks;
@@ -51,7 +55,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     return;
   }
 
-  const input: GenerateInput = { question, passages, history, lang, chunks, glossary };
+  // A client's instructions go to the generator only: retrieval and the refusal decision never see them.
+  const input: GenerateInput = { question, passages, history, lang, chunks, glossary, ...(req.instructions?.length ? { instructions: req.instructions } : {}) };
   // Model failures and unsupported model answers end here as the extractive answer, with a notice.
   const written = yield* generateChecked(input, deps, modelError);
   if (!written) return; // the request was aborted
@@ -116,6 +121,8 @@ export function toCitations(hits: SearchHit[]): Citation[] {
       quote: chunk.text,
       start: chunk.start,
       end: chunk.end,
+      ...(chunk.sentences ? { sentences: chunk.sentences } : {}),
+      ...(chunk.heading ? { heading: chunk.heading } : {}),
     });
   }
   return out;

@@ -9,7 +9,7 @@ import { sourceLabel } from "./source-label.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 
 /** The templates in prompts/ (prompts/README.md says which call uses which). */
-export type PromptName = "system" | "answer" | "rewrite" | "completion";
+export type PromptName = "system" | "answer" | "rewrite" | "instructions" | "completion";
 
 export function readPrompt(dir: string, name: PromptName): string {
   const file = path.join(dir, `${name}.txt`);
@@ -32,8 +32,11 @@ export function languageName(lang: Lang): string {
 /** The system and user messages of an answer call. */
 export function answerPrompt(dir: string, input: GenerateInput): { system: string; user: string } {
   const language = languageName(input.lang);
+  let system = fillPrompt(readPrompt(dir, "system"), { language });
+  // A client's system messages (/v1) follow the rules, framed as the client's and unable to lift them.
+  if (input.instructions?.length) system += fillPrompt(readPrompt(dir, "instructions"), { instructions: renderInstructions(input.instructions) });
   return {
-    system: fillPrompt(readPrompt(dir, "system"), { language }),
+    system,
     user: fillPrompt(readPrompt(dir, "answer"), {
       question: input.question,
       passages: renderPassages(input.passages),
@@ -45,7 +48,8 @@ export function answerPrompt(dir: string, input: GenerateInput): { system: strin
 
 /**
  * The text a model without a chat template (a base model) continues to write an answer: a worked
- * example, then the passages as plain "[n] …" lines and the question (prompts/completion.txt).
+ * example, then the passages as plain "[n] …" lines and the question (prompts/completion.txt). A
+ * client's instructions are left out: a base model would only continue them as text.
  */
 export function completionPrompt(dir: string, input: GenerateInput): string {
   return fillPrompt(readPrompt(dir, "completion"), {
@@ -70,6 +74,11 @@ export function rewritePrompt(dir: string, question: string, history: ChatTurn[]
  */
 export function renderLinePassages(passages: Citation[]): string {
   return passages.map((p) => `[${p.n}] ${p.quote.replace(/\s*\n\s*/g, " ").trim()}`).join("\n");
+}
+
+/** A client's instructions, fenced so that they cannot close their own block and speak as the prompt. */
+export function renderInstructions(instructions: string[]): string {
+  return instructions.map((s) => s.replace(/<\s*(\/?)\s*client_instructions/gi, "‹$1client_instructions")).join("\n\n");
 }
 
 /** Drops a leading <think>…</think> block (reasoning models put it in the content). */

@@ -1,42 +1,27 @@
 /**
- * Types shared by the answer pipeline: what the server streams to clients and what a generator sees.
- * The contract with the server helper lives here (AnswerEvent, Citation, AnswerRequest).
+ * Types shared by the answer pipeline. What reaches clients is defined once, in the API contract
+ * (server/contract/chat.ts): the events and results here are derived from it, with the engine's own
+ * Citation (which may carry more than the wire shows) in place of the contract's.
  */
-import type { Chunk, SearchHit, SearchMode } from "../../vectors/types.ts";
+import type { Chunk } from "../../vectors/types.ts";
 import type { Glossary } from "../../vectors/query-translation.ts";
+import type { SearchIndex } from "../../vectors/search-index.ts";
+import type { GeneratorKind } from "../contract/health.ts";
+import type { Citation as WireCitation, ChatResponse, DoneEvent, HistoryTurn, RetrievalEvent, TokenEvent } from "../contract/chat.ts";
 
 /**
- * The part of the VECTORS helper's SearchIndex the pipeline uses (a SearchIndex satisfies it);
- * kept narrow so tests can hand in a small fake.
+ * What the pipeline needs of the index (a SearchIndex is one): its LangChain retriever, which is the
+ * search path, and the chunks and glossary the refusal and composer read.
  */
-export interface PassageIndex {
-  search(query: string, opts?: { k?: number; mode?: SearchMode; mergeParts?: boolean }): Promise<SearchHit[]>;
-  /** The index folder. */
-  dir?: string;
-  /** The index's English→Chinese glossary (lets English questions be matched against Chinese passages). */
-  glossary?: Glossary;
-  /** All chunks, for term rarity (how telling a question word is in this corpus). */
-  core: { chunks: Chunk[] };
-}
+export type PassageIndex = Pick<SearchIndex, "retriever" | "glossary"> & { core: { chunks: Chunk[] } };
 
-export interface ChatTurn {
-  role: "user" | "assistant";
-  content: string;
-}
+export type ChatTurn = HistoryTurn;
 
-/** One passage as shown to the user (and, in `retrieval`, as numbered for the generator). */
-export interface Citation {
-  n: number;
-  chunkId: string;
-  articleId: string;
-  title: string;
-  headingPath: string[];
-  itemNo?: string;
-  /** The chunk text verbatim. */
-  quote: string;
-  start: number;
-  end: number;
-}
+/**
+ * One passage as the engine numbers and cites it. Extends the contract's Citation: fields added here
+ * stay inside the server unless the contract adds them too (routes send `toWire(citations)`).
+ */
+export interface Citation extends WireCitation {}
 
 /**
  * What the pipeline streams. `token`s preview the answer as it is written; `reset` tells the client to
@@ -44,20 +29,14 @@ export interface Citation {
  * extractive answer follows); `done` carries the answer as it stands, which is authoritative.
  */
 export type AnswerEvent =
-  | { type: "retrieval"; question: string; passages: Citation[] }
-  | { type: "token"; text: string }
+  | ({ type: "retrieval" } & Omit<RetrievalEvent, "passages"> & { passages: Citation[] })
+  | ({ type: "token" } & TokenEvent)
   | { type: "reset" }
-  | {
-      type: "done";
-      answer: string;
+  | ({ type: "done" } & Omit<DoneEvent, "citations"> & {
       citations: Citation[];
-      refused: boolean;
-      generator: string;
-      notice?: string;
-      uncited?: string[];
-      /** How a model's citations fared in the check (absent for the extractive composer); for benchmarks and logs. */
+      /** How a model's citations fared in the check (absent for the extractive composer); for benchmarks and logs, not sent. */
       check?: CitationCheck;
-    };
+    });
 
 /** Counts from checking a model's answer against its passages, sentence by sentence (citation-review.ts). */
 export interface CitationCheck {
@@ -82,6 +61,8 @@ export interface AnswerRequest {
   history?: ChatTurn[];
   /** How many passages to retrieve (default 6). */
   k?: number;
+  /** A client's own instructions (/v1 system messages): for an LLM generator only, never for retrieval. */
+  instructions?: string[];
 }
 
 export interface AnswerDeps {
@@ -90,23 +71,14 @@ export interface AnswerDeps {
   signal?: AbortSignal;
 }
 
-export interface AnswerResult {
-  question: string;
-  answer: string;
-  citations: Citation[];
-  refused: boolean;
-  passages: Citation[];
-  generator: string;
-  notice?: string;
-  uncited?: string[];
-  check?: CitationCheck;
-}
+/** The whole answer (the JSON reply's fields) plus the passages the generator was given, and the citation check. */
+export type AnswerResult = Omit<ChatResponse, "citations"> & { citations: Citation[]; passages: Citation[]; check?: CitationCheck };
 
 import type { Language } from "../../vectors/language.ts";
 export type Lang = Language;
 
 export interface GeneratorInfo {
-  kind: "extractive" | "llm";
+  kind: GeneratorKind;
   /** The model's name at its endpoint, or the GGUF file's name when it runs in-process. */
   model?: string;
   /** The OpenAI-compatible endpoint (internal: never shown by /api/health). */
@@ -124,6 +96,8 @@ export interface GenerateInput {
   chunks?: Chunk[];
   /** The index's English→Chinese glossary (for English questions). */
   glossary?: Glossary;
+  /** A client's own instructions (tone, length, format); the extractive composer has no use for them. */
+  instructions?: string[];
 }
 
 /**

@@ -7,24 +7,35 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./errors.ts";
 
-export type AppEnv = { Variables: { signal: AbortSignal } };
+export type AppEnv = { Variables: { signal: AbortSignal; /** Set by the request log (server/http/request-log.ts). */ requestId?: string } };
 
-export function deadline(ms: number): MiddlewareHandler<AppEnv> {
+/**
+ * `shutdown` fires when a stopping server's grace period is over, with an ApiError("unavailable") as
+ * its reason: requests still running end as 503 and streams with an `error` event saying so, rather
+ * than being cut mid-answer.
+ */
+export function deadline(ms: number, shutdown?: AbortSignal): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const timer = AbortSignal.timeout(ms);
-    c.set("signal", AbortSignal.any([c.req.raw.signal, timer]));
-    let onTimeout: (() => void) | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      onTimeout = () => reject(new ApiError("timeout"));
-      timer.addEventListener("abort", onTimeout, { once: true });
+    const ends = shutdown ? [timer, shutdown] : [timer];
+    c.set("signal", AbortSignal.any([c.req.raw.signal, ...ends]));
+    let onEnd: ((e: Event) => void) | undefined;
+    const ended = new Promise<never>((_, reject) => {
+      onEnd = (e) => {
+        const reason = (e.target as AbortSignal).reason;
+        reject(reason instanceof ApiError ? reason : new ApiError("timeout"));
+      };
+      for (const s of ends) s.addEventListener("abort", onEnd, { once: true });
     });
+    if (shutdown?.aborted) onEnd!({ target: shutdown } as unknown as Event);
     const handled = next();
     // Should the deadline win, a later failure of the abandoned handler must not go unhandled.
     handled.catch(() => {});
+    ended.catch(() => {});
     try {
-      await Promise.race([handled, timedOut]);
+      await Promise.race([handled, ended]);
     } finally {
-      timer.removeEventListener("abort", onTimeout!);
+      for (const s of ends) s.removeEventListener("abort", onEnd!);
     }
   };
 }

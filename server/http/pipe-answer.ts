@@ -6,7 +6,7 @@
 import type { SSEStreamingApi } from "hono/streaming";
 import type { AnswerEvent } from "../answer/types.ts";
 import { abortable } from "./abortable.ts";
-import { errorBody, type Lang } from "./errors.ts";
+import { ApiError, errorBody, type Lang } from "./errors.ts";
 
 export interface PipeOptions {
   events: AsyncIterable<AnswerEvent>;
@@ -22,7 +22,11 @@ export interface PipeOptions {
 
 export async function pipeAnswer(stream: SSEStreamingApi, opts: PipeOptions): Promise<void> {
   let done = false;
-  const failure = () => errorBody(opts.signal.aborted ? "timeout" : "internal", opts.lang);
+  // Why the signal fired: the server stopping (its reason is an ApiError) or the deadline.
+  const failure = () => {
+    const reason: unknown = opts.signal.reason;
+    return errorBody(!opts.signal.aborted ? "internal" : reason instanceof ApiError ? reason.code : "timeout", opts.lang);
+  };
   try {
     for await (const event of abortable(opts.events, opts.signal)) {
       if (opts.clientSignal.aborted) return;

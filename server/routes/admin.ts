@@ -4,39 +4,46 @@
  * the API; without one, only this machine may call it.
  *
  * The loopback check alone would let any web page open in a browser on this machine start a reindex
- * with a cross-site form POST. So the POST must be `Content-Type: application/json` (which a form
- * cannot send and which makes a browser ask a CORS preflight first) and, when the browser names an
- * Origin, it must be this server's own.
+ * with a cross-site form POST. So a POST with a body or a Content-Type must be `application/json` (which
+ * a form cannot send and which makes a browser ask a CORS preflight first) and, when the browser names
+ * an Origin, it must be this server's own. A POST with neither body nor Content-Type (`curl -X POST`)
+ * is accepted: a form always sends a Content-Type, and a script's cross-site fetch always an Origin.
  */
 import { Hono, type MiddlewareHandler } from "hono";
-import type { RouteDeps } from "../app.ts";
-import { clientAddress } from "../http/client-address.ts";
+import { reindexRequestSchema, type ReindexStatus } from "../contract/health.ts";
 import { isLoopback } from "../config.ts";
+import { clientAddress } from "../http/client-address.ts";
+import type { AppEnv } from "../http/deadline.ts";
 import { ApiError } from "../http/errors.ts";
-import { isPlainObject, readJsonBody } from "../http/read-json.ts";
+import { isJsonContentType, readJsonBody } from "../http/read-json.ts";
+import { parseOrThrow } from "../http/validate.ts";
+import type { Reindexer } from "../reindex.ts";
+import type { RouteDeps } from "../route-deps.ts";
 
-export function adminRoutes(deps: RouteDeps): Hono {
-  const localOnly: MiddlewareHandler = async (c, next) => {
+export function adminRoutes(deps: RouteDeps) {
+  const reindexer = (): Reindexer => {
+    if (!deps.reindex) throw new ApiError("not_found");
+    return deps.reindex;
+  };
+  const guard: MiddlewareHandler<AppEnv> = async (c, next) => {
+    reindexer();
     if (!deps.config.security.apiToken && !isLoopback(clientAddress(c)) && clientAddress(c) !== "local") {
       throw new ApiError("forbidden");
     }
     return next();
   };
-  const app = new Hono();
-  const reindex = deps.reindex;
-  if (!reindex) return app;
-  return app
-    .use("/admin/*", localOnly)
-    .get("/admin/reindex", (c) => c.json(reindex.status()))
+  return new Hono<AppEnv>()
+    .use("/admin/*", guard)
+    .get("/admin/reindex", (c) => c.json(reindexer().status() satisfies ReindexStatus))
     .post("/admin/reindex", async (c) => {
       const origin = c.req.header("origin");
       if (origin !== undefined && !sameHost(origin, new URL(c.req.url).host)) throw new ApiError("cross_origin");
-      if (!/^application\/json\s*(;|$)/i.test(c.req.header("content-type") ?? "")) throw new ApiError("unsupported_content_type");
-      const body = (await readJsonBody(c, { optional: true })) ?? {};
-      if (!isPlainObject(body) || (body.force !== undefined && typeof body.force !== "boolean")) throw new ApiError("invalid_body");
-      const force = body.force === true;
-      if (!reindex.start({ force })) throw new ApiError("reindex_running");
-      return c.json(reindex.status(), 202);
+      const type = c.req.header("content-type");
+      if (type !== undefined && !isJsonContentType(type)) throw new ApiError("unsupported_content_type");
+      const { force } = parseOrThrow(reindexRequestSchema, (await readJsonBody(c, { optional: true })) ?? {});
+      const reindex = reindexer();
+      if (!reindex.start({ force: force === true })) throw new ApiError("reindex_running");
+      return c.json(reindex.status() satisfies ReindexStatus, 202);
     });
 }
 

@@ -3,16 +3,18 @@
  * Ids are looked up in the loaded index, never used as paths, so no id can reach a file.
  */
 import { Hono } from "hono";
-import type { RouteDeps } from "../app.ts";
+import type { ArticleDetail, ArticleList } from "../contract/articles.ts";
+import type { AppEnv } from "../http/deadline.ts";
 import { ApiError } from "../http/errors.ts";
+import type { RouteDeps } from "../route-deps.ts";
 
-export function articleRoutes(deps: RouteDeps): Hono {
-  return new Hono()
+export function articleRoutes(deps: RouteDeps) {
+  return new Hono<AppEnv>()
     .get("/articles", (c) => {
       const { core } = deps.getIndex();
       const counts = new Map<string, number>();
       for (const chunk of core.chunks) counts.set(chunk.articleId, (counts.get(chunk.articleId) ?? 0) + 1);
-      return c.json({
+      const body: ArticleList = {
         articles: core.articles.map((a) => ({
           id: a.id,
           title: a.title,
@@ -20,7 +22,8 @@ export function articleRoutes(deps: RouteDeps): Hono {
           source: a.source,
           chunks: counts.get(a.id) ?? 0,
         })),
-      });
+      };
+      return c.json(body);
     })
     .get("/articles/:id", (c) => {
       const index = deps.getIndex();
@@ -36,13 +39,14 @@ export function articleRoutes(deps: RouteDeps): Hono {
           start: ch.start,
           end: ch.end,
         }));
-      return c.json({
+      const body: ArticleDetail = {
         id: article.id,
         title: article.title,
         ...(article.date !== undefined ? { date: article.date } : {}),
         source: article.source,
         text: article.text,
         chunks,
-      });
+      };
+      return c.json(body);
     });
 }

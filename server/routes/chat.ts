@@ -3,23 +3,34 @@
  * body or, when asked (`stream: true` or `Accept: text/event-stream`), as SSE events
  * retrieval → token… → done (or error). A `reset` event among the tokens means: discard the text shown
  * so far, the answer starts again (a model failed or was not supported, the extractive answer follows).
+ * The shapes are the contract's (server/contract/chat.ts).
  */
+import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { answer, answerStream } from "../answer/pipeline.ts";
 import type { AnswerEvent } from "../answer/types.ts";
-import type { RouteDeps } from "../app.ts";
-import type { AppEnv } from "../http/deadline.ts";
-import { requestSignal } from "../http/deadline.ts";
+import {
+  chatRequestSchema,
+  toWire,
+  type ChatResponse,
+  type DoneEvent,
+  type ResetEvent,
+  type RetrievalEvent,
+  type TokenEvent,
+} from "../contract/chat.ts";
+import { requestSignal, type AppEnv } from "../http/deadline.ts";
 import { pipeAnswer } from "../http/pipe-answer.ts";
-import { readJsonBody } from "../http/read-json.ts";
-import { parseChatRequest } from "../http/validate-chat.ts";
+import { isPlainObject } from "../http/read-json.ts";
+import { jsonBody, rejectInvalid } from "../http/validate.ts";
+import type { RouteDeps } from "../route-deps.ts";
+import { questionLanguage, textLanguage } from "../../vectors/language.ts";
 
 /** What a `done` event and the JSON reply carry (no undefined keys). */
-function donePayload(e: Extract<AnswerEvent, { type: "done" }>) {
+function donePayload(e: Extract<AnswerEvent, { type: "done" }>): DoneEvent {
   return {
     answer: e.answer,
-    citations: e.citations,
+    citations: toWire(e.citations),
     refused: e.refused,
     generator: e.generator,
     ...(e.notice !== undefined ? { notice: e.notice } : {}),
@@ -27,10 +38,10 @@ function donePayload(e: Extract<AnswerEvent, { type: "done" }>) {
   };
 }
 
-function eventPayload(e: AnswerEvent): unknown {
+function eventPayload(e: AnswerEvent): RetrievalEvent | TokenEvent | ResetEvent | DoneEvent {
   switch (e.type) {
     case "retrieval":
-      return { question: e.question, passages: e.passages };
+      return { question: e.question, passages: toWire(e.passages) };
     case "token":
       return { text: e.text };
     case "reset":
@@ -40,20 +51,23 @@ function eventPayload(e: AnswerEvent): unknown {
   }
 }
 
-export function chatRoutes(deps: RouteDeps): Hono<AppEnv> {
-  return new Hono<AppEnv>().post("/chat", async (c) => {
-    const req = parseChatRequest(await readJsonBody(c), deps.config.limits);
+/** The question's language, for error messages: only a string question shows one. */
+const questionLang = (body: unknown) => (isPlainObject(body) && typeof body.question === "string" ? textLanguage(body.question) : undefined);
+
+export function chatRoutes(deps: RouteDeps) {
+  const { limits } = deps.config;
+  const body = zValidator("json", chatRequestSchema(limits), rejectInvalid({ limits, langOf: questionLang }));
+  return new Hono<AppEnv>().post("/chat", jsonBody(), body, async (c) => {
+    const req = c.req.valid("json");
     const wantsStream = req.stream ?? (c.req.header("accept") ?? "").includes("text/event-stream");
     const index = deps.getIndex();
     const signal = requestSignal(c);
-    const input = { question: req.question, history: req.history, ...(req.k !== undefined ? { k: req.k } : {}) };
+    const input = { question: req.question, history: req.history ?? [], ...(req.k !== undefined ? { k: req.k } : {}) };
 
     if (!wantsStream) {
       const r = await answer(input, { index, generator: deps.generator, signal });
-      return c.json({
-        question: r.question,
-        ...donePayload({ type: "done", ...r }),
-      });
+      const reply: ChatResponse = { question: r.question, ...donePayload({ type: "done", ...r }) };
+      return c.json(reply);
     }
 
     return streamSSE(c, (stream) =>
@@ -61,7 +75,7 @@ export function chatRoutes(deps: RouteDeps): Hono<AppEnv> {
         events: answerStream(input, { index, generator: deps.generator, signal }),
         signal,
         clientSignal: c.req.raw.signal,
-        lang: req.lang,
+        lang: questionLanguage(req.question),
         log: deps.log,
         write: (s, e) => s.writeSSE({ event: e.type, data: JSON.stringify(eventPayload(e)) }),
         fail: (s, body) => s.writeSSE({ event: "error", data: JSON.stringify(body) }),

@@ -1,28 +1,25 @@
 /** GET /api/search?q=&k=&mode=: the passages retrieval finds for a query, verbatim, with their ranks. */
+import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
-import type { SearchMode } from "../../vectors/types.ts";
-import type { RouteDeps } from "../app.ts";
+import { searchQuerySchema, type SearchResponse } from "../contract/search.ts";
+import type { AppEnv } from "../http/deadline.ts";
+import { rejectInvalid } from "../http/validate.ts";
+import type { RouteDeps } from "../route-deps.ts";
 import { textLanguage } from "../../vectors/language.ts";
-import { ApiError } from "../http/errors.ts";
 
-const MODES: readonly SearchMode[] = ["dense", "bm25", "hybrid", "rerank"];
+/** The query's language (for error messages): of `q` as sent, its first value if repeated. */
+function queryLanguage(input: unknown): ReturnType<typeof textLanguage> {
+  const q = (input as { q?: unknown } | undefined)?.q;
+  const first = Array.isArray(q) ? q[0] : q;
+  return typeof first === "string" ? textLanguage(first.trim()) : undefined;
+}
 
-export function searchRoutes(deps: RouteDeps): Hono {
-  const { maxK, maxQuestionChars } = deps.config.limits;
-  return new Hono().get("/search", async (c) => {
-    const q = (c.req.query("q") ?? "").trim();
-    const lang = textLanguage(q);
-    if (q === "") throw new ApiError("invalid_query", {}, lang);
-    if ([...q].length > maxQuestionChars) throw new ApiError("question_too_long", { max: maxQuestionChars }, lang);
-    const kRaw = c.req.query("k");
-    const k = kRaw === undefined || kRaw === "" ? 5 : /^\d+$/.test(kRaw) ? Number(kRaw) : NaN;
-    if (!(k >= 1 && k <= maxK)) throw new ApiError("invalid_k", { max: maxK }, lang);
-    const modeRaw = c.req.query("mode");
-    if (modeRaw !== undefined && modeRaw !== "" && !MODES.includes(modeRaw as SearchMode)) throw new ApiError("invalid_mode", {}, lang);
-    const mode = (modeRaw || undefined) as SearchMode | undefined;
-
+export function searchRoutes(deps: RouteDeps) {
+  const { limits } = deps.config;
+  return new Hono<AppEnv>().get("/search", zValidator("query", searchQuerySchema(limits), rejectInvalid({ limits, langOf: queryLanguage })), async (c) => {
+    const { q, k, mode } = c.req.valid("query");
     const hits = await deps.getIndex().search(q, { k, mode });
-    return c.json({
+    const body: SearchResponse = {
       results: hits.map((h) => ({
         id: h.chunk.id,
         articleId: h.chunk.articleId,
@@ -34,6 +31,7 @@ export function searchRoutes(deps: RouteDeps): Hono {
         // null, not absent, when a signal did not return the passage: the key is always there to read.
         ranks: { dense: h.ranks.dense ?? null, bm25: h.ranks.bm25 ?? null },
       })),
-    });
+    };
+    return c.json(body);
   });
 }

@@ -11,7 +11,8 @@ import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { ensureIndex } from "../../ingest/build.ts";
-import { readSettings } from "../../config/settings.ts";
+import { readSettings, type LimitsSettings } from "../../config/settings.ts";
+import { answerClientErrors, httpServerOptions } from "../../server/http/node-server.ts";
 import { CORPUS_DIR, sharedIndexRoot } from "./shared-index.ts";
 
 export interface Running {
@@ -20,12 +21,13 @@ export interface Running {
   close(): Promise<void>;
 }
 
-/** Serves `app` (anything with Hono's fetch) on 127.0.0.1 at a free port. */
-export async function listen(app: { fetch: Parameters<typeof serve>[0]["fetch"] }): Promise<Running> {
+/** Serves `app` (anything with Hono's fetch) on 127.0.0.1 at a free port, with the server options main.ts uses for `limits`. */
+export async function listen(app: { fetch: Parameters<typeof serve>[0]["fetch"] }, limits: Pick<LimitsSettings, "maxQuestionChars"> = readSettings({}).limits): Promise<Running> {
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0 }, () => resolve(s as Server)) as Server;
+    const s = serve({ fetch: app.fetch, hostname: "127.0.0.1", port: 0, serverOptions: httpServerOptions(limits) }, () => resolve(s as Server)) as Server;
     s.once("error", reject);
   });
+  answerClientErrors(server);
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -30,7 +30,10 @@ export class ModelTokenizer {
   constructor(readonly vocab: readonly string[]) {
     if (vocab[0] !== PAD || vocab[1] !== UNK) throw new Error("vocab must start with [PAD], [UNK]");
     this.ids = new Map(vocab.map((t, i) => [t, i]));
-    this.maxLen = Math.max(1, ...vocab.slice(2).map((t) => [...t].length));
+    // A loop, not Math.max(...vocab): spreading 100k+ entries into one call overflows the stack.
+    let maxLen = 1;
+    for (let i = 2; i < vocab.length; i++) maxLen = Math.max(maxLen, [...vocab[i]].length);
+    this.maxLen = maxLen;
     const cjk = [...new Set(vocab.slice(2).filter((t) => CJK_CHAR.test(t)))].sort();
     // Runs are capped at MAX_PIECE characters: transformers.js's WordPiece is cubic in a piece's length,
     // so one 2,000-character run of CJK in a question would block the server for a minute.

@@ -15,6 +15,8 @@ export interface AssistantMessage {
   leads?: Citation[];
   refused?: boolean;
   notice?: string;
+  /** The standalone question a follow-up was searched as, when it differs from what was typed. */
+  understood?: string;
   error?: string;
   stopped?: boolean;
 }

@@ -33,18 +33,3 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   if (!el) throw new Error(`missing #${id}`);
   return el as T;
 }
-
-/** True at phone width, where the panel and the history drawer cover the chat (see styles.css). */
-export function isNarrow(): boolean {
-  return matchMedia("(max-width: 720px)").matches;
-}
-
-/**
- * While `keep` hides the rest of the page (phone width), makes everything else inert so keyboard
- * focus and screen readers stay inside it.
- */
-export function setCovering(container: HTMLElement, keep: HTMLElement[], on: boolean): void {
-  for (const el of Array.from(container.children)) {
-    if (el instanceof HTMLElement && !keep.includes(el)) el.inert = on && isNarrow();
-  }
-}

@@ -2,8 +2,10 @@
 import { setAccessToken } from "./access-token.ts";
 import { ApiError, streamChat, UnauthorizedError } from "./api.ts";
 import type { Citation, HistoryTurn } from "./api-types.ts";
+import { CitationPreview } from "./citation-preview.ts";
 import { ConversationStore, newConversation, titleFrom, type Conversation, type Message } from "./conversations.ts";
-import { byId, h, setCovering } from "./dom.ts";
+import { onBreakpointChange, updateCovering } from "./covering.ts";
+import { byId, h } from "./dom.ts";
 import { renderHistory } from "./history-list.ts";
 import { AssistantMessageView, userMessageView } from "./message-view.ts";
 import { SourcePanel } from "./source-panel.ts";
@@ -21,8 +23,12 @@ const sendButton = byId<HTMLButtonElement>("send");
 const stopButton = byId<HTMLButtonElement>("stop");
 const historyList = byId("history-list");
 const toggleHistory = byId<HTMLButtonElement>("toggle-history");
+const historyDrawer = byId("history");
 const store = new ConversationStore();
-const panel = new SourcePanel(byId("source-panel"), app);
+const coverParts = { app, history: historyDrawer, backdrop: byId("backdrop"), panel: byId("source-panel") };
+const cover = () => updateCovering(coverParts);
+const panel = new SourcePanel(coverParts.panel, app, cover);
+new CitationPreview(messages);
 
 let conversation: Conversation = (store.currentId() && store.get(store.currentId()!)) || newConversation();
 let running: AbortController | null = null;
@@ -55,11 +61,20 @@ function showConversation(): void {
   refreshHistory();
 }
 
-function setHistoryOpen(open: boolean): void {
+/**
+ * Opens or closes the drawer (a sidebar at desktop width, where this only matters for the classes).
+ * Focus moves into it on opening; on closing it goes to `focusAfter`, or back to the menu button when
+ * it was inside the drawer, which is about to become inert.
+ */
+function setHistoryOpen(open: boolean, focusAfter?: HTMLElement): void {
+  const wasOpen = app.classList.contains("history-open");
+  const focusInside = historyDrawer.contains(document.activeElement);
   app.classList.toggle("history-open", open);
   toggleHistory.setAttribute("aria-expanded", String(open));
-  setCovering(app, [byId("history"), byId("backdrop")], open);
+  cover();
   if (open) byId("new-chat").focus();
+  else if (focusAfter) focusAfter.focus();
+  else if (wasOpen && (focusInside || document.activeElement === document.body)) toggleHistory.focus();
 }
 
 function refreshHistory(): void {
@@ -71,8 +86,7 @@ function refreshHistory(): void {
       conversation = next;
       store.setCurrentId(id);
       showConversation();
-      setHistoryOpen(false);
-      input.focus();
+      setHistoryOpen(false, input);
     },
     remove(id) {
       deleted.add(id);
@@ -91,8 +105,7 @@ function startNewChat(): void {
   conversation = newConversation();
   store.setCurrentId(undefined);
   showConversation();
-  setHistoryOpen(false);
-  input.focus();
+  setHistoryOpen(false, input);
 }
 
 /** Whether to follow new text: true until the user scrolls up to read, again once back at the bottom. */
@@ -143,7 +156,7 @@ async function ask(question: string): Promise<void> {
   store.setCurrentId(conv.id);
   refreshHistory();
 
-  const view = new AssistantMessageView(openCitation);
+  const view = new AssistantMessageView(openCitation, undefined, question);
   const questionEl = userMessageView(question);
   messages.append(questionEl, view.el);
   keepScrolled(true);
@@ -160,7 +173,7 @@ async function ask(question: string): Promise<void> {
           view.appendToken(text);
           requestAnimationFrame(() => keepScrolled());
         },
-        onRetrieval: (e) => view.setPassages(e.passages),
+        onRetrieval: (e) => view.setRetrieval(e),
         onReset: () => view.resetContent(),
       },
       controller.signal,
@@ -231,20 +244,16 @@ stopButton.addEventListener("click", () => running?.abort());
 byId("new-chat").addEventListener("click", startNewChat);
 byId("open-articles").addEventListener("click", (e) => void panel.showArticleList(e.currentTarget as HTMLElement));
 toggleHistory.addEventListener("click", () => setHistoryOpen(!app.classList.contains("history-open")));
-byId("close-history").addEventListener("click", () => {
-  setHistoryOpen(false);
-  toggleHistory.focus();
-});
-byId("backdrop").addEventListener("click", () => setHistoryOpen(false));
+byId("close-history").addEventListener("click", () => setHistoryOpen(false, toggleHistory));
+byId("backdrop").addEventListener("click", () => setHistoryOpen(false, toggleHistory));
 // Another tab saved or deleted a chat: show the list as it now is.
 window.addEventListener("storage", () => refreshHistory());
 document.addEventListener("keydown", (e) => {
-  if (e.key === "Escape" && app.classList.contains("history-open")) {
-    setHistoryOpen(false);
-    toggleHistory.focus();
-  }
+  if (e.key === "Escape" && app.classList.contains("history-open")) setHistoryOpen(false, toggleHistory);
 });
+onBreakpointChange(cover);
 
+cover();
 showConversation();
 // On touch screens focusing would pop up the keyboard over the examples.
 if (matchMedia("(pointer: fine)").matches) input.focus();

@@ -100,3 +100,20 @@ export function citedNumbers(source: string): number[] {
   for (const m of source.matchAll(CITES)) for (const p of m[1].split(/\s*[,，、]\s*/)) seen.add(Number(p));
   return [...seen];
 }
+
+/**
+ * Citations that have a list item of their own: items citing exactly one passage. A refusal lists its
+ * leads this way (「- 《标题》 › 条目 [1]」), so those leads are already named in the text.
+ */
+export function citedAloneInListItems(source: string): Set<number> {
+  const alone = new Set<number>();
+  const cites = (parts: Inline[]): number[] => parts.flatMap((p) => (p.kind === "cite" ? [p.n] : p.kind === "bold" ? cites(p.children) : []));
+  for (const block of parseMarkdown(source)) {
+    if (block.kind !== "list") continue;
+    for (const item of block.items) {
+      const ns = new Set(cites(item));
+      if (ns.size === 1) alone.add([...ns][0]);
+    }
+  }
+  return alone;
+}

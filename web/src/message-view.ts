@@ -2,19 +2,31 @@
  * One chat message on screen. An assistant message is redrawn from its state (text, citations,
  * refusal, error) whenever that changes, which keeps streaming, finished and restored messages alike.
  */
-import type { Citation, DoneEvent } from "./api-types.ts";
+import type { Citation, DoneEvent, RetrievalEvent } from "./api-types.ts";
 import { copyText } from "./clipboard.ts";
 import type { AssistantMessage } from "./conversations.ts";
 import { h } from "./dom.ts";
-import { citedNumbers } from "./markdown.ts";
+import { citedAloneInListItems, citedNumbers } from "./markdown.ts";
 import { renderAnswer } from "./render-answer.ts";
-import { answerAsText, sourceLabel } from "./sources.ts";
+import { answerAsText, excerpt, sourceLabel } from "./sources.ts";
 import { T } from "./strings.ts";
 
 export type OpenCitation = (c: Citation, opener: HTMLElement) => void;
 
 /** How many retrieved passages a refused answer that cites none offers as leads. */
 const MAX_LEADS = 3;
+/** Characters of a lead's passage shown in the list of closest passages. */
+const LEAD_EXCERPT_CHARS = 90;
+
+/**
+ * The standalone question a follow-up was searched as, when it is more than the typed question with
+ * different spacing or end punctuation; otherwise undefined (nothing worth showing).
+ */
+export function understoodAs(typed: string, searched: unknown): string | undefined {
+  if (typeof searched !== "string" || !searched.trim()) return undefined;
+  const key = (q: string) => q.replace(/\s+/g, "").replace(/[？?。.！!]+$/u, "");
+  return key(searched) === key(typed) ? undefined : searched.trim();
+}
 
 export function userMessageView(text: string): HTMLElement {
   return h("article", { class: "msg user", "data-message": "user" }, h("p", { class: "msg-text" }, text));
@@ -31,6 +43,8 @@ export class AssistantMessageView {
   constructor(
     private readonly openCitation: OpenCitation,
     initial?: AssistantMessage,
+    /** The question as the user typed it, to tell whether the server searched something else. */
+    private readonly asked = "",
   ) {
     this.state = initial ?? { role: "assistant", content: "", citations: [] };
     this.streaming = !initial;
@@ -43,8 +57,9 @@ export class AssistantMessageView {
     return this.state;
   }
 
-  setPassages(passages: Citation[]): void {
-    this.passages = passages;
+  setRetrieval(e: RetrievalEvent): void {
+    this.passages = e.passages;
+    this.state.understood = understoodAs(this.asked, e.question);
     this.schedule();
   }
 
@@ -62,6 +77,8 @@ export class AssistantMessageView {
   finish(done: DoneEvent): void {
     // A refusal that cites passages offers those; otherwise the closest few retrieved.
     const leads = done.refused ? (done.citations.length > 0 ? done.citations : this.passages.slice(0, MAX_LEADS)) : undefined;
+    // The JSON reply (a server that ignored the stream flag) carries the searched question too.
+    const searched = (done as { question?: unknown }).question;
     this.state = {
       role: "assistant",
       content: done.answer,
@@ -69,6 +86,7 @@ export class AssistantMessageView {
       leads,
       refused: done.refused,
       notice: done.notice,
+      understood: searched === undefined ? this.state.understood : understoodAs(this.asked, searched),
     };
     this.end();
   }
@@ -125,16 +143,22 @@ export class AssistantMessageView {
     if (s.content) renderAnswer(answer, s.content, this.lookup);
     else if (this.streaming) answer.appendChild(h("p", { class: "thinking" }, T.thinking));
 
+    const understood = typeof s.understood === "string" && s.understood ? s.understood : undefined;
     const children: (Node | null)[] = [
       refused ? h("p", { class: "badge" }, T.refusedLabel) : null,
       answer.hasChildNodes() ? answer : null,
+      understood ? h("p", { class: "understood", "data-understood": "" }, T.understoodAs(understood)) : null,
       s.stopped ? h("p", { class: "notice" }, T.stopped) : null,
       s.notice ? h("p", { class: "notice" }, s.notice) : null,
       s.error ? h("p", { class: "error", role: "alert" }, `${T.errorPrefix}${s.error}`) : null,
     ];
     if (!this.streaming) {
       if (s.citations.length > 0) children.push(sourceList(T.sources, s.citations, "data-source", false));
-      if (s.leads && s.leads.length > 0) children.push(sourceList(T.leads, s.leads, "data-lead", true));
+      // Each lead is named once: by the text when it lists the lead as an item of its own (the chip
+      // there opens and previews it), otherwise here, with the start of its passage.
+      const named = citedAloneInListItems(s.content);
+      const listed = (s.leads ?? []).filter((c) => !named.has(c.n));
+      if (listed.length > 0) children.push(sourceList(T.leads, listed, "data-lead", true));
       if (s.content) children.push(this.actions());
     }
     this.el.replaceChildren(...children.filter((c): c is Node => c !== null));
@@ -167,7 +191,7 @@ function sourceList(heading: string, items: Citation[], attr: string, withQuote:
   return h(
     "section",
     { class: withQuote ? "sources leads" : "sources" },
-    h("h3", {}, heading),
+    h("h2", {}, heading),
     h(
       "ol",
       {},
@@ -181,15 +205,10 @@ function sourceList(heading: string, items: Citation[], attr: string, withQuote:
             h("span", { class: "source-n" }, `[${c.n}]`),
             " ",
             h("span", { class: "source-path" }, sourceLabel(c)),
-            withQuote ? h("span", { class: "source-quote" }, excerpt(c.quote)) : null,
+            withQuote ? h("span", { class: "source-quote" }, excerpt(c.quote, LEAD_EXCERPT_CHARS)) : null,
           ),
         ),
       ),
     ),
   );
-}
-
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > 90 ? `${flat.slice(0, 90)}…` : flat;
 }

@@ -7,12 +7,18 @@ import { T } from "./strings.ts";
 
 export type CitationLookup = (n: number) => Citation | undefined;
 
+/** The passage behind each chip on screen, for its preview (see citation-preview.ts). */
+const chipCitations = new WeakMap<Element, Citation>();
+
+export function citationOf(chip: Element): Citation | undefined {
+  return chipCitations.get(chip);
+}
+
+/** A chip button for `[n]`. No native title: the preview shows the passage on hover and focus instead. */
 export function citationChip(c: Citation): HTMLButtonElement {
-  return h(
-    "button",
-    { type: "button", class: "cite", "data-cite": c.n, "aria-label": T.citeLabel(c.n, sourceLabel(c)), title: sourceLabel(c) },
-    String(c.n),
-  );
+  const chip = h("button", { type: "button", class: "cite", "data-cite": c.n, "aria-label": T.citeLabel(c.n, sourceLabel(c)) }, String(c.n));
+  chipCitations.set(chip, c);
+  return chip;
 }
 
 function renderInline(parts: Inline[], lookup: CitationLookup): Node[] {

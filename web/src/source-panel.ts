@@ -4,12 +4,14 @@
  */
 import { fetchArticle, fetchArticles } from "./api.ts";
 import type { ArticleDetail, Citation } from "./api-types.ts";
-import { h, setCovering } from "./dom.ts";
-import { locatePassage, sectionLabel } from "./sources.ts";
+import { articleText } from "./article-text.ts";
+import { h } from "./dom.ts";
+import { locatePassage, sectionPath } from "./sources.ts";
 import { T } from "./strings.ts";
 
 export class SourcePanel {
   private readonly title: HTMLElement;
+  private readonly path: HTMLElement;
   private readonly body: HTMLElement;
   private readonly back: HTMLButtonElement;
   private opener: HTMLElement | null = null;
@@ -19,8 +21,11 @@ export class SourcePanel {
   constructor(
     private readonly root: HTMLElement,
     private readonly app: HTMLElement,
+    /** Called after the panel opens or closes, so the rest of the page can be made inert or not. */
+    private readonly onToggle: () => void,
   ) {
     this.title = root.querySelector<HTMLElement>("[data-panel-title]")!;
+    this.path = root.querySelector<HTMLElement>("[data-panel-path]")!;
     this.body = root.querySelector<HTMLElement>("[data-panel-body]")!;
     this.back = root.querySelector<HTMLButtonElement>("[data-panel-back]")!;
     root.querySelector("[data-panel-close]")!.addEventListener("click", () => this.close());
@@ -36,15 +41,15 @@ export class SourcePanel {
 
   /** The article a citation comes from, with the passage marked and scrolled into view. */
   async showCitation(c: Citation, opener?: HTMLElement | null): Promise<void> {
-    const gen = this.open(opener, T.source, false);
+    const gen = this.open(opener, c.title, false);
+    // The header keeps the title and section › item in sight while the article scrolls under it.
+    this.setPath(sectionPath(c));
     const article = await this.load(() => fetchArticle(c.articleId), gen);
     if (!article) return;
+    this.setTitle(article.title);
     const where = locatePassage(article.text, c);
     const notFound = where ? null : h("p", { class: "panel-note" }, T.passageNotFound, h("mark", { "data-highlight": "" }, c.quote));
-    // The title is in the panel header; the sticky line names the section and item.
-    const within = sectionLabel(c);
-    const path = within ? h("p", { class: "panel-path" }, within) : null;
-    const parts = [articleHeading(article), path, notFound, articleText(article.text, where)];
+    const parts = [articleMeta(article), notFound, articleText(article, where)];
     this.body.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
     const mark = this.body.querySelector("mark");
     mark?.scrollIntoView({ block: "center" });
@@ -54,7 +59,8 @@ export class SourcePanel {
     const gen = this.open(opener, T.article, true);
     const article = await this.load(() => fetchArticle(id), gen);
     if (!article) return;
-    this.body.replaceChildren(articleHeading(article), articleText(article.text, undefined));
+    this.setTitle(article.title);
+    this.body.replaceChildren(...[articleMeta(article), articleText(article)].filter((p): p is HTMLElement => p !== null));
     this.body.scrollTop = 0;
   }
 
@@ -81,20 +87,34 @@ export class SourcePanel {
     this.generation++;
     this.root.hidden = true;
     this.app.classList.remove("panel-open");
-    setCovering(this.app, [this.root], false);
+    this.onToggle();
     if (this.opener?.isConnected) this.opener.focus();
     this.opener = null;
+  }
+
+  private setTitle(title: string): void {
+    this.title.textContent = title;
+    this.title.title = title;
+    this.body.setAttribute("aria-label", T.panelBodyLabel(title));
+  }
+
+  /** Section › item, a line each: a long section name is cut short so the item always shows in full. */
+  private setPath(path: string[]): void {
+    this.path.replaceChildren(...path.map((part, i) => h("span", { class: "path-part" }, i > 0 ? `› ${part}` : part)));
+    this.path.hidden = path.length === 0;
   }
 
   private open(opener: HTMLElement | null | undefined, title: string, showBack: boolean): number {
     if (opener !== undefined) this.opener = opener;
     this.root.hidden = false;
     this.app.classList.add("panel-open");
-    setCovering(this.app, [this.root], true);
+    this.onToggle();
     this.back.hidden = !showBack;
-    this.title.textContent = title;
+    this.setTitle(title);
+    this.setPath([]);
     this.body.replaceChildren(h("p", { class: "panel-note" }, T.loading));
-    this.root.querySelector<HTMLElement>("[data-panel-close]")!.focus();
+    // Focus goes to the text itself: the arrow and page keys scroll it at once, Escape closes.
+    this.body.focus();
     return ++this.generation;
   }
 
@@ -112,24 +132,8 @@ export class SourcePanel {
   }
 }
 
-/** The full title (the panel header only says what the panel shows), date and source file. */
-function articleHeading(a: ArticleDetail): HTMLElement {
-  return h(
-    "header",
-    { class: "article-head" },
-    h("h3", { class: "article-heading" }, a.title),
-    h("p", { class: "article-meta" }, [a.date, a.source].filter(Boolean).join(" · ")),
-  );
-}
-
-/** The article text as text nodes, the passage (if any) wrapped in <mark>. */
-function articleText(text: string, where: { start: number; end: number } | undefined): HTMLElement {
-  if (!where) return h("div", { class: "article-text" }, text);
-  return h(
-    "div",
-    { class: "article-text" },
-    text.slice(0, where.start),
-    h("mark", { "data-highlight": "" }, text.slice(where.start, where.end)),
-    text.slice(where.end),
-  );
+/** Date and source file, above the text (the title is in the panel header). */
+function articleMeta(a: ArticleDetail): HTMLElement | null {
+  const meta = [a.date, a.source].filter(Boolean).join(" · ");
+  return meta ? h("p", { class: "article-meta" }, meta) : null;
 }

@@ -8,10 +8,15 @@ export function sourceLabel(c: Pick<Citation, "title" | "headingPath">): string 
   return parts.join(" › ");
 }
 
+/** The headings below the article title: [section, item]. */
+export function sectionPath(c: Pick<Citation, "title" | "headingPath">): string[] {
+  const path = c.headingPath.filter((p) => p.trim() !== "");
+  return path.length > 0 && sameTitle(path[0], c.title) ? path.slice(1) : path;
+}
+
 /** The same path without the article title: section › item. */
 export function sectionLabel(c: Pick<Citation, "title" | "headingPath">): string {
-  const path = c.headingPath.filter((p) => p.trim() !== "");
-  return (path.length > 0 && sameTitle(path[0], c.title) ? path.slice(1) : path).join(" › ");
+  return sectionPath(c).join(" › ");
 }
 
 function sameTitle(a: string, b: string): boolean {
@@ -31,4 +36,10 @@ export function locatePassage(text: string, c: Pick<Citation, "start" | "end" | 
   if (c.end > c.start && text.slice(c.start, c.end) === c.quote) return { start: c.start, end: c.end };
   const at = c.quote ? text.indexOf(c.quote) : -1;
   return at >= 0 ? { start: at, end: at + c.quote.length } : undefined;
+}
+
+/** The start of a passage on one line, for a list entry or a preview. */
+export function excerpt(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
 }

@@ -50,4 +50,7 @@ export const T = {
   tokenLabel: "访问令牌",
   tokenSubmit: "确定并重新提问",
   passageNotFound: "未能在原文中定位该段落，以下是引用的内容：",
+  panelBodyLabel: (title: string) => `原文：${title}`,
+  /** Under an answer whose follow-up question was rewritten before searching. */
+  understoodAs: (question: string) => `按“${question}”理解并检索`,
 } as const;
