@@ -34,6 +34,31 @@ function llm(overrides: Record<string, string> = {}) {
 const userMessage = (r: StubRequest) => String(r.body.messages?.find((m) => m.role === "user")?.content ?? "");
 const systemMessage = (r: StubRequest) => String(r.body.messages?.find((m) => m.role === "system")?.content ?? "");
 
+test("while streaming, every [n] resolves through the tokens' cites to the passage done cites as [n]", async () => {
+  stub.setReply({ text: SCRIPTED });
+  const events: AnswerEvent[] = [];
+  for await (const ev of answerStream({ question: MISSION }, { index, generator: llm() })) events.push(ev);
+  const done = events[events.length - 1];
+  assert.ok(done.type === "done");
+  // What a client knows mid-stream: the text so far and the passages its tokens announced.
+  const announced = new Map<number, string>();
+  let text = "";
+  for (const e of events) {
+    if (e.type !== "token") continue;
+    text += e.text;
+    for (const c of e.cites ?? []) announced.set(c.n, c.chunkId);
+    for (const m of text.matchAll(/\[(\d+)\]/g)) assert.ok(announced.has(Number(m[1])), `[${m[1]}] is shown before its passage is announced`);
+  }
+  // The scripted reply cites retrieved passage 2 first: shown as [1], it must be passage 2, not retrieval's [1].
+  const retrieval = events[0];
+  assert.ok(retrieval.type === "retrieval");
+  assert.equal(announced.get(1), retrieval.passages[1].chunkId);
+  for (const [n, chunkId] of announced) {
+    const final = done.citations.find((c) => c.n === n);
+    if (final) assert.equal(final.chunkId, chunkId, `[${n}] means the same passage streamed and done`);
+  }
+});
+
 test("a streamed LLM answer loses its [9], is renumbered in order of first use, and is checked sentence by sentence", async () => {
   stub.setReply({ text: SCRIPTED });
   const before = stub.requests.length;

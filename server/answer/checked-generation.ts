@@ -5,7 +5,7 @@
  * the client to discard what it showed and the extractive answer is streamed in its place, with a notice;
  * the answer is then the extractive one alone.
  */
-import { MarkerFilter } from "./citations.ts";
+import { MarkerFilter, tokenEvent } from "./citations.ts";
 import { reviewCitations, tooLittleSupported } from "./citation-review.ts";
 import { createExtractiveGenerator, generatorName } from "./generator.ts";
 import { isRefusalText } from "./refusal.ts";
@@ -38,7 +38,7 @@ export async function* generateChecked(
   let answer = "";
   const token = (text: string): AnswerEvent[] => {
     answer += text;
-    return text ? [{ type: "token", text }] : [];
+    return text ? [tokenEvent(text, filter.newlyCited(input.passages))] : [];
   };
 
   let failure: unknown;

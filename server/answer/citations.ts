@@ -14,7 +14,7 @@
  * the page, an API client, the checks below — takes a document's footnote for a citation.
  */
 import { splitSentences } from "../../text/sentences.ts";
-import type { Citation, GeneratedPiece } from "./types.ts";
+import type { AnswerEvent, Citation, GeneratedPiece } from "./types.ts";
 
 /** Words models put inside a marker for "passage" ([资料1], [Passage 2], 【来源3】): the names our prompts give passages. */
 const LABEL = String.raw`(?:资料|来源|段落|passage|source)\s*[:：]?\s*`;
@@ -47,6 +47,8 @@ export class MarkerFilter {
   private recent = "\n";
   /** Passage number (as given to the generator) → number in the answer. */
   private readonly renumber = new Map<number, number>();
+  /** How many of the cited passages newlyCited() has handed out. */
+  private reported = 0;
 
   constructor(private readonly passageCount: number) {}
 
@@ -73,6 +75,14 @@ export class MarkerFilter {
   /** Passage numbers (1-based, as given to the generator) in order of first use. */
   used(): number[] {
     return [...this.renumber.keys()];
+  }
+
+  /** The passages first cited since the last call (numbered as in the answer), for the stream's `cites`. */
+  newlyCited(passages: Citation[]): Citation[] {
+    const all = this.citations(passages);
+    const fresh = all.slice(this.reported);
+    this.reported = all.length;
+    return fresh;
   }
 
   /** The cited passages, renumbered in order of first use. */
@@ -183,4 +193,9 @@ export function uncitedSentences(answer: string): string[] {
     }
   }
   return out;
+}
+
+/** A `token` event; `cites` only when the piece cites a passage for the first time. */
+export function tokenEvent(text: string, cites: Citation[]): AnswerEvent {
+  return cites.length ? { type: "token", text, cites } : { type: "token", text };
 }

@@ -8,7 +8,7 @@
 import { hitOf } from "../../vectors/retriever.ts";
 import type { SearchHit } from "../../vectors/types.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, CitationCheck, GenerateInput } from "./types.ts";
-import { MarkerFilter, uncitedSentences } from "./citations.ts";
+import { MarkerFilter, tokenEvent, uncitedSentences } from "./citations.ts";
 import { generateChecked } from "./checked-generation.ts";
 import { standaloneQuestion } from "./follow-up.ts";
 import { generatorName } from "./generator.ts";
@@ -45,7 +45,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   const emit = (text: string): AnswerEvent[] => {
     if (!text) return [];
     answer += text;
-    return [{ type: "token", text }];
+    return [tokenEvent(text, filter.newlyCited(passages))];
   };
 
   if (!evidence.answerable) {

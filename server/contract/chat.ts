@@ -95,8 +95,12 @@ export type ChatRequest = z.input<ReturnType<typeof chatRequestSchema>>;
 export const retrievalEventSchema = z.object({ question: z.string(), passages: z.array(citationSchema) });
 export type RetrievalEvent = z.infer<typeof retrievalEventSchema>;
 
-/** `token` event: the next piece of the answer text. */
-export const tokenEventSchema = z.object({ text: z.string() });
+/**
+ * `token` event: the next piece of the answer text. Markers in it are already numbered by first use, as
+ * in `done`; `cites` carries the passages first cited in this piece, so a client can resolve `[n]` while
+ * the answer streams.
+ */
+export const tokenEventSchema = z.object({ text: z.string(), cites: z.array(citationSchema).optional() });
 export type TokenEvent = z.infer<typeof tokenEventSchema>;
 
 /**

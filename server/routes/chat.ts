@@ -43,7 +43,7 @@ function eventPayload(e: AnswerEvent): RetrievalEvent | TokenEvent | ResetEvent 
     case "retrieval":
       return { question: e.question, passages: toWire(e.passages) };
     case "token":
-      return { text: e.text };
+      return e.cites ? { text: e.text, cites: toWire(e.cites) } : { text: e.text };
     case "reset":
       return {};
     case "done":

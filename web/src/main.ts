@@ -169,8 +169,8 @@ async function ask(question: string): Promise<void> {
     const done = await streamChat(
       { question, history },
       {
-        onToken: (text) => {
-          view.appendToken(text);
+        onToken: (text, cites) => {
+          view.appendToken(text, cites);
           requestAnimationFrame(() => keepScrolled());
         },
         onRetrieval: (e) => view.setRetrieval(e),
