@@ -53,8 +53,9 @@ test("while streaming, every [n] resolves through the tokens' cites to the passa
   const retrieval = events[0];
   assert.ok(retrieval.type === "retrieval");
   assert.equal(announced.get(1), retrieval.passages[1].chunkId);
+  const doneCitations = done.citations;
   for (const [n, chunkId] of announced) {
-    const final = done.citations.find((c) => c.n === n);
+    const final = doneCitations.find((c) => c.n === n);
     if (final) assert.equal(final.chunkId, chunkId, `[${n}] means the same passage streamed and done`);
   }
 });
