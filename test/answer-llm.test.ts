@@ -10,6 +10,7 @@ import { answer, answerStream, type AnswerEvent } from "../server/answer/pipelin
 import { createGenerator } from "../server/answer/generator.ts";
 import { readSettings } from "../config/settings.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
+import type { Citation } from "../server/answer/types.ts";
 import { startOpenAiStub, type OpenAiStub, type StubRequest } from "./support/openai-stub.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
@@ -38,8 +39,9 @@ test("while streaming, every [n] resolves through the tokens' cites to the passa
   stub.setReply({ text: SCRIPTED });
   const events: AnswerEvent[] = [];
   for await (const ev of answerStream({ question: MISSION }, { index, generator: llm() })) events.push(ev);
-  const done = events[events.length - 1];
-  assert.ok(done.type === "done");
+  const last = events[events.length - 1];
+  assert.ok(last.type === "done");
+  const finalCitations: Citation[] = last.citations;
   // What a client knows mid-stream: the text so far and the passages its tokens announced.
   const announced = new Map<number, string>();
   let text = "";
@@ -53,9 +55,8 @@ test("while streaming, every [n] resolves through the tokens' cites to the passa
   const retrieval = events[0];
   assert.ok(retrieval.type === "retrieval");
   assert.equal(announced.get(1), retrieval.passages[1].chunkId);
-  const doneCitations = done.citations;
   for (const [n, chunkId] of announced) {
-    const final = doneCitations.find((c) => c.n === n);
+    const final = finalCitations.find((c) => c.n === n);
     if (final) assert.equal(final.chunkId, chunkId, `[${n}] means the same passage streamed and done`);
   }
 });
