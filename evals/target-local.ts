@@ -4,7 +4,7 @@
  */
 import { openIndex } from "../ingest/build.ts";
 import { answer } from "../server/answer/pipeline.ts";
-import { createGenerator, type Generator } from "../server/answer/generator.ts";
+import { openGenerator, type Generator } from "../server/answer/generator.ts";
 import { readSettings } from "../config/settings.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import type { SearchMode } from "../vectors/types.ts";
@@ -29,7 +29,8 @@ export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalT
     // openIndex rebuilds an index the current code cannot open (an older format, another model).
     index = await openIndex({ corpusDir: opts.corpusDir, indexRoot: opts.indexRoot, settings, log: opts.log });
   }
-  const generator = opts.generator ?? createGenerator(all.generator);
+  const owned = opts.generator ? undefined : await openGenerator(all.generator, { log: opts.log });
+  const generator = opts.generator ?? owned!;
   const idx = index;
   return {
     name: "in-process",
@@ -58,6 +59,8 @@ export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalT
     // Quotes are checked against the raw files and against the cleaned articles (cleaning may drop page numbers).
     sources: [...readCorpusTexts(opts.corpusDir), ...idx.core.articles.map((a) => compact(a.text))],
     chunkTexts: idx.core.chunks.map((c) => compact(c.text)),
-    async close() {},
+    async close() {
+      await owned?.close?.();
+    },
   };
 }

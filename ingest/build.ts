@@ -157,7 +157,8 @@ export async function runIngest(opts: IngestOptions): Promise<IngestSummary> {
       };
       const core: IndexCore = { manifest, articles, chunks };
       writeIndexCore(dir, core);
-      manifest.embedding = await buildSearchIndex(dir, core, { settings: opts.settings, onProgress: opts.onProgress, log });
+      // --force embeds everything anew; otherwise texts the current build embedded with the same model keep their vectors.
+      manifest.embedding = await buildSearchIndex(dir, core, { settings: opts.settings, onProgress: opts.onProgress, log, reuseFrom: opts.force ? null : current });
       writeJson(path.join(dir, "manifest.json"), manifest);
       progress("publish", 0, 1);
       publishIndex(root, dir);

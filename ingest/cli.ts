@@ -8,6 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, readSettings, redactedSettings, type Settings } from "../config/settings.ts";
 import { openIndex, type IngestSummary } from "./build.ts";
+import { currentIndexDir } from "../vectors/index-folder.ts";
 import { progressView } from "./progress-view.ts";
 import { createLogger } from "../log/logger.ts";
 
@@ -67,6 +68,8 @@ async function main(): Promise<number> {
   } catch (err) {
     view.stop();
     logger.error(`ingest failed: ${(err as Error).message}`);
+    const previous = currentIndexDir(indexRoot);
+    if (previous) logger.error(`The previous index is unchanged and keeps serving: ${previous}`);
     return 1;
   } finally {
     view.stop();
@@ -76,7 +79,10 @@ async function main(): Promise<number> {
   console.log(`files: ${summary.files}  articles: ${summary.articles}  chunks: ${summary.chunks}  warnings: ${summary.warnings.length}  seconds: ${summary.seconds.toFixed(1)}`);
   // From the summary, not the folder: a concurrent publish may already have pruned this build.
   const { embedding } = summary;
-  if (embedding) console.log(`embedding: ${embedding.model} (${embedding.kind}, ${embedding.dimensions} dimensions)`);
+  if (embedding) {
+    const via = embedding.provider === "openai-compatible" ? `endpoint ${embedding.endpoint}, roles as ${embedding.roles}` : embedding.kind;
+    console.log(`embedding: ${embedding.model} (${via}, ${embedding.dimensions} dimensions)`);
+  }
   console.log("articles (chunks  title):");
   for (const a of summary.articleList) console.log(`  ${String(a.chunks).padStart(4)}  ${a.title}${a.date ? `  ${a.date}` : ""}`);
   if (summary.skipped.length) {

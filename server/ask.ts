@@ -3,7 +3,7 @@
  * numbered sources (title › section › item). Builds the index first when needed.
  */
 import { answer } from "./answer/pipeline.ts";
-import { createGenerator } from "./answer/generator.ts";
+import { openGenerator } from "./answer/generator.ts";
 import { ConfigError, readConfig } from "./config.ts";
 import { formatSources } from "./format-sources.ts";
 import { questionLanguage } from "../vectors/language.ts";
@@ -29,16 +29,20 @@ async function main(): Promise<number> {
   }
   // Build progress and messages go to stderr, so stdout holds only the answer.
   const progress = progressView({ stream: process.stderr, linesToLog: true, logger: createLogger(config.log) });
-  const index = await prepareIndex({
-    corpusDir: config.corpusDir,
-    indexRoot: config.indexDir,
-    settings: config.embedding,
-    onProgress: progress.onProgress,
-    log: progress.log,
-    warn: progress.warn,
-  }).finally(() => progress.stop());
+  const { index, generator } = await (async () => {
+    const index = await prepareIndex({
+      corpusDir: config.corpusDir,
+      indexRoot: config.indexDir,
+      settings: config.embedding,
+      onProgress: progress.onProgress,
+      log: progress.log,
+      warn: progress.warn,
+    });
+    return { index, generator: await openGenerator(config.generator, { onProgress: progress.onProgress, log: progress.log }) };
+  })().finally(() => progress.stop());
 
-  const r = await answer({ question }, { index, generator: createGenerator(config.generator), refusalThreshold: config.answer.refusalThreshold });
+  const r = await answer({ question }, { index, generator, refusalThreshold: config.answer.refusalThreshold });
+  await generator.close?.();
   const lang = questionLanguage(question);
   if (r.question !== question) console.log(`(${lang === "zh" ? "理解为" : "Read as"}: ${r.question})\n`);
   console.log(r.answer.trim());

@@ -6,7 +6,7 @@ import type { Server } from "node:http";
 import { serve } from "@hono/node-server";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { buildWeb } from "../web/build.ts";
-import { createGenerator } from "./answer/generator.ts";
+import { openGenerator } from "./answer/generator.ts";
 import { createApp } from "./app.ts";
 import { ConfigError, isLoopback, readConfig, type ServerConfig } from "./config.ts";
 import { redactedSettings } from "../config/settings.ts";
@@ -51,17 +51,19 @@ async function main(): Promise<void> {
   }
   const { embedding: settings } = config;
 
+  // The index, then the generator: a GGUF model is loaded here, once, with its progress shown.
   const progress = progressView({ stream: process.stderr, linesToLog: true, logger });
-  const index = await prepareIndex({
-    corpusDir: config.corpusDir,
-    indexRoot: config.indexDir,
-    settings,
-    onProgress: progress.onProgress,
-    log: progress.log,
-    warn: progress.warn,
-  }).finally(() => progress.stop());
-
-  const generator = createGenerator(config.generator);
+  const { index, generator } = await (async () => {
+    const index = await prepareIndex({
+      corpusDir: config.corpusDir,
+      indexRoot: config.indexDir,
+      settings,
+      onProgress: progress.onProgress,
+      log: progress.log,
+      warn: progress.warn,
+    });
+    return { index, generator: await openGenerator(config.generator, { onProgress: progress.onProgress, log: progress.log }) };
+  })().finally(() => progress.stop());
   const info = generator.info();
   log(`Answers by the ${info.kind} generator${info.model ? ` (${info.model})` : ""}.`);
 
@@ -111,7 +113,8 @@ async function main(): Promise<void> {
     log,
     pending: () => {
       watcher.stop();
-      return reindex.settled();
+      // An in-process model is freed once no answer can still be using it.
+      return reindex.settled().finally(() => generator.close?.());
     },
   });
 }

@@ -1,7 +1,7 @@
 /** Markers checked and renumbered while streaming; uncited sentences found; passages fenced as data. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { MarkerFilter, uncitedSentences } from "../server/answer/citations.ts";
+import { MarkerFilter, uncitedSentences, unescapeBrackets } from "../server/answer/citations.ts";
 import { renderPassages, fillPrompt } from "../server/answer/prompts.ts";
 import { pieces } from "../server/answer/stream-text.ts";
 import type { Citation } from "../server/answer/types.ts";
@@ -65,4 +65,47 @@ test("streamed pieces rebuild the text and never split a marker", () => {
   assert.ok(ps.length > 5);
   assert.equal(ps.join(""), text);
   assert.ok(ps.includes("[1]") && ps.includes("[12]"));
+});
+
+/** Each chunking of `text` (whole, per character, in threes) gives the same filtered text. */
+function everyChunking(passages: number, text: string): string {
+  const outs = [[text], [...text], text.match(/[\s\S]{1,3}/g) ?? []].map((chunks) => run(new MarkerFilter(passages), chunks));
+  assert.equal(new Set(outs).size, 1, `chunking changed the result: ${JSON.stringify(outs)}`);
+  return outs[0];
+}
+
+test("every marker form real models write is read as [n]", () => {
+  const cases: [string, string][] = [
+    ["建设风电基地。【1】", "建设风电基地。[1]"],
+    ["建设风电基地。［1］", "建设风电基地。[1]"],
+    ["建设风电基地。[^1]", "建设风电基地。[1]"],
+    ["建设风电基地（1）。", "建设风电基地[1]。"],
+    ["Offshore wind bases (1).", "Offshore wind bases [1]."],
+    ["建设风电基地。[1,2]", "建设风电基地。[1][2]"],
+    ["建设风电基地。[1，2]", "建设风电基地。[1][2]"],
+    ["建设风电基地。[1、3]", "建设风电基地。[1][2]"],
+    ["建设风电基地。[1-3]", "建设风电基地。[1][2][3]"],
+    ["建设风电基地。[1][2]", "建设风电基地。[1][2]"],
+    ["建设风电基地。[资料2]", "建设风电基地。[1]"],
+    ["建设风电基地。【资料1、资料2】", "建设风电基地。[1][2]"],
+    ["Wind bases. [Passage 2]", "Wind bases. [1]"],
+    ["建设[1]风电基地。", "建设[1]风电基地。"],
+  ];
+  for (const [model, shown] of cases) assert.equal(everyChunking(3, model), shown, model);
+});
+
+test("markers to passages not given are dropped in every form; enumerations and ordinary brackets stay text", () => {
+  assert.equal(everyChunking(3, "甲。[7] 乙。【0】丙。[2,9]丁。[^12]"), "甲。 乙。丙。[1]丁。");
+  // （1） numbering a point, at a line start or after a colon, or followed by the point's words.
+  assert.equal(everyChunking(3, "措施有：（1）建设风电；（2）发展核电。\n(1) 加快建设"), "措施有：（1）建设风电；（2）发展核电。\n(1) 加快建设");
+  assert.equal(everyChunking(3, "见表（12）。数组[a]和[ 写法，2023年（第5届）"), "见表（12）。数组[a]和[ 写法，2023年（第5届）");
+});
+
+test("a literal piece is never read for markers and its bracketed numbers are escaped; cites are renumbered like markers", () => {
+  const f = new MarkerFilter(3);
+  const out = [f.feed({ literal: "按附件[2]执行（1）。" }), f.feed({ cite: 3 }), f.feed("另见[1]。"), f.end()].join("");
+  assert.equal(out, "按附件\\[2\\]执行（1）。[1]另见[2]。");
+  assert.deepEqual(f.used(), [3, 1]);
+  assert.equal(unescapeBrackets("按附件\\[2\\]执行"), "按附件[2]执行");
+  assert.deepEqual(uncitedSentences("按附件\\[2\\]执行各项措施。"), ["按附件\\[2\\]执行各项措施。"], "an escaped number is no citation");
 });

@@ -1,7 +1,8 @@
 /**
  * The LLM generator against a loopback OpenAI-protocol stub (test/support/openai-stub.ts):
- * markers to nothing dropped from the stream, renumbering, streaming and not, the prompts sent,
- * follow-up rewriting by the model, and the extractive fallback on a hanging or failing endpoint.
+ * markers to nothing dropped from the stream, renumbering, the sentence-by-sentence check of the
+ * finished answer, streaming and not, the prompts sent, follow-up rewriting by the model, and the
+ * extractive fallback (with a reset of what was streamed) on a hanging, failing or unsupported answer.
  */
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,12 +10,13 @@ import { answer, answerStream, type AnswerEvent } from "../server/answer/pipelin
 import { createGenerator } from "../server/answer/generator.ts";
 import { readSettings } from "../config/settings.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
+import type { Citation } from "../server/answer/types.ts";
 import { startOpenAiStub, type OpenAiStub, type StubRequest } from "./support/openai-stub.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
 const MISSION = "辽宁清洁能源强省有哪些措施";
-/** Cites passage 2 first, then a passage that was never given ([9]), then passage 1. */
-const SCRIPTED = "加快建设风光火核储一体化能源基地。[2] 支持沿海地区建设海上风电基地。[9] 稳步推进徐大堡核电基地建设。[1]";
+/** Cites passage 2 first, then a passage that was never given ([9]), then passage 1, then none for a made-up claim. */
+const SCRIPTED = "加快建设风光火核储一体化能源基地。[2] 支持沿海地区建设海上风电基地。[9] 稳步推进徐大堡核电基地建设。[1] 沈阳将建设一座月球基地。";
 
 let stub: OpenAiStub;
 let index: SearchIndex;
@@ -33,7 +35,33 @@ function llm(overrides: Record<string, string> = {}) {
 const userMessage = (r: StubRequest) => String(r.body.messages?.find((m) => m.role === "user")?.content ?? "");
 const systemMessage = (r: StubRequest) => String(r.body.messages?.find((m) => m.role === "system")?.content ?? "");
 
-test("a streamed LLM answer loses its [9], is renumbered in order of first use, and reports uncited sentences", async () => {
+test("while streaming, every [n] resolves through the tokens' cites to the passage done cites as [n]", async () => {
+  stub.setReply({ text: SCRIPTED });
+  const events: AnswerEvent[] = [];
+  for await (const ev of answerStream({ question: MISSION }, { index, generator: llm() })) events.push(ev);
+  const last = events[events.length - 1];
+  assert.ok(last.type === "done");
+  const finalCitations: Citation[] = last.citations;
+  // What a client knows mid-stream: the text so far and the passages its tokens announced.
+  const announced = new Map<number, string>();
+  let text = "";
+  for (const e of events) {
+    if (e.type !== "token") continue;
+    text += e.text;
+    for (const c of e.cites ?? []) announced.set(c.n, c.chunkId);
+    for (const m of text.matchAll(/\[(\d+)\]/g)) assert.ok(announced.has(Number(m[1])), `[${m[1]}] is shown before its passage is announced`);
+  }
+  // The scripted reply cites retrieved passage 2 first: shown as [1], it must be passage 2, not retrieval's [1].
+  const retrieval = events[0];
+  assert.ok(retrieval.type === "retrieval");
+  assert.equal(announced.get(1), retrieval.passages[1].chunkId);
+  for (const [n, chunkId] of announced) {
+    const final = finalCitations.find((c) => c.n === n);
+    if (final) assert.equal(final.chunkId, chunkId, `[${n}] means the same passage streamed and done`);
+  }
+});
+
+test("a streamed LLM answer loses its [9], is renumbered in order of first use, and is checked sentence by sentence", async () => {
   stub.setReply({ text: SCRIPTED });
   const before = stub.requests.length;
   const events: AnswerEvent[] = [];
@@ -43,11 +71,22 @@ test("a streamed LLM answer loses its [9], is renumbered in order of first use, 
   assert.ok(retrieval.type === "retrieval" && done.type === "done");
   const tokens = events.filter((e) => e.type === "token").map((e) => (e.type === "token" ? e.text : ""));
   assert.ok(tokens.length > 3, "streamed in several tokens");
-  assert.ok(!tokens.join("").includes("[9]"), "the bad marker never reaches the client");
-  assert.equal(tokens.join(""), done.answer);
-  assert.equal(done.answer, "加快建设风光火核储一体化能源基地。[1] 支持沿海地区建设海上风电基地。 稳步推进徐大堡核电基地建设。[2]");
-  assert.deepEqual(done.citations.map((c) => c.chunkId), [retrieval.passages[1].chunkId, retrieval.passages[0].chunkId]);
-  assert.deepEqual(done.uncited, ["支持沿海地区建设海上风电基地。"]);
+  assert.ok(!events.some((e) => e.type === "reset"), "nothing withdrawn");
+  assert.equal(tokens.join(""), "加快建设风光火核储一体化能源基地。[1] 支持沿海地区建设海上风电基地。 稳步推进徐大堡核电基地建设。[2] 沈阳将建设一座月球基地。");
+  // The sentence that lost its [9] gets the passage that says it; the made-up one stays uncited.
+  const windAt = retrieval.passages.findIndex((p) => p.quote.includes("支持沿海地区建设海上风电基地"));
+  assert.ok(windAt >= 0);
+  const cited = [retrieval.passages[1], retrieval.passages[0]];
+  const windN = cited.findIndex((p) => p.chunkId === retrieval.passages[windAt].chunkId) + 1 || 3;
+  assert.equal(done.answer, `加快建设风光火核储一体化能源基地。[1] 支持沿海地区建设海上风电基地。[${windN}] 稳步推进徐大堡核电基地建设。[2] 沈阳将建设一座月球基地。`);
+  assert.deepEqual(done.citations.slice(0, 2).map((c) => c.chunkId), [retrieval.passages[1].chunkId, retrieval.passages[0].chunkId]);
+  assert.deepEqual(done.citations.map((c) => c.n), done.citations.map((_, i) => i + 1));
+  for (const c of done.citations) assert.ok(done.answer.includes(`[${c.n}]`), `citation ${c.n} is used`);
+  assert.deepEqual(done.uncited, ["沈阳将建设一座月球基地。"]);
+  assert.deepEqual(
+    { ...done.check, supportedShare: undefined },
+    { sentences: 4, marked: 2, supportedAsCited: 2, attached: 1, unsupported: 1, supportedShare: undefined, fellBack: false },
+  );
   assert.equal(done.generator, "llm:stub-model");
   assert.equal(done.refused, false);
   assert.equal(done.notice, undefined);
@@ -56,10 +95,29 @@ test("a streamed LLM answer loses its [9], is renumbered in order of first use, 
   assert.equal(sent.length, 1);
   assert.equal(sent[0].body.stream, true);
   assert.equal(sent[0].body.model, "stub-model");
+  assert.equal(sent[0].body.max_tokens, 512, "LLM_MAX_TOKENS bounds the answer");
   assert.match(systemMessage(sent[0]), /ONLY from the numbered passages/);
   assert.match(userMessage(sent[0]), /<passage n="1" source="[^"]+">/);
   assert.ok(userMessage(sent[0]).includes(MISSION));
   assert.ok(userMessage(sent[0]).includes(retrieval.passages[0].quote), "passages quoted verbatim in the prompt");
+});
+
+test("an answer whose markers are junk and whose sentences no passage supports is replaced by the extractive answer", async () => {
+  stub.setReply({ text: "Lorem ipsum dolor sit amet.[7] 沈阳将建设一座月球基地。[12] 大连要举办星际博览会。【资料9】" });
+  const events: AnswerEvent[] = [];
+  for await (const ev of answerStream({ question: MISSION }, { index, generator: llm() })) events.push(ev);
+  const done = events[events.length - 1];
+  assert.ok(done.type === "done");
+  const resetAt = events.findIndex((e) => e.type === "reset");
+  assert.ok(resetAt > 0 && events.slice(1, resetAt).some((e) => e.type === "token"), "the model's text was streamed, then withdrawn");
+  const after = events.slice(resetAt + 1).map((e) => (e.type === "token" ? e.text : "")).join("");
+  assert.equal(after, done.answer, "after the reset the client is sent exactly the final answer");
+  assert.ok(!done.answer.includes("月球"), "none of the model's text is kept");
+  assert.equal(done.generator, "extractive");
+  assert.match(done.notice ?? "", /无法在资料中找到依据/);
+  assert.equal(done.check?.fellBack, true);
+  assert.equal(done.check?.supportedShare, 0);
+  for (const measure of ["风光火核储", "海上风电", "徐大堡"]) assert.ok(done.answer.includes(measure), measure);
 });
 
 test("a non-streaming endpoint gives the same checked answer", async () => {
@@ -82,17 +140,22 @@ test("a hanging endpoint falls back to the extractive answer and says so", { tim
   assert.ok(r.citations.length >= 1);
 });
 
-test("an endpoint that stalls mid-answer keeps what was streamed and appends the extractive answer", { timeout: 20_000 }, async () => {
+test("an endpoint that stalls mid-answer: the client is told to discard the partial text, and the answer is the extractive one alone", { timeout: 20_000 }, async () => {
   stub.setReply({ text: SCRIPTED, hangAfter: 3 });
   const events: AnswerEvent[] = [];
   for await (const ev of answerStream({ question: MISSION }, { index, generator: llm({ LLM_TIMEOUT_MS: "300" }) })) events.push(ev);
   const done = events[events.length - 1];
   assert.ok(done.type === "done");
-  const streamed = events.map((e) => (e.type === "token" ? e.text : "")).join("");
-  assert.equal(streamed, done.answer, "the final answer is what the client saw");
-  assert.ok(done.answer.startsWith("加快建设"), "the partial LLM text stays");
-  assert.ok(done.answer.includes("徐大堡"), "the extractive answer follows");
+  const resetAt = events.findIndex((e) => e.type === "reset");
+  assert.ok(resetAt > 0, "a reset event follows the partial text");
+  const partial = events.slice(0, resetAt).map((e) => (e.type === "token" ? e.text : "")).join("");
+  assert.ok(partial.startsWith("加快建设"), "the partial LLM text was streamed first");
+  const after = events.slice(resetAt + 1).map((e) => (e.type === "token" ? e.text : "")).join("");
+  assert.equal(after, done.answer, "the final answer is what the client shows after the reset");
+  assert.ok(!done.answer.startsWith("加快建设"), "the partial LLM text is not kept ahead of the offline answer");
+  assert.ok(done.answer.includes("徐大堡"), "the extractive answer");
   assert.match(done.notice ?? "", /超时/);
+  assert.ok(done.citations.every((c) => done.answer.includes(`[${c.n}]`)), "only what the extractive answer cites");
 });
 
 test("an endpoint answering HTTP 500 falls back with a notice, never an error", async () => {

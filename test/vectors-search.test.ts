@@ -4,14 +4,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { CORPUS_DIR, sharedIndex } from "./support/shared-index.ts";
-import { runIngest } from "../ingest/build.ts";
+import { sharedIndex } from "./support/shared-index.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { readSettings } from "../config/settings.ts";
-import { missingModelFiles } from "../vectors/model-loader.ts";
 import { itemKey } from "../vectors/item-groups.ts";
 import type { SearchHit } from "../vectors/types.ts";
 
@@ -112,24 +107,3 @@ test("close() waits for the search in progress, then releases the models; later 
   assert.ok(after.every((h) => h.ranks.dense === undefined), "no dense signal once closed");
   assert.deepEqual(await index.search("中欧班列", { mode: "dense" }), []);
 });
-
-// Runs when a multilingual model is configured and present (EMBEDDING_MODEL + MODELS_DIR, or ALLOW_REMOTE_MODELS=1).
-const configured = readSettings().embedding;
-const multilingual = configured.model && /multilingual|m3|labse|paraphrase-multilingual/i.test(configured.model) &&
-  (configured.allowRemote || missingModelFiles({ id: configured.model, root: configured.modelsDir }).length === 0);
-test(
-  "English question with a multilingual embedding model reaches the right article",
-  { skip: multilingual ? false : "no multilingual model can be had on this machine (no model hub, none on npm); set EMBEDDING_MODEL=Xenova/multilingual-e5-small with its folder in MODELS_DIR to run it" },
-  async () => {
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "vectors-multilingual-"));
-    try {
-      const summary = await runIngest({ corpusDir: CORPUS_DIR, indexRoot: root, settings: configured });
-      const index = await openSearchIndex(summary.indexDir, { settings: configured });
-      assert.equal(index.embedding.model, configured.model);
-      const hits = await index.search("Which nuclear power base will Liaoning steadily advance?", { k: 5, mode: "dense" });
-      assert.ok(hits.some((h) => h.chunk.text.replace(/\s+/g, "").includes("徐大堡核电")), describe(hits));
-    } finally {
-      fs.rmSync(root, { recursive: true, force: true });
-    }
-  },
-);

@@ -11,6 +11,9 @@ import { withModelEnv, type ModelLocation } from "./model-loader.ts";
 
 const BATCH = 16;
 
+/** What running a model needs from its profile (an index's EmbeddingInfo carries the same fields). */
+type EmbeddingRecipe = Pick<ModelProfile, "pooling" | "normalize" | "queryPrefix" | "passagePrefix">;
+
 export class Embedder extends Embeddings {
   private constructor(
     private readonly extractor: FeatureExtractionPipeline,
@@ -23,7 +26,7 @@ export class Embedder extends Embeddings {
    * Loads <root>/<id>/ (remote loading only when loc.allowRemote). `profile` overrides the
    * known-model table (the trained model declares its own).
    */
-  static async load(loc: ModelLocation, kind: EmbeddingInfo["kind"], profile: ModelProfile = profileFor(loc.id)): Promise<Embedder> {
+  static async load(loc: ModelLocation, kind: EmbeddingInfo["kind"], profile: EmbeddingRecipe = profileFor(loc.id)): Promise<Embedder> {
     const extractor = await withModelEnv(loc, async () => {
       const p = await pipeline("feature-extraction", loc.id, { dtype: "fp32" });
       return p as FeatureExtractionPipeline;
@@ -31,7 +34,7 @@ export class Embedder extends Embeddings {
     const probe = await extractor("维度", { pooling: profile.pooling, normalize: profile.normalize });
     const dimensions = probe.dims[probe.dims.length - 1];
     const { pooling, normalize, queryPrefix, passagePrefix } = profile;
-    const info: EmbeddingInfo = { model: kind === "trained" ? "trained" : loc.id, kind, dimensions, pooling, normalize, queryPrefix, passagePrefix };
+    const info: EmbeddingInfo = { model: kind === "trained" ? "trained" : loc.id, kind, provider: "transformers.js", dimensions, pooling, normalize, queryPrefix, passagePrefix };
     return new Embedder(extractor, info);
   }
 

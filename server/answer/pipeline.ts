@@ -1,15 +1,17 @@
 /**
  * One question through the answer path:
  *   rewrite if it is a follow-up → retrieve afresh → decide answer or refuse → generate with [n]
- *   → check and renumber markers while streaming → done (citations in order of first use).
+ *   → check and renumber markers while streaming, then a model's sentences against their passages
+ *   → done (citations in order of first use).
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
 import { hitOf } from "../../vectors/retriever.ts";
 import type { SearchHit } from "../../vectors/types.ts";
-import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, GenerateInput, Lang } from "./types.ts";
-import { MarkerFilter, uncitedSentences } from "./citations.ts";
+import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, CitationCheck, GenerateInput } from "./types.ts";
+import { MarkerFilter, tokenEvent, uncitedSentences } from "./citations.ts";
+import { generateChecked } from "./checked-generation.ts";
 import { standaloneQuestion } from "./follow-up.ts";
-import { createExtractiveGenerator, generatorName } from "./generator.ts";
+import { generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
 import { analyzeQuestion, answerContext, type AnswerContext } from "./analysis.ts";
@@ -38,15 +40,15 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
 
   const chunks = deps.index.core?.chunks;
   const glossary = deps.index.glossary;
-  const { context, analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal);
+  const { analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal);
   if (signal?.aborted) return;
   const decision = decide(analysis, evidence, passages, deps.refusalThreshold);
-  const filter = new MarkerFilter(passages.length);
+  let filter = new MarkerFilter(passages.length);
   let answer = "";
   const emit = (text: string): AnswerEvent[] => {
     if (!text) return [];
     answer += text;
-    return [{ type: "token", text }];
+    return [tokenEvent(text, filter.newlyCited(passages))];
   };
 
   if (!decision.answerable) {
@@ -62,27 +64,11 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     ...(semantic ? { semantic } : {}),
     ...(req.instructions?.length ? { instructions: req.instructions } : {}),
   };
-  let generator = generatorName(deps.generator);
-  let notice: string | undefined;
-  try {
-    // A model that just failed to rewrite the question is not asked again (that would double the wait).
-    if (modelError) throw modelError;
-    for await (const piece of deps.generator.stream(input, signal)) {
-      if (signal?.aborted) return;
-      yield* emit(filter.push(piece));
-    }
-    yield* emit(filter.end());
-    if (!answer.trim()) throw new Error("the model returned an empty answer");
-  } catch (err) {
-    if (signal?.aborted) return;
-    yield* emit(filter.end());
-    if (deps.generator.info().kind === "extractive") throw err; // a bug in the composer, not an outage
-    notice = fallbackNotice(err, lang);
-    generator = "extractive";
-    if (answer.trim()) yield* emit("\n\n");
-    for await (const piece of createExtractiveGenerator().stream(input)) yield* emit(filter.push(piece));
-    yield* emit(filter.end());
-  }
+  // Model failures and unsupported model answers end here as the extractive answer, with a notice.
+  const written = yield* generateChecked(input, deps, modelError);
+  if (!written) return; // the request was aborted
+  ({ filter, answer } = written);
+  const { generator, notice, check } = written;
 
   // An empty composition (no usable sentence) or a model that judged the passages insufficient.
   let refused = false;
@@ -95,7 +81,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
       yield* emit(filter.end());
     }
   }
-  yield done(answer, filter.citations(passages), refused, generator, notice, uncitedSentences(answer));
+  const citations = written.citations ?? filter.citations(passages);
+  yield done(answer, citations, refused, generator, notice, written.uncited ?? uncitedSentences(answer), check);
 }
 
 /** Runs the stream to its end and returns the answer with the passages it was given. */
@@ -121,8 +108,9 @@ function done(
   generator: string,
   notice?: string,
   uncited: string[] = [],
+  check?: CitationCheck,
 ): AnswerEvent {
-  return { type: "done", answer, citations, refused, generator, ...(notice ? { notice } : {}), uncited };
+  return { type: "done", answer, citations, refused, generator, ...(notice ? { notice } : {}), uncited, ...(check ? { check } : {}) };
 }
 
 export function toCitations(hits: SearchHit[]): Citation[] {
@@ -219,14 +207,4 @@ function cleanHistory(history: AnswerRequest["history"]): ChatTurn[] {
   return history.filter(
     (t): t is ChatTurn => !!t && (t.role === "user" || t.role === "assistant") && typeof t.content === "string",
   );
-}
-
-function fallbackNotice(err: unknown, lang: Lang): string {
-  const timeout = err instanceof Error && err.name === "LlmTimeoutError";
-  // Say what kind of failure it was, not the error text (it may name the endpoint or echo a key).
-  const status = typeof (err as { status?: unknown })?.status === "number" ? `HTTP ${(err as { status: number }).status}` : "";
-  const kind = status || (err instanceof Error ? err.name : "error");
-  return lang === "en"
-    ? `The language model ${timeout ? "did not answer in time" : `failed (${kind})`}; this answer was composed from the passages instead.`
-    : `大模型${timeout ? "响应超时" : `调用失败（${kind}）`}，本回答改由资料原文摘录生成。`;
 }

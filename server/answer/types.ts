@@ -27,10 +27,38 @@ export type ChatTurn = HistoryTurn;
  */
 export interface Citation extends WireCitation {}
 
+/**
+ * What the pipeline streams. `token`s preview the answer as it is written; `reset` tells the client to
+ * discard the preview shown so far (a model failed or was not supported by the passages, and the
+ * extractive answer follows); `done` carries the answer as it stands, which is authoritative.
+ */
 export type AnswerEvent =
   | ({ type: "retrieval" } & Omit<RetrievalEvent, "passages"> & { passages: Citation[] })
   | ({ type: "token" } & TokenEvent)
-  | ({ type: "done" } & Omit<DoneEvent, "citations"> & { citations: Citation[] });
+  | { type: "reset" }
+  | ({ type: "done" } & Omit<DoneEvent, "citations"> & {
+      citations: Citation[];
+      /** How a model's citations fared in the check (absent for the extractive composer); for benchmarks and logs, not sent. */
+      check?: CitationCheck;
+    });
+
+/** Counts from checking a model's answer against its passages, sentence by sentence (citation-review.ts). */
+export interface CitationCheck {
+  /** Claim sentences in the answer (lead lines, headings and short fragments are not claims). */
+  sentences: number;
+  /** Claims the model gave at least one marker to a passage it was shown. */
+  marked: number;
+  /** Marked claims that a passage they cite supports. */
+  supportedAsCited: number;
+  /** Claims without a supporting marker that got the passage most like them. */
+  attached: number;
+  /** Claims no passage supports (their markers removed; listed as uncited). */
+  unsupported: number;
+  /** Share of claims that end up supported by what they cite (0 when there are none). */
+  supportedShare: number;
+  /** The model's answer was replaced by the extractive one because too little of it was supported. */
+  fellBack: boolean;
+}
 
 export interface AnswerRequest {
   question: string;
@@ -49,15 +77,17 @@ export interface AnswerDeps {
   refusalThreshold?: number;
 }
 
-/** The whole answer (the JSON reply's fields) plus the passages the generator was given. */
-export type AnswerResult = Omit<ChatResponse, "citations"> & { citations: Citation[]; passages: Citation[] };
+/** The whole answer (the JSON reply's fields) plus the passages the generator was given, and the citation check. */
+export type AnswerResult = Omit<ChatResponse, "citations"> & { citations: Citation[]; passages: Citation[]; check?: CitationCheck };
 
 import type { Language } from "../../vectors/language.ts";
 export type Lang = Language;
 
 export interface GeneratorInfo {
   kind: GeneratorKind;
+  /** The model's name at its endpoint, or the GGUF file's name when it runs in-process. */
   model?: string;
+  /** The OpenAI-compatible endpoint (internal: never shown by /api/health). */
   baseUrl?: string;
 }
 
@@ -80,11 +110,21 @@ export interface GenerateInput {
   instructions?: string[];
 }
 
+/**
+ * One piece of a generator's stream. A string is model text: its markers, in whatever form the model
+ * wrote them, are read, checked and repaired. The other two are pieces the generator vouches for:
+ * `literal` text is shown as written and never read for markers (a document's own "[2]" stays text),
+ * `cite` is a marker it placed itself, to passage n as given.
+ */
+export type GeneratedPiece = string | { literal: string } | { cite: number };
+
 /** Writes answers from numbered passages. The pipeline checks and renumbers the markers it produces. */
 export interface Generator {
   info(): GeneratorInfo;
-  /** Streams the answer text with [n] markers; throws (or rejects mid-stream) on failure, the pipeline falls back. */
-  stream(input: GenerateInput, signal?: AbortSignal): AsyncIterable<string>;
+  /** Streams the answer with [n] markers; throws (or rejects mid-stream) on failure, the pipeline falls back. */
+  stream(input: GenerateInput, signal?: AbortSignal): AsyncIterable<GeneratedPiece>;
   /** Rewrites a follow-up into a standalone question; absent for generators without a model. */
   rewrite?(question: string, history: ChatTurn[], signal?: AbortSignal): Promise<string>;
+  /** Frees what the generator holds (an in-process model); absent when there is nothing to free. */
+  close?(): Promise<void>;
 }

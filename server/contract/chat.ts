@@ -1,6 +1,6 @@
 /**
- * POST /api/chat: the request body, the JSON reply and the SSE events (`retrieval`, `token`…, `done`,
- * or `error` with an ErrorBody). Citation is the passage as the client sees it; the answer engine may
+ * POST /api/chat: the request body, the JSON reply and the SSE events (`retrieval`, `token`… — with a
+ * `reset` among them when the text so far is withdrawn — `done`, or `error` with an ErrorBody). Citation is the passage as the client sees it; the answer engine may
  * keep more about a passage internally, but only these fields go on the wire.
  */
 import { z } from "zod";
@@ -95,9 +95,21 @@ export type ChatRequest = z.input<ReturnType<typeof chatRequestSchema>>;
 export const retrievalEventSchema = z.object({ question: z.string(), passages: z.array(citationSchema) });
 export type RetrievalEvent = z.infer<typeof retrievalEventSchema>;
 
-/** `token` event: the next piece of the answer text. */
-export const tokenEventSchema = z.object({ text: z.string() });
+/**
+ * `token` event: the next piece of the answer text. Markers in it are already numbered by first use, as
+ * in `done`; `cites` carries the passages first cited in this piece, so a client can resolve `[n]` while
+ * the answer streams.
+ */
+export const tokenEventSchema = z.object({ text: z.string(), cites: z.array(citationSchema).optional() });
 export type TokenEvent = z.infer<typeof tokenEventSchema>;
+
+/**
+ * `reset` event (no fields): discard the answer text streamed so far; the tokens that follow replace it.
+ * Sent when a model failed mid-answer or too little of what it wrote was supported by the passages, and
+ * the extractive answer takes its place. `done.answer` is always the answer as it stands.
+ */
+export const resetEventSchema = z.object({}).strict();
+export type ResetEvent = z.infer<typeof resetEventSchema>;
 
 /** `done` event: the whole answer; citations are the cited passages only, renumbered 1.. in order of first use. */
 export const doneEventSchema = z.object({

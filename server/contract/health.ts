@@ -11,6 +11,11 @@ export const healthResponseSchema = z.object({
   chunks: z.number().int(),
   /** The embedding model of the index (vectors/types.ts EmbeddingInfo). */
   embedding: z.custom<EmbeddingInfo>((v) => typeof v === "object" && v !== null && typeof (v as EmbeddingInfo).model === "string"),
+  /**
+   * Whether the dense signal (and the model's sentence similarity) works now: "unavailable", with the
+   * reason naming the endpoint or the model folder, while it cannot be reached; searches then go by keywords.
+   */
+  dense: z.object({ state: z.enum(["ok", "unavailable"]), reason: z.string().optional(), since: z.string().optional() }),
   /** Kind and model only: the LLM's address stays internal. */
   generator: z.object({ kind: z.enum(["extractive", "llm"]), model: z.string().optional() }),
   index: z.object({ build: z.string(), createdAt: z.string() }),

@@ -1,7 +1,9 @@
 /**
  * POST /api/chat: a question (with optional history) in, an answer with citations out, as one JSON
  * body or, when asked (`stream: true` or `Accept: text/event-stream`), as SSE events
- * retrieval → token… → done (or error). The shapes are the contract's (server/contract/chat.ts).
+ * retrieval → token… → done (or error). A `reset` event among the tokens means: discard the text shown
+ * so far, the answer starts again (a model failed or was not supported, the extractive answer follows).
+ * The shapes are the contract's (server/contract/chat.ts).
  */
 import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
@@ -13,6 +15,7 @@ import {
   toWire,
   type ChatResponse,
   type DoneEvent,
+  type ResetEvent,
   type RetrievalEvent,
   type TokenEvent,
 } from "../contract/chat.ts";
@@ -35,12 +38,14 @@ function donePayload(e: Extract<AnswerEvent, { type: "done" }>): DoneEvent {
   };
 }
 
-function eventPayload(e: AnswerEvent): RetrievalEvent | TokenEvent | DoneEvent {
+function eventPayload(e: AnswerEvent): RetrievalEvent | TokenEvent | ResetEvent | DoneEvent {
   switch (e.type) {
     case "retrieval":
       return { question: e.question, passages: toWire(e.passages) };
     case "token":
-      return { text: e.text };
+      return e.cites ? { text: e.text, cites: toWire(e.cites) } : { text: e.text };
+    case "reset":
+      return {};
     case "done":
       return donePayload(e);
   }

@@ -1,4 +1,4 @@
-/** GET /api/health: is the server up, and what is it serving (index size, embedding model, generator). */
+/** GET /api/health: is the server up, and what is it serving (index size, embedding model and whether it answers, generator). */
 import path from "node:path";
 import { Hono } from "hono";
 import type { HealthResponse } from "../contract/health.ts";
@@ -19,6 +19,8 @@ export function healthRoutes(deps: RouteDeps) {
       articles: index.core.articles.length,
       chunks: index.core.chunks.length,
       embedding: index.embedding,
+      // "unavailable" (with the reason) while the embedding endpoint or model cannot be used: answers then come from keyword search.
+      dense: index.denseStatus(),
       generator: publicGeneratorInfo(deps),
       index: { build: path.basename(index.dir), createdAt: index.core.manifest.createdAt },
       ...(deps.reindex ? { reindex: deps.reindex.status().state } : {}),

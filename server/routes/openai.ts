@@ -7,6 +7,10 @@
  *    `max_tokens` (or `max_completion_tokens`) cuts the content with finish_reason "length";
  *    `stream_options.include_usage` adds the usage chunk. Tokens are counted as server/openai/tokens.ts says.
  *    A front end's background task (a title, tags, follow-ups for a chat) is answered without retrieval.
+ *    A streamed completion cannot take back what it sent, so with a language model the answer is held
+ *    until it has been checked against its passages (or replaced by the extractive answer) and then
+ *    streamed as it stands: a client never receives text that is later withdrawn. The extractive
+ *    composer's answer is final as it is written and streams as it comes.
  *  - GET /v1/models, GET /v1/models/:id.
  */
 import { randomUUID } from "node:crypto";
@@ -26,6 +30,7 @@ import {
   type Usage,
 } from "../contract/openai.ts";
 import { formatSources } from "../format-sources.ts";
+import { pieces } from "../answer/stream-text.ts";
 import { requestSignal, type AppEnv } from "../http/deadline.ts";
 import { ApiError, type Lang } from "../http/errors.ts";
 import { pipeAnswer } from "../http/pipe-answer.ts";
@@ -132,6 +137,7 @@ export function openAiRoutes(deps: RouteDeps) {
           return;
         }
         let streamed = false;
+        const holdUntilChecked = deps.generator.info().kind !== "extractive";
         await pipeAnswer(stream, {
           events: answerStream(input, { index: deps.getIndex(), generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold }),
           signal,
@@ -139,10 +145,15 @@ export function openAiRoutes(deps: RouteDeps) {
           lang: conv.lang,
           log: deps.log,
           write: async (s, e) => {
-            if (e.type === "token") {
+            if (e.type === "token" && !holdUntilChecked) {
               streamed = true;
               await content(s, e.text);
             } else if (e.type === "done") {
+              // A model's checked answer, in pieces as a stream would bring it.
+              if (holdUntilChecked) {
+                for (const piece of pieces(e.answer)) await content(s, piece);
+                streamed = true;
+              }
               // A generator that streamed nothing still gets its answer across; then the sources.
               await content(s, withSources(streamed ? "" : e.answer, e.citations, conv.lang));
               const sent = budget.text();

@@ -3,7 +3,7 @@
  * access token when the user has given one.
  */
 import { accessToken, setAccessToken } from "./access-token.ts";
-import type { ArticleDetail, ArticleSummary, Citation, DoneEvent, HistoryTurn, RetrievalEvent } from "./api-types.ts";
+import type { ArticleDetail, ArticleSummary, Citation, DoneEvent, HistoryTurn, RetrievalEvent, TokenEvent } from "./api-types.ts";
 import { readSse } from "./sse.ts";
 import { T } from "./strings.ts";
 
@@ -17,7 +17,9 @@ export class ApiError extends Error {
 
 export interface ChatHandlers {
   onRetrieval?(e: RetrievalEvent): void;
-  onToken?(text: string): void;
+  onToken?(text: string, cites: Citation[]): void;
+  /** The text streamed so far is withdrawn (the model's answer was replaced); tokens start again. */
+  onReset?(): void;
 }
 
 /** The server wants an access token (API_TOKEN is set) and has none, or refused the one sent. */
@@ -64,7 +66,7 @@ async function errorMessage(res: Response): Promise<string> {
 }
 
 /**
- * Asks a question with streaming: `retrieval`, then `token`s, then `done`.
+ * Asks a question with streaming: `retrieval`, then `token`s (a `reset` withdraws those before it), then `done`.
  * Abort `signal` to stop; the promise then rejects with an AbortError.
  */
 export async function streamChat(
@@ -86,7 +88,8 @@ export async function streamChat(
   for await (const msg of readSse(res.body)) {
     const data = JSON.parse(msg.data) as unknown;
     if (msg.event === "retrieval") handlers.onRetrieval?.(data as RetrievalEvent);
-    else if (msg.event === "token") handlers.onToken?.((data as { text: string }).text);
+    else if (msg.event === "token") handlers.onToken?.((data as TokenEvent).text, (data as TokenEvent).cites ?? []);
+    else if (msg.event === "reset") handlers.onReset?.();
     else if (msg.event === "done") return data as DoneEvent;
     else if (msg.event === "error") {
       const e = data as { error?: { message?: string } };

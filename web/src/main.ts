@@ -169,11 +169,12 @@ async function ask(question: string): Promise<void> {
     const done = await streamChat(
       { question, history },
       {
-        onToken: (text) => {
-          view.appendToken(text);
+        onToken: (text, cites) => {
+          view.appendToken(text, cites);
           requestAnimationFrame(() => keepScrolled());
         },
         onRetrieval: (e) => view.setRetrieval(e),
+        onReset: () => view.resetContent(),
       },
       controller.signal,
     );

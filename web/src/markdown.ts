@@ -1,6 +1,6 @@
 /**
- * The light markdown answers use (paragraphs, `- ` and `1. ` lists, **bold**, `[n]` citations),
- * parsed into plain data. Rendering builds DOM nodes from this with textContent only, so no text
+ * The light markdown answers use (paragraphs, `- ` and `1. ` lists, **bold**, `[n]` citations, and
+ * `\[` `\]` for a document's own brackets, which are text), parsed into plain data. Rendering builds DOM nodes from this with textContent only, so no text
  * from an answer can ever become markup.
  */
 
@@ -21,16 +21,19 @@ const HEADING = /^\s{0,3}#{1,6}\s+(.*)$/;
 const CITES = /\[(\d{1,3}(?:\s*[,，、]\s*\d{1,3})*)\]/g;
 const BOLD = /\*\*(?=\S)([\s\S]*?\S)\*\*/g;
 
+/** A document's bracketed number is sent escaped (见注\[2\]) so it is not a citation: shown as written. */
+const unescape = (text: string) => text.replace(/\\([[\]])/g, "$1");
+
 /** Splits text on `[n]` / `[n, m]` markers into text and citation pieces. */
 function parseCites(text: string): Inline[] {
   const out: Inline[] = [];
   let last = 0;
   for (const m of text.matchAll(CITES)) {
-    if (m.index! > last) out.push({ kind: "text", text: text.slice(last, m.index) });
+    if (m.index! > last) out.push({ kind: "text", text: unescape(text.slice(last, m.index)) });
     for (const part of m[1].split(/\s*[,，、]\s*/)) out.push({ kind: "cite", n: Number(part) });
     last = m.index! + m[0].length;
   }
-  if (last < text.length) out.push({ kind: "text", text: text.slice(last) });
+  if (last < text.length) out.push({ kind: "text", text: unescape(text.slice(last)) });
   return out;
 }
 

@@ -35,8 +35,10 @@ export function userMessageView(text: string): HTMLElement {
 export class AssistantMessageView {
   readonly el: HTMLElement;
   private state: AssistantMessage;
-  /** While streaming, `[n]` refers to the retrieved passages, numbered as the generator saw them. */
+  /** The retrieved passages (leads for a refusal that cites none). */
   private passages: Citation[] = [];
+  /** While streaming, `[n]` refers to the passages the tokens announced as cited (numbered as in the answer). */
+  private cited: Citation[] = [];
   private streaming: boolean;
   private frame = 0;
 
@@ -63,8 +65,16 @@ export class AssistantMessageView {
     this.schedule();
   }
 
-  appendToken(text: string): void {
+  appendToken(text: string, cites: Citation[] = []): void {
     this.state.content += text;
+    this.cited.push(...cites);
+    this.schedule();
+  }
+
+  /** Withdraws the text streamed so far (the server replaced the model's answer). */
+  resetContent(): void {
+    this.state.content = "";
+    this.cited = [];
     this.schedule();
   }
 
@@ -97,10 +107,10 @@ export class AssistantMessageView {
     this.end();
   }
 
-  /** A cut-short answer keeps its chips working: they point at the retrieved passages it cited. */
+  /** A cut-short answer keeps its chips working: they point at the passages it cited so far. */
   private citedPassages(): Citation[] {
     const cited = new Set(citedNumbers(this.state.content));
-    return this.passages.filter((p) => cited.has(p.n));
+    return this.cited.filter((p) => cited.has(p.n));
   }
 
   private end(): void {
@@ -119,9 +129,9 @@ export class AssistantMessageView {
     });
   }
 
-  /** What `[n]` points at: retrieved passages while streaming, then the cited ones (a refusal cites its leads). */
+  /** What `[n]` points at: the passages cited so far while streaming, then the cited ones (a refusal cites its leads). */
   private lookup = (n: number): Citation | undefined => {
-    if (this.streaming) return this.passages.find((c) => c.n === n);
+    if (this.streaming) return this.cited.find((c) => c.n === n);
     return this.state.citations.find((c) => c.n === n) ?? this.state.leads?.find((c) => c.n === n);
   };
 
