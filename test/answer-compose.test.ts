@@ -106,3 +106,21 @@ test("an English question gets an English lead over the verbatim Chinese sentenc
   assert.match(answer, /^According to/);
   assertVerbatim(answer, [forum]);
 });
+
+test("a question naming a province is answered from the article about it, not from one naming it in passing", async () => {
+  const local = passage(1, "jilin", "《中共吉林省委关于推动高质量发展的意见》", "9.守住安全底线",
+    "9.守住安全底线。稳妥处置地方金融机构风险，深化农村信用社改革。加强安全生产监管。");
+  const national = passage(2, "national", "《全国金融工作会议在北京召开》", undefined,
+    "会议强调，要防范化解金融风险，健全金融监管体系。要及时处置中小金融机构风险。要加强外汇市场管理。");
+  const speakers = passage(3, "national", "《全国金融工作会议在北京召开》", undefined, "北京市、吉林省、湖北省负责同志作交流发言。");
+  const more = [4, 5, 6].map((n) => passage(n, "national", "《全国金融工作会议在北京召开》", undefined, `会议指出，金融是国民经济的血脉，第${n}项工作要抓好。`));
+  const passages = [national, local, speakers, ...more];
+  const index = await sharedIndex();
+  // The national article is long: the rest of it, not retrieved, never names the province.
+  const rest = [7, 8, 9, 10, 11].map((n) => passage(n, "national", national.title, undefined, `会议要求，第${n}方面的工作要落实到位。`));
+  const chunks: Chunk[] = [...passages, ...rest].map((p) => ({ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: p.quote, start: 0, end: p.quote.length, sentences: sentenceBounds(p.quote) }));
+  const answer = composeExtractive("吉林怎么防范金融机构风险", passages, { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  assert.match(answer, /稳妥处置地方金融机构风险/, answer);
+  assert.doesNotMatch(answer, /中小金融机构/, answer);
+  assertVerbatim(answer, passages);
+});

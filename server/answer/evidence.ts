@@ -6,6 +6,7 @@
  * same sentence judgements.
  */
 import type { Citation } from "./types.ts";
+import type { Chunk } from "../../vectors/types.ts";
 import { passageSentences } from "../../text/passages.ts";
 import { statesNumber, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
 import { ANAPHORA } from "./lexicon.ts";
@@ -113,6 +114,46 @@ export function coverage(text: string, terms: TopicTerm[], ctx?: AnswerContext):
     hit += t.weight * termMatch(text, t, ctx?.seg);
   }
   return total > 0 ? hit / total : 0;
+}
+
+/** The place and body names a question states (辽宁, 中央金融委员会): jieba's ns/nt or the dictionary's kind. */
+export function statedNames(a: QuestionAnalysis, ctx: AnswerContext): TopicTerm[] {
+  return a.terms.filter((t) => t.known && (/^n[st]/.test(t.tag) || ctx.facts?.kind(t.text) === "place" || ctx.facts?.kind(t.text) === "org"));
+}
+
+const articleChunks = new WeakMap<readonly unknown[], Map<string, Chunk[]>>();
+
+/** The index's chunks of a passage's article (none when the index has no chunks). */
+function chunksOf(p: Citation, ctx: AnswerContext): Chunk[] {
+  let byArticle = articleChunks.get(ctx.chunks);
+  if (!byArticle) {
+    byArticle = new Map();
+    for (const c of ctx.chunks) byArticle.set(c.articleId, [...(byArticle.get(c.articleId) ?? []), c]);
+    articleChunks.set(ctx.chunks, byArticle);
+  }
+  return byArticle.get(p.articleId) ?? [];
+}
+
+/** An article is about a name when this share of its chunks mention it (a passing mention is not). */
+const ABOUT_NAME = 0.3;
+
+/**
+ * How far the passage's article is about the names the question states (0..1): 1 when the article's
+ * title names them, else the share of the article's chunks naming them, scaled by ABOUT_NAME (without
+ * the index's chunks: whether the passage names them). A question on 辽宁 is about the article on 辽宁, though the name is too common to weigh
+ * in one passage's coverage, and an article naming 辽宁省 once in a list of speakers is not about it.
+ * 1 when the question states no name.
+ */
+export function articleAgreement(names: TopicTerm[], p: Citation, ctx: AnswerContext): number {
+  if (!names.length) return 1;
+  const chunks = chunksOf(p, ctx);
+  const one = (t: TopicTerm) => {
+    if (termMatch(p.title, t, ctx.seg) > 0) return 1;
+    if (!chunks.length) return termMatch(passageText(p), t, ctx.seg) > 0 ? 1 : 0;
+    const naming = chunks.filter((c) => termMatch(c.text, t, ctx.seg) > 0).length;
+    return Math.min(1, naming / chunks.length / ABOUT_NAME);
+  };
+  return names.reduce((sum, t) => sum + one(t), 0) / names.length;
 }
 
 /** Judges the passages against the analysed question. */

@@ -14,7 +14,7 @@
  */
 import type { Citation, Lang } from "./types.ts";
 import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
-import { assessEvidence, coverage, crossArticlePlan, isAboutTopic, parallelRun, parallelTerms, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
+import { articleAgreement, assessEvidence, coverage, statedNames, crossArticlePlan, isAboutTopic, parallelRun, parallelTerms, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
 import { isPassageHeading } from "../../text/passages.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
@@ -67,7 +67,7 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   const ctx = opts.context;
   const a = opts.analysis ?? analyzeQuestion(question, ctx);
   const e = opts.evidence ?? assessEvidence(a, passages, ctx);
-  const cands = candidates(a, e, passages, opts.semantic);
+  const cands = candidates(a, e, passages, opts.semantic, namedArticles(a, passages, ctx));
   if (!cands.length) return "";
 
   const cross = crossArticlePlan(a, passages, ctx);
@@ -75,7 +75,7 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
     const parts = cross.map(({ terms, subset }) => {
       const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms }, category: undefined };
       const ev = assessEvidence(sub, subset, ctx);
-      const sel = pick(sub, ev, candidates(sub, ev, subset), subset, { ...opts, maxPoints: 3 });
+      const sel = pick(sub, ev, candidates(sub, ev, subset, undefined, namedArticles(sub, subset, ctx)), subset, { ...opts, maxPoints: 3 });
       return sel;
     });
     if (parts.every((p) => p.picked.length)) return format(opts.lang, parts.flatMap((p) => p.picked), parts.some((p) => p.list), true);
@@ -85,7 +85,22 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
 }
 
 /** Every sentence worth quoting, scored for a fact answer. */
-function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], semantic?: number[]): Candidate[] {
+/** Below this article agreement a passage is off the question's named place or body, when another is on it. */
+const OFF_NAME = 0.5;
+
+/**
+ * Which passages may be quoted, by the names the question states: when some supporting passage's
+ * article is about them, the passages of articles only mentioning them in passing are left out
+ * (a question on 辽宁's measures is not answered from a central document naming 辽宁省 once).
+ */
+function namedArticles(a: QuestionAnalysis, passages: Citation[], ctx: AnswerContext): boolean[] {
+  const names = statedNames(a, ctx);
+  const agreement = passages.map((p) => articleAgreement(names, p, ctx));
+  if (!names.length || Math.max(0, ...agreement) < 1) return passages.map(() => true);
+  return agreement.map((x) => x >= OFF_NAME);
+}
+
+function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], semantic?: number[], allowed?: boolean[]): Candidate[] {
   const terms = weighted(a);
   const top = Math.max(1e-9, ...terms.map((t) => t.weight));
   const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
@@ -93,7 +108,8 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
   const out: Candidate[] = [];
   e.sentences.forEach((s, index) => {
     const cite = passages[s.passage];
-    if (isPassageHeading(cite, s) || [...s.text].length < 6) return;
+    if (allowed && !allowed[s.passage]) return;
+    if (isPassageHeading(cite, s) || repeatsItemHeading(cite, s.text) || [...s.text].length < 6) return;
     // Cut a long sentence to its clauses with the asked detail only for a fact: a list keeps its measures whole.
     const quote = a.slots.length || (!a.broad && !a.list) ? trimLong(s.text, terms) : s.text;
     const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
@@ -106,6 +122,13 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
     out.push({ ...s, index, cite: passages[s.passage], quote, score, grams: bigrams(quote) });
   });
   return out;
+}
+
+/** A sentence that only repeats the item's heading (a passage stored without its heading span). */
+function repeatsItemHeading(p: Citation, sentence: string): boolean {
+  const bare = (x: string) => x.replace(/[\s。．.，,：:；;！!？?]+$/u, "").trim();
+  const item = p.headingPath.length > 1 ? bare(p.headingPath[p.headingPath.length - 1]) : "";
+  return item.length > 0 && bare(sentence) === item;
 }
 
 function headingCoverage(p: Citation, terms: TopicTerm[]): number {
@@ -205,10 +228,10 @@ function proximity(c: Candidate, terms: TopicTerm[]): number {
 }
 
 /** How much a passage is the one a broad question is about: its heading, its coverage, the sentences on topic, its rank. */
-function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[], terms: TopicTerm[]): number {
+function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[], terms: TopicTerm[], agreement: number): number {
   const mine = cands.filter((c) => c.passage === i);
   const onTopic = mine.length ? mine.filter((c) => c.own > 0).length / mine.length : 0;
-  return 0.35 * headingCoverage(p, terms) + 0.3 * e.passageCoverage[i] + 0.15 * onTopic + 0.2 / (1 + i);
+  return 0.35 * headingCoverage(p, terms) + 0.3 * e.passageCoverage[i] + 0.15 * onTopic + 0.2 / (1 + i) + 0.3 * agreement;
 }
 
 /**
@@ -221,8 +244,9 @@ function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[
  */
 function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number, ctx: AnswerContext): Candidate[] {
   const terms = weighted(a);
+  const names = statedNames(a, ctx);
   const order = passages
-    .map((p, i) => [passageRelevance(i, p, e, cands, terms), i] as const)
+    .map((p, i) => [passageRelevance(i, p, e, cands, terms, articleAgreement(names, p, ctx)), i] as const)
     .filter(([, i]) => e.supporting.includes(i))
     .sort((x, y) => y[0] - x[0]);
   const chosen: Candidate[] = [];
