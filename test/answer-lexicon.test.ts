@@ -66,6 +66,9 @@ test("FRAMING_WORDS: a polite or planning frame adds no topic term", () => {
     assert.deepEqual(terms(framed).filter((t) => t !== "省里"), plain, framed);
   assert.ok(FRAMING_WORDS.has("打算") && FRAMING_WORDS.has("please"));
   assert.deepEqual(terms("I'd like to know: what ports are planned?"), terms("What ports are planned?"));
+  // A verb saying only that a meeting took place is no topic term, in either language.
+  assert.deepEqual(terms("港口论坛在哪里举行"), terms("港口论坛在哪里"));
+  assert.deepEqual(terms("Where was the port forum held?"), terms("Where was the port forum?"));
 });
 
 test("ZH_POINTERS / EN_POINTERS: the words a follow-up leans on", () => {

@@ -22,6 +22,8 @@ for (const [question, missing] of [
   ["大连新机场总共要投资多少亿元？", /具体金额/],
   ["兴辽英才计划是哪一年开始实施的？", /具体年份/],
   ["我想知道徐大堡核电基地一共有几台机组", /具体数字/],
+  // The city the question names is no answer to which building.
+  ["辽宁省委十三届六次全会在沈阳哪个会场召开？", /具体会场/],
 ] as const) {
   test(`a near miss is refused in one line naming what is missing, the passage cited: ${question}`, async () => {
     const r = await ask(question);
@@ -31,6 +33,12 @@ for (const [question, missing] of [
     assert.equal(r.citations.length, 1, "the passage about the topic is cited");
   });
 }
+
+test("an English near miss is refused in one English line, the question's own words for the topic", async () => {
+  const r = await ask("In which hall was the Liaoning plenary session held?");
+  assert.equal(r.refused, true, r.answer);
+  assert.match(r.answer, /^The documents mention .*Liaoning.* but do not give the venue\[1\]\.$/);
+});
 
 test("a question about something the documents never mention is refused with the closest passages as leads", async () => {
   const r = await ask("明年夏天大连海水浴场的水温大概多少度");

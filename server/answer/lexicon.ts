@@ -26,7 +26,7 @@ export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
 ];
 
 /** How fine a place is asked for (哪个城市 → a city; 在哪里 → any place). */
-export type PlaceGrain = "city" | "province" | "county" | "district" | "country" | "port";
+export type PlaceGrain = "city" | "province" | "county" | "district" | "country" | "port" | "venue";
 
 /**
  * Nouns after 哪个/哪些/什么 that name the kind of thing asked (哪个城市, 哪些国家, 哪位领导, 什么单位),
@@ -37,7 +37,7 @@ export type PlaceGrain = "city" | "province" | "county" | "district" | "country"
 export const SLOT_HEADS: Readonly<Record<string, readonly [SlotKind, PlaceGrain?]>> = {
   城市: ["place", "city"], 城: ["place", "city"], 市: ["place", "city"], 省: ["place", "province"], 省份: ["place", "province"],
   县: ["place", "county"], 区: ["place", "district"], 国家: ["place", "country"],
-  港口: ["place", "port"], 港: ["place", "port"], 地点: ["place"], 位置: ["place"], 场馆: ["place"],
+  港口: ["place", "port"], 港: ["place", "port"], 地点: ["place"], 位置: ["place"], 场馆: ["place", "venue"], 会场: ["place", "venue"], 场所: ["place", "venue"], 场地: ["place", "venue"], 会址: ["place", "venue"], 地址: ["place", "venue"],
   人: ["person"], 领导: ["person"], 同志: ["person"], 官员: ["person"], 专家: ["person"], 负责人: ["person"], 干部: ["person"],
   单位: ["org"], 部门: ["org"], 机构: ["org"], 组织: ["org"], 企业: ["org"], 公司: ["org"], 银行: ["org"], 高校: ["org"], 大学: ["org"],
   时候: ["date"], 时间: ["date"], 日子: ["date"], 年份: ["date"],
@@ -46,6 +46,7 @@ export const SLOT_HEADS: Readonly<Record<string, readonly [SlotKind, PlaceGrain?
 /** English nouns after which/what that say the sort of place asked. */
 export const EN_PLACE_HEADS: Readonly<Record<string, PlaceGrain>> = {
   city: "city", cities: "city", province: "province", provinces: "province", county: "county", country: "country", countries: "country", port: "port", ports: "port",
+  venue: "venue", hall: "venue", building: "venue",
 };
 
 /** English asking phrases and their slots (the same grammar, in English). */
@@ -53,7 +54,7 @@ export const EN_SLOT_CUES: readonly (readonly [RegExp, SlotKind])[] = [
   [/\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b/i, "date"],
   [/\bwhich (session|edition|round|batch)\b|\bwhat (session|edition)\b/i, "ordinal"],
   [/\bwho\b|\bwhom\b|\bwhose\b|\bwhich (person|official|leader|people|officials|leaders)\b/i, "person"],
-  [/\bwhere\b|\bwhich (city|cities|province|provinces|place|places|region|regions|county|port|ports|country|countries)\b|\bin which (city|province|place)\b/i, "place"],
+  [/\bwhere\b|\bwhich (city|cities|province|provinces|place|places|region|regions|county|port|ports|country|countries|venue|hall|building)\b|\bin which (city|province|place|venue|hall|building)\b/i, "place"],
   [/\bhow (many|much|large|big|long|high|far)\b|\bwhat (percentage|proportion|share|number|amount|figure)\b/i, "quantity"],
   [/\bwhich (organi[sz]ation|department|body|bodies|institution|agency|bank|units?)\b/i, "org"],
 ];
@@ -97,7 +98,7 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     "措施 举措 办法 做法 部署 安排 要求 工作 任务 政策 " +
     "现在 目前 当前 如今 当下 眼下 现阶段 最近 近期 近年 近年来 今年 当年 时候 的时候 " +
     // Verbs that only say a meeting took place: documents say 召开, 举行 or 举办 of the same one.
-    "召开 举行 举办 开幕 闭幕 " +
+    "召开 举行 举办 开幕 闭幕 held hold holds convened convene hosted " +
     // The same in English (stopwords aside): "I'd like to know", "Please answer from the documents".
     "i'd like know want wonder please tell answer according document documents text texts paper papers say says said mention mentioned plan plans planning intend intends going "
   )
@@ -149,6 +150,13 @@ export const AFTER_NAME = "同志|作了|作|主持|出席|强调|指出|表示|
  * tags common words (山水, 滨海); a proper stem plus one of these is a place however it is tagged.
  */
 export const PLACE_SUFFIXES = "省|市|县|区|州|镇|乡|村|港|湾|岛|半岛|河|江|湖|山|口岸|平原|流域|盆地|沙地";
+
+/**
+ * Suffixes of the buildings and grounds where something is held (人民大会堂, 国际会议中心). Why a list:
+ * a venue-question (在哪个会场开的) is not answered by the city the question already names, and
+ * neither jieba nor CC-CEDICT has a class for buildings.
+ */
+export const VENUE_SUFFIXES = "会堂|礼堂|大厦|中心|广场|宾馆|酒店|饭店|会馆|展馆|场馆|体育场|体育馆|剧院|博物馆|会议室|厅";
 
 /**
  * Suffixes of organisations (研究所, 委员会, 总局). Why a list: jieba tags few bodies nt, and an

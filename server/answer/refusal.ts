@@ -109,7 +109,8 @@ function missingText(a: QuestionAnalysis, d: Decision, e: Evidence, lang: Lang):
   const kinds = [...new Set(d.missing)];
   const label = (k: Slot["kind"]) => {
     const slot = a.slots.find((s) => s.kind === k);
-    if (lang === "en") return DETAIL_EN[k];
+    if (lang === "en") return k === "place" && slot?.grain === "venue" ? "the venue" : DETAIL_EN[k];
+    if (k === "place" && slot?.grain === "venue") return "具体会场";
     if (k === "date" && slot?.day) return "具体日期";
     if (k === "date" && slot?.year) return "具体年份";
     if (k === "quantity" && slot?.percent) return "具体比例";
@@ -132,12 +133,26 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   const matched = a.terms.filter((t) => t.weight > 0 && !e.unmatched.includes(t) && text && termIn(text, t));
   const named = matched.length ? matched : a.terms.filter((t) => t.weight > 0);
   if (!named.length) return a.question.replace(/[？?。.!！\s]+$/u, "");
-  if (a.language === "en") return named.map((t) => t.text).join(" ");
+  if (a.language === "en") return englishRuns(a.question, named);
   const start = Math.min(...named.map((t) => t.at));
   const end = Math.max(...named.map((t) => t.at + t.text.length));
-  const span = a.question.slice(start, end).replace(/^[的在是和与]+|[的在是和与]+$/g, "");
+  // The copula of the question's frame (会议是在北京) is no part of what the documents mention.
+  const span = a.question.slice(start, end).replace(/^[的在是和与]+|[的在是和与]+$/g, "").replace(/是(?=在)/g, "");
   const cut = a.slots.some((s) => s.at > start && s.at < end);
   return !cut && [...span].length <= 24 ? span : named.map((t) => t.text).join("、");
+}
+
+/** The question's own words for the terms, as written (capitals kept), adjacent ones as one phrase. */
+function englishRuns(question: string, terms: QuestionAnalysis["terms"]): string {
+  const runs: [number, number][] = [];
+  for (const t of [...terms].sort((x, y) => x.at - y.at)) {
+    const end = t.at + t.text.length;
+    const last = runs[runs.length - 1];
+    if (last && /^[\s-]*$/.test(question.slice(last[1], t.at))) last[1] = Math.max(last[1], end);
+    else runs.push([t.at, end]);
+  }
+  const words = runs.map(([s, e]) => question.slice(s, e));
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}` : words[0];
 }
 
 function termIn(text: string, t: QuestionAnalysis["terms"][number]): boolean {

@@ -13,7 +13,7 @@ import type { Segmenter } from "../../vectors/segmenter.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { Chunk } from "../../vectors/types.ts";
 import { documentFrequency } from "./match.ts";
-import { AFTER_NAME, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
+import { AFTER_NAME, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, VENUE_SUFFIXES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
 
 export interface Slot {
   kind: SlotKind;
@@ -132,6 +132,7 @@ export function persons(text: string, ctx: SlotContext, exclude: readonly string
 }
 
 const PLACE_WORD = new RegExp(`^(.+?)(?:${PLACE_SUFFIXES})$`);
+const VENUE_WORD = new RegExp(`(?:${VENUE_SUFFIXES})$`);
 const LIES_IN = /(?<=^|[，。；、：\s])([\u4e00-\u9fa5]{2,4})在([\u4e00-\u9fa5]{2,8})(?=[，。；、]|$)/g;
 const PLACES_BY_EXAMPLE = /([\u4e00-\u9fa5]{2,4}?)等(?:地区|地方|省份|城市|国家|地)(?![\u4e00-\u9fa5]{0,1}(?:方面|领域))/g;
 
@@ -140,6 +141,11 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
   const out = new Set<string>();
   const known = (w: string) => exclude.some((e) => e.includes(w) || w.includes(e));
   const tagged = ctx.seg.tag(text);
+  if (grain === "venue") {
+    // A building or ground: a name ending in a venue word, however it is tagged (人民大会堂/nt).
+    for (const { word } of tagged) if ([...word].length >= 3 && VENUE_WORD.test(word) && !known(word)) out.add(word);
+    return [...out];
+  }
   for (let i = 0; i < tagged.length; i++) {
     const { word, tag } = tagged[i];
     // Places jieba splits into places (辽/西北): one place, however CC-CEDICT knows the parts.
@@ -160,7 +166,7 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
 /** Whether a place is of the sort asked: by its gloss (沈阳 a city, 辽宁 a province), its suffix, or as a country by jieba's ns and no finer sort. */
 function hasGrain(word: string, tag: string, grain: PlaceGrain, ctx: SlotContext): boolean {
   const sort = ctx.facts?.placeKind(word);
-  const suffix: Record<PlaceGrain, RegExp> = { city: /市$/, province: /省$/, county: /县$/, district: /[区县]$/, country: /国$/, port: /港(口)?$/ };
+  const suffix: Record<PlaceGrain, RegExp> = { city: /市$/, province: /省$/, county: /县$/, district: /[区县]$/, country: /国$/, port: /港(口)?$/, venue: VENUE_WORD };
   if (suffix[grain].test(word)) return true;
   if (grain === "port") return false;
   if (grain === "country") return !sort && tag === "ns" && !!ctx.facts?.isProper(word);
