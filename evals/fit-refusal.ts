@@ -287,6 +287,13 @@ async function main(): Promise<void> {
     console.log(`  ${"bias".padEnd(15)} ${r.model.bias.toFixed(3).padStart(8)}`);
   };
   describe("offline", offline, offlineRows.length);
+  if (process.env.CURVE) {
+    const p = crossValidated(offlineRows, OFFLINE, offline.lambda);
+    for (const t of [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
+      const r = rates(p, offlineRows.map((x) => x.y), t);
+      console.log(`  t=${t} FR ${(100 * r.falseRefusal).toFixed(1)} WA ${(100 * r.wrongAnswer).toFixed(1)} cost ${cost(r).toFixed(3)}`);
+    }
+  }
   if (values.errors) {
     const p = crossValidated(offlineRows, OFFLINE, offline.lambda);
     offlineRows.forEach((r, i) => {

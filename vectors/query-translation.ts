@@ -198,6 +198,11 @@ function singular(w: string): string[] {
   else if (/s$/.test(w) && !/ss$/.test(w)) forms.push(w.slice(0, -1));
   if (/ing$/.test(w)) forms.push(w.slice(0, -3), w.slice(0, -3) + "e");
   if (/ed$/.test(w)) forms.push(w.slice(0, -2), w.slice(0, -1));
+  // A noun made from a verb the dictionary glosses (cooperation → cooperate, construction → construct,
+  // development → develop): tried only when the word itself has no rendering.
+  if (/ation$/.test(w)) forms.push(w.slice(0, -3) + "e", w.slice(0, -5));
+  else if (/ion$/.test(w)) forms.push(w.slice(0, -3));
+  if (/ment$/.test(w)) forms.push(w.slice(0, -4));
   return forms;
 }
 

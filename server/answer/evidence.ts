@@ -244,7 +244,9 @@ export function assessEvidence(
       // A numbered term's content is its items, listed as defining it (not any list near it).
       if (quoted) return definesTerm(s.text, quoted.text, count);
       const next = inSupport.slice(i, i + 3).filter((x) => x.passage === s.passage).map((x) => x.text).join("");
-      const named = a.itemsOf?.length ? a.itemsOf : terms;
+      // The items of a stated count share its noun (哪三个体系: X体系、Y体系); an open count's may not
+      // (哪几个方向: 数字化、网络化、智能化), so a list on any topic term answers it.
+      const named = a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms];
       return enumeration(next, count, (clause) => named.some((t) => termMatch(clause, t, ctx.seg) > 0), { clauses: a.openCount }).length > 0;
     }) || parallelRun(sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).length > 0;
   }

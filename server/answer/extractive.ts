@@ -340,8 +340,10 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   const count = a.enumerate!;
   const terms = weighted(a);
   const lists = (c: Candidate) =>
-    quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length ? a.itemsOf : terms).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
+    quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms]).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
+  // A stated count is one list; an open one (哪几个方向) may be said over a few sentences of the passage.
+  if (pool.length && a.openCount) return pool.filter((c) => c.passage === pool[0].passage).slice(0, 3).sort((x, y) => x.pos - y.pos);
   if (pool.length) return pool.slice(0, 1);
   // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
   const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
