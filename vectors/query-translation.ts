@@ -191,7 +191,17 @@ export function readGlossary(dir: string): Glossary {
   return JSON.parse(fs.readFileSync(path.join(dir, GLOSSARY_FILE), "utf8")) as Glossary;
 }
 
-function singular(w: string): string[] {
+/** The American spelling CC-CEDICT glosses use, for a British one (programme, centre, labour, organise). */
+function american(w: string): string | undefined {
+  const rules: [RegExp, string][] = [[/mme(s?)$/, "m$1"], [/([^aeiou])re(s?)$/, "$1er$2"], [/([a-z]{2,})our(s?)$/, "$1or$2"], [/is(e|es|ed|ing|ation|ations)$/, "iz$1"], [/yse(s?)$/, "yze$1"], [/ogue(s?)$/, "og$1"]];
+  for (const [re, to] of rules) if (re.test(w)) return w.replace(re, to);
+  return undefined;
+}
+
+function singular(w0: string): string[] {
+  const us = american(w0);
+  if (us) return [...new Set([w0, ...singular(us)])];
+  const w = w0;
   const forms = [w];
   if (/ies$/.test(w)) forms.push(w.slice(0, -3) + "y");
   else if (/(s|x|ch|sh)es$/.test(w)) forms.push(w.slice(0, -2));
@@ -233,11 +243,17 @@ export function translateQuery(question: string, g: Glossary, perTerm = 2): stri
   const words = raw.map((w) => w.toLowerCase().replace(/'s$/, ""));
   const out: string[] = [];
   const lookup = (key: string): string[] | undefined => {
-    for (const form of [key, ...singular(key)]) {
+    const hits: string[][] = [];
+    for (const form of [...new Set(singular(key))]) {
       const hit = g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
-      if (hit) return hit;
+      if (hit) hits.push(hit);
+      // The word's own renderings first; a plural's singular is asked too (cities: 城镇, and city: 城市).
+      if (hit && (form !== key || !/s$/.test(key))) break;
     }
-    return undefined;
+    if (!hits.length) return undefined;
+    const merged: string[] = [];
+    for (let i = 0; i < Math.max(...hits.map((h) => h.length)); i++) for (const h of hits) if (h[i] && !merged.includes(h[i])) merged.push(h[i]);
+    return merged;
   };
   const render = (i: number): string[] | undefined => {
     const num = numberTerm(words[i]);

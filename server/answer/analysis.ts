@@ -243,13 +243,19 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     if (seen.has(lw)) return;
     seen.add(lw);
     const renderings = ctx.glossary ? translateQuery(word, ctx.glossary, 6) : [];
-    const dfs = renderings.map((r) => (ctx.chunks.length ? documentFrequency(r, ctx.chunks, ctx.seg) : 1));
+    // A one-character rendering (paired → 耦) is found inside unrelated words (耦合): it counts only
+    // when no longer rendering is in the corpus, and then at half weight.
+    const dfOf = (r: string) => (ctx.chunks.length ? documentFrequency(r, ctx.chunks, ctx.seg) : 1);
+    const long = renderings.filter((r) => [...r].length > 1 && dfOf(r) > 0);
+    const used = long.length ? long : renderings.filter((r) => standsAlone(r, ctx));
+    const dfs = used.map(dfOf);
     const df = dfs.length ? Math.max(...dfs) : 0;
+    const single = !long.length && used.length > 0;
     // A capitalised word is a name (Shenyang, Xudabao); others are content when the glossary renders them.
     const content = renderings.length > 0 || /^[A-Z]/.test(word);
     terms.push({
-      text: lw, tag: "eng", at: start, df, weight: df > 0 ? idf(df, n) : 0, known: df > 0, content,
-      alts: renderings.map((r, i) => ({ text: r, score: i === 0 ? 1 : 0.9, via: "gloss" as const })),
+      text: lw, tag: "eng", at: start, df, weight: df > 0 ? idf(df, n) * (single ? SINGLE_RENDERING : 1) : 0, known: df > 0, content,
+      alts: used.map((r, i) => ({ text: r, score: (i === 0 ? 1 : 0.9) * ([...r].length > 1 ? 1 : SINGLE_RENDERING), via: "gloss" as const })),
     });
   }
 
@@ -366,6 +372,25 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
   // 什么时候 and 在哪里 both asked once; a date range answers "how long" (开了几天 → 30日至31日) as a duration does.
   return slots.sort((x, y) => x.at - y.at);
 }
+
+const alone = new WeakMap<readonly Chunk[], Map<string, boolean>>();
+
+/** Whether the corpus uses a word on its own somewhere (耦 only inside 耦合 does not: a gloss's one character). */
+function standsAlone(word: string, ctx: AnswerContext): boolean {
+  if ([...word].length > 1 || !ctx.chunks.length) return true;
+  let cache = alone.get(ctx.chunks);
+  if (!cache) alone.set(ctx.chunks, (cache = new Map()));
+  let yes = cache.get(word);
+  if (yes === undefined) {
+    yes = ctx.chunks.some((c) => c.text.includes(word) && ctx.seg.tag(c.text).some((t) => t.word === word));
+    if (cache.size > 5_000) cache.clear();
+    cache.set(word, yes);
+  }
+  return yes;
+}
+
+/** What a one-character rendering of an English word counts for (it is found inside unrelated words). */
+const SINGLE_RENDERING = 0.5;
 
 /** How surely a numbered name's long form (第十三届委员会第六次全体会) stands for its short one (十三届六次全会). */
 const ALIAS = 0.9;
