@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { analyzeQuestion, answerContext, termMatch } from "../server/answer/analysis.ts";
+import { analyzeQuestion, answerContext, searchText, termMatch } from "../server/answer/analysis.ts";
 import { dates, orgs, persons, places, quantities, slotValues } from "../server/answer/slots.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
@@ -85,4 +85,14 @@ test("people, bodies, dates and figures in made-up sentences", async () => {
   assert.deepEqual(quantities("全长120公里，投资80亿元。", ["公里"]), ["120公里"]);
   const duration = { kind: "quantity" as const, cue: "几天", at: 0, units: ["天", "日"] };
   assert.deepEqual(slotValues(duration, "论坛于9月18日举行。", slot), [], "a day is no duration");
+});
+
+test("the searched text drops the clauses that only frame the question, and keeps every other", async () => {
+  const ctx = await context();
+  assert.equal(searchText("麻烦帮我查一下：物流园区怎么扩建", ctx), "物流园区怎么扩建");
+  assert.equal(searchText("港口集疏运体系有什么部署？请根据文件回答。", ctx), "港口集疏运体系有什么部署？");
+  assert.equal(searchText("我想知道，物流园区在哪个城市", ctx), "物流园区在哪个城市");
+  assert.equal(searchText("I'd like to know: which ports are named?", ctx), "which ports are named?");
+  assert.equal(searchText("那港口呢？", ctx), "那港口呢？", "a follow-up is no frame");
+  assert.equal(searchText("请问", ctx), "请问", "all frame: the question as it is");
 });

@@ -208,11 +208,14 @@ function singular(w0: string): string[] {
   else if (/s$/.test(w) && !/ss$/.test(w)) forms.push(w.slice(0, -1));
   if (/ing$/.test(w)) forms.push(w.slice(0, -3), w.slice(0, -3) + "e");
   if (/ed$/.test(w)) forms.push(w.slice(0, -2), w.slice(0, -1));
+  // A doubled consonant before the ending (planning, planned → plan).
+  if (/([b-df-hj-np-tv-z])\1(ing|ed)$/.test(w)) forms.push(w.replace(/([b-df-hj-np-tv-z])\1(ing|ed)$/, "$1"));
   // A noun made from a verb the dictionary glosses (cooperation → cooperate, construction → construct,
   // development → develop): tried only when the word itself has no rendering.
   if (/ation$/.test(w)) forms.push(w.slice(0, -3) + "e", w.slice(0, -5));
   else if (/ion$/.test(w)) forms.push(w.slice(0, -3));
   if (/ment$/.test(w)) forms.push(w.slice(0, -4));
+  if (/[ae]nce$/.test(w)) forms.push(w.slice(0, -4), w.slice(0, -4) + "e");
   return forms;
 }
 
@@ -244,11 +247,17 @@ export function translateQuery(question: string, g: Glossary, perTerm = 2): stri
   const out: string[] = [];
   const lookup = (key: string): string[] | undefined => {
     const hits: string[][] = [];
+    const get = (form: string) => g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
+    // The word's own renderings first, then those of its other forms (cities: 城镇, and city: 城市;
+    // guidance: 指引, and guide: 指导).
     for (const form of [...new Set(singular(key))]) {
-      const hit = g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
+      const hit = get(form);
       if (hit) hits.push(hit);
-      // The word's own renderings first; a plural's singular is asked too (cities: 城镇, and city: 城市).
-      if (hit && (form !== key || !/s$/.test(key))) break;
+    }
+    // A verb's noun is glossed apart (transport: 运输; transportation: 交通): its renderings join the verb's.
+    if (hits.length && /^[a-z]{4,}$/.test(key) && !/(s|ion|ment)$/.test(key)) for (const noun of [`${key}ation`, `${key}ment`]) {
+      const hit = get(noun);
+      if (hit) hits.push(hit);
     }
     if (!hits.length) return undefined;
     const merged: string[] = [];

@@ -136,6 +136,27 @@ const DURATION_UNITS = ["天", "日", "小时", "年", "个月", "周"];
 
 
 /** Analyses a question against the index it will be answered from. */
+/**
+ * The question as it is searched: without the clauses that only frame it (请帮我查一下：, 我想知道，,
+ * 请根据文件回答。, "Please answer from the documents."), whose words the corpus may use elsewhere and
+ * would pull retrieval off the topic. The question itself when every clause is a frame.
+ */
+export function searchText(question: string, ctx: Pick<AnswerContext, "seg">): string {
+  const clauses = question.match(/[^，,。？?！!：:；;\n]+[，,。？?！!：:；;\n]*/g) ?? [question];
+  const frames = (clause: string) => {
+    const body = clause.replace(/[，,。？?！!：:；;\n\s]+/g, "");
+    if (!body) return true;
+    if (!HAN.test(body)) {
+      const words = clause.toLowerCase().match(/[a-z']+/g) ?? [];
+      return words.length > 0 && words.every((w) => FRAMING_WORDS.has(w) || isStopword(w) || FRAMING_WORDS.has(w.replace(/'.*$/, "")));
+    }
+    // Framing words, and the particles, prepositions and conjunctions around them (给我讲讲, 帮我查一下).
+    return ctx.seg.tag(body, false).every(({ word, tag }) => FRAMING_WORDS.has(word) || /^[pucyeo]/.test(tag) || /^[吗呢吧啊呀嘛哦的了一下]+$/.test(word));
+  };
+  const kept = clauses.filter((c) => !frames(c));
+  return kept.length && kept.length < clauses.length ? kept.join("").trim() : question;
+}
+
 export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionAnalysis {
   const q = question.trim();
   const language = questionLanguage(q);

@@ -100,7 +100,9 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     // Verbs that only say a meeting took place: documents say 召开, 举行 or 举办 of the same one.
     "召开 举行 举办 开幕 闭幕 held hold holds convened convene hosted " +
     // The same in English (stopwords aside): "I'd like to know", "Please answer from the documents".
-    "i'd like know want wonder please tell answer according document documents text texts paper papers say says said mention mentioned plan plans planning intend intends going "
+    "i'd like know want wonder please tell answer according document documents text texts paper papers say says said mention mentioned plan plans planning intend intends going " +
+    // Asking verbs: "list", "describe" or "outline" the topic is the frame, not the topic.
+    "list describe explain outline summarise summarize give "
   )
     .trim()
     .split(/\s+/),

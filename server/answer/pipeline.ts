@@ -14,7 +14,7 @@ import { standaloneQuestion } from "./follow-up.ts";
 import { generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
-import { analyzeQuestion, answerContext, type AnswerContext } from "./analysis.ts";
+import { analyzeQuestion, answerContext, searchText, type AnswerContext } from "./analysis.ts";
 import { assessQuestion, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
 
@@ -158,8 +158,10 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
  */
 export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal): Promise<SearchHit[]> {
   const search = async (q: string, n: number) => (await index.retriever({ k: n }).invoke(q, { signal })).map(hitOf);
-  const hits = await search(question, k);
-  const a = analyzeQuestion(question, answerContext(index));
+  const ctx = answerContext(index);
+  // Searched without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。).
+  const hits = await search(searchText(question, ctx), k);
+  const a = analyzeQuestion(question, ctx);
   // A numbered name the corpus also writes out (十三届六次全会 → 第十三届委员会第六次全体会议): searched both ways.
   const aliased = a.terms.filter((t) => t.alts.some((x) => x.via === "alias"));
   const respelled = aliased.length
