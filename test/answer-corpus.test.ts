@@ -135,3 +135,13 @@ test("an English question gets an English lead over verbatim Chinese sentences",
   assert.ok(r.answer.includes("氢能"), r.answer);
   assertSentencesVerbatim(r);
 });
+
+test("a question on two meetings is answered from each article, every marker a citation", async () => {
+  const index = await sharedIndex();
+  const r = await answer({ question: "深改委第三次会议和中央金融工作会议各自部署了什么" }, { index, generator });
+  assert.equal(r.refused, false, r.answer);
+  assert.equal(new Set(r.citations.map((c) => c.articleId)).size, 2, `both articles cited:\n${r.answer}`);
+  assert.ok(!r.answer.includes("\\["), `no marker left as escaped text:\n${r.answer}`);
+  assertCitationsSound(r, index);
+  assertSentencesVerbatim(r);
+});

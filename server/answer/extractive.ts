@@ -413,8 +413,9 @@ function format(lang: Lang, picked: Candidate[], list: boolean, keepOrder: boole
       for (const c of group) lines.push(`- ${cite(c)}`);
     }
   } else if (!single && keepOrder && groups.size > 1 && new Set(ordered.map((c) => c.cite.articleId)).size > 1) {
-    // Answered from two articles: one line each, naming its source.
-    for (const group of groups.values()) lines.push(`${shortSource(group[0].cite)}：${group.map(cite).join("")}`);
+    // Answered from two articles: each article's source on a line of its own, then its sentences (a
+    // quote's line holds quotes only, so its markers are read as markers).
+    for (const group of groups.values()) lines.push(`${shortSource(group[0].cite)}：`, group.map(cite).join(""));
   } else {
     lines.push(ordered.map(cite).join(""));
   }
