@@ -145,3 +145,16 @@ test("a question on two meetings is answered from each article, every marker a c
   assertCitationsSound(r, index);
   assertSentencesVerbatim(r);
 });
+
+test("an English two-part question gets each slot: the date from the report's opening, and the speaker", async () => {
+  const index = await sharedIndex();
+  for (const question of [
+    "When did the Central Financial Work Conference take place, and who gave the important speech there?",
+    "Who made the important speech at the Central Financial Work Conference, and on what dates was it held?",
+  ]) {
+    const r = await answer({ question }, { index, generator });
+    assert.equal(r.refused, false, r.answer);
+    assert.ok(r.answer.includes("10月30日") && r.answer.includes("习近平"), `${question}\n${r.answer}`);
+    assertCitationsSound(r, index);
+  }
+});

@@ -69,6 +69,7 @@ test("FRAMING_WORDS: a polite or planning frame adds no topic term", () => {
   // A verb saying only that a meeting took place is no topic term, in either language.
   assert.deepEqual(terms("港口论坛在哪里举行"), terms("港口论坛在哪里"));
   assert.deepEqual(terms("Where was the port forum held?"), terms("Where was the port forum?"));
+  assert.deepEqual(terms("When did the port forum take place?"), terms("When was the port forum?"), "take place frames; place is no topic");
 });
 
 test("ZH_POINTERS / EN_POINTERS: the words a follow-up leans on", () => {

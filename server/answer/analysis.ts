@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  EN_FORMS, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -165,6 +165,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     for (let i = at; i < at + len; i++) masked[i] = "，";
   };
 
+  for (const m of q.matchAll(EN_FRAMING_PHRASES)) mask(m.index!, m[0].length);
   const slots = findSlots(q, mask, ctx);
   const forms = language === "en" ? EN_FORMS : ZH_FORMS;
   // Forms are read with the slots' cues masked: 是什么时候 asks a date, not a definition.

@@ -167,11 +167,14 @@ export function assessEvidence(
   const slotCtx = { seg: ctx.seg, facts: ctx.facts, chunks: ctx.chunks };
   const passageCoverage = passages.map((p) => coverage(passageText(p), terms, ctx));
   const best = passageCoverage.length ? Math.max(...passageCoverage) : 0;
+  // The opening passage (lede) of the best passage's article: where a report says who, when and where.
+  const bestArticle = passages[passageCoverage.indexOf(best)]?.articleId;
+  const opensArticleOf = (i: number) => a.slots.length > 0 && passages[i].start === 0 && !passages[i].itemNo && passages[i].articleId === bestArticle;
   // Near the best coverage, or among the first retrieved with a fair share of it (the retriever ranks
   // on more than the question's words: its first passage is usually the right one).
   const supporting = passageCoverage
     .map((c, i) => [c, i] as const)
-    .filter(([c, i]) => c > 0 && (c >= best - SUPPORT_MARGIN || (i < SUPPORT_RANKS && c >= SUPPORT_SHARE * best)))
+    .filter(([c, i]) => c > 0 && (c >= best - SUPPORT_MARGIN || ((i < SUPPORT_RANKS || opensArticleOf(i)) && c >= SUPPORT_SHARE * best)))
     .map(([, i]) => i);
   if (!supporting.length) supporting.push(...passages.slice(0, 3).map((_, i) => i));
   const questionNames = a.terms.flatMap((t) => [t.text, ...t.alts.filter((x) => x.via === "gloss").map((x) => x.text)]);
@@ -336,7 +339,8 @@ function termsPerSlot(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[][] {
   return slotClauses.map((c) => terms.filter((t) => {
     const tc = clauseOf(t.at);
     if (tc === c || !slotClauses.includes(tc)) return true;
-    return tc === 0 && t.at < (cueAt.get(tc) ?? Infinity);
+    // An English question asks first and names its subject after (Who spoke at X, and when was it held?).
+    return tc === 0 && (a.language === "en" || t.at < (cueAt.get(tc) ?? Infinity));
   }));
 }
 

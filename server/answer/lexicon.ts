@@ -51,7 +51,7 @@ export const EN_PLACE_HEADS: Readonly<Record<string, PlaceGrain>> = {
 
 /** English asking phrases and their slots (the same grammar, in English). */
 export const EN_SLOT_CUES: readonly (readonly [RegExp, SlotKind])[] = [
-  [/\bwhen\b|\bwhat (year|date|day|month|time)\b|\bwhich (year|date|day|month)\b/i, "date"],
+  [/\bwhen\b|\bwhat (years?|dates?|days?|months?|time)\b|\bwhich (years?|dates?|days?|months?)\b/i, "date"],
   [/\bwhich (session|edition|round|batch)\b|\bwhat (session|edition)\b/i, "ordinal"],
   [/\bwho\b|\bwhom\b|\bwhose\b|\bwhich (person|official|leader|people|officials|leaders)\b/i, "person"],
   [/\bwhere\b|\bwhich (city|cities|province|provinces|place|places|region|regions|county|port|ports|country|countries|venue|hall|building)\b|\bin which (city|province|place|venue|hall|building)\b/i, "place"],
@@ -107,6 +107,12 @@ export const FRAMING_WORDS: ReadonlySet<string> = new Set(
     .trim()
     .split(/\s+/),
 );
+
+/**
+ * English phrases that only say an event took place (take place, took place), as 召开/举行 do in
+ * Chinese. Why a list: "place" alone asks where; in these phrases it is no topic word.
+ */
+export const EN_FRAMING_PHRASES = /\b(?:take|takes|took|taken|taking) place\b/gi;
 
 /** Pronouns and demonstratives that point back to the previous turn (follow-ups). Why: grammar. */
 export const ZH_POINTERS = {

@@ -6,7 +6,7 @@
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
 import { hitOf } from "../../vectors/retriever.ts";
-import type { SearchHit } from "../../vectors/types.ts";
+import type { Chunk, SearchHit } from "../../vectors/types.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, CitationCheck, GenerateInput } from "./types.ts";
 import { MarkerFilter, tokenEvent, uncitedSentences } from "./citations.ts";
 import { generateChecked } from "./checked-generation.ts";
@@ -14,7 +14,7 @@ import { standaloneQuestion } from "./follow-up.ts";
 import { generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
-import { analyzeQuestion, answerContext, searchText, type AnswerContext } from "./analysis.ts";
+import { analyzeQuestion, answerContext, searchText, type AnswerContext, type QuestionAnalysis } from "./analysis.ts";
 import { assessQuestion, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
 
@@ -171,7 +171,7 @@ export async function retrieve(question: string, index: AnswerDeps["index"], k: 
     ...(respelled ? [respelled] : []),
     ...(a.groups.sides.length >= 2 ? a.groups.sides.map((side) => `${side.map((t) => t.text).join(" ")} ${a.groups.shared.map((t) => t.text).join(" ")}`.trim()) : []),
   ];
-  if (!extra.length) return hits;
+  if (!extra.length) return withLede(hits, a, ctx);
   const perSide = await Promise.all(extra.map((q) => search(q, SIDE_K)));
   const out: SearchHit[] = [];
   const add = (h: SearchHit) => {
@@ -181,6 +181,21 @@ export async function retrieve(question: string, index: AnswerDeps["index"], k: 
   for (let i = 0; i < SIDE_K; i++) for (const side of perSide) if (side[i]) add(side[i]);
   hits.forEach(add);
   return out;
+}
+
+/**
+ * A question for who, when or where about an article's event also gets the article's opening passage:
+ * a news report gives them in its first paragraph (its lede), which a search on the topic's words may
+ * rank below passages repeating those words. It comes after the passages found.
+ */
+function withLede(hits: SearchHit[], a: QuestionAnalysis, ctx: AnswerContext): SearchHit[] {
+  if (!hits.length || !a.slots.some((s) => s.kind === "date" || s.kind === "place" || s.kind === "person")) return hits;
+  const top = hits[0].chunk;
+  let lede: Chunk | undefined;
+  for (const c of ctx.chunks) if (c.articleId === top.articleId && (!lede || c.start < lede.start)) lede = c;
+  if (!lede || lede.itemNo || hits.some((h) => h.chunk.id === lede!.id)) return hits;
+  const hit: SearchHit = { chunk: lede, score: hits[hits.length - 1].score, ranks: {} };
+  return [...hits, hit];
 }
 
 /** How many passages each subject of a two-subject question brings. */
