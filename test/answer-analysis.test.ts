@@ -96,3 +96,13 @@ test("the searched text drops the clauses that only frame the question, and keep
   assert.equal(searchText("那港口呢？", ctx), "那港口呢？", "a follow-up is no frame");
   assert.equal(searchText("请问", ctx), "请问", "all frame: the question as it is");
 });
+
+test("a name jieba splits into characters is one term when the corpus writes it so; 哪几点 asks for points, not a time", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("何立峰在会上讲了什么", ctx);
+  assert.ok(a.terms.some((t) => t.text === "何立峰"), JSON.stringify(a.terms.map((t) => t.text)));
+  const points = analyzeQuestion("会议强调了哪几点", ctx);
+  assert.deepEqual(points.slots, [], "no date slot");
+  assert.ok(points.enumerate, "an open count of points");
+  assert.equal(analyzeQuestion("会议几点开始", ctx).slots[0]?.kind, "date");
+});

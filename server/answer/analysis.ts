@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -179,7 +179,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   for (const re of Object.values(ZH_FORMS)) for (const m of q.matchAll(new RegExp(re.source, "g"))) mask(m.index!, m[0].length);
 
   let enumerate: number | undefined;
-  const counted = q.match(new RegExp(`哪[“"「]?([几${ZH_DIGITS}])[个项种篇条类大方件]`));
+  const counted = q.match(new RegExp(`哪[“"「]?([几${ZH_DIGITS}])[个项种篇条类大方件点]`));
   // 哪几位/哪几个城市 ask for people or places (slots), not for a count of named things.
   if (counted && !slots.some((s) => s.at <= counted.index! + 1 && s.at + s.cue.length > counted.index!)) enumerate = counted[1] === "几" ? 2 : numberedCount(counted[1] + "个") ?? 2;
   const countedEnd = counted ? counted.index! + counted[0].length : -1;
@@ -553,10 +553,19 @@ function glue(input: { word: string; tag: string }[]): { word: string; tag: stri
 function joinCorpusWords(tagged: { word: string; tag: string }[], ctx: AnswerContext): { word: string; tag: string }[] {
   if (!ctx.chunks.length) return tagged;
   const out: { word: string; tag: string }[] = [];
+  const single = (t?: { word: string }) => !!t && [...t.word].length === 1 && HAN.test(t.word) && !FRAMING_WORDS.has(t.word);
+  const free = (t: { tag: string }) => !/^(u|p|c|y|r)/.test(t.tag);
   for (let i = 0; i < tagged.length; i++) {
     const a = tagged[i];
     const b = tagged[i + 1];
-    const single = (t?: { word: string }) => !!t && [...t.word].length === 1 && HAN.test(t.word) && !FRAMING_WORDS.has(t.word);
+    const c = tagged[i + 2];
+    // A name split into characters (何/立/峰, 王/延/中): a surname (jieba may read 何 as "what") and two
+    // more characters the corpus writes together.
+    if (single(a) && single(b) && single(c) && SURNAMES.includes(a.word) && free(b) && free(c) && documentFrequency(a.word + b.word + c.word, ctx.chunks, ctx.seg, false) > 0) {
+      out.push({ word: a.word + b.word + c.word, tag: "nr" });
+      i += 2;
+      continue;
+    }
     if (single(a) && single(b) && !/^(u|p|c|y|r)/.test(a.tag) && !/^(u|p|c|y|r)/.test(b.tag) && documentFrequency(a.word + b.word, ctx.chunks, ctx.seg, false) > 0) {
       out.push({ word: a.word + b.word, tag: "nz" });
       i++;

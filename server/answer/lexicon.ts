@@ -16,7 +16,7 @@ export type SlotKind = "person" | "place" | "org" | "date" | "quantity" | "ordin
  * A "{head}" cue takes the slot from the noun after it (哪个城市 → place, 哪位领导 → person).
  */
 export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
-  [/什么时候|什么时间|何时|哪一?年|哪个?月|几月几[日号]|几月份?|几号|哪一?天|哪几天|几点|何年|日期|时间是/, "date"],
+  [/什么时候|什么时间|何时|哪一?年|哪个?月|几月几[日号]|几月份?|几号|哪一?天|哪几天|(?<!哪)几点|何年|日期|时间是/, "date"],
   [/第几[届次批轮期]|哪一?[届批轮]/, "ordinal"],
   [/(?:是|由|派|让|请)?谁|哪位|哪几位|哪些人(?![才口群力])|何人|什么人(?![才口群力])|叫什么名字|姓名/, "person"],
   // 在哪些/在哪“五个期” ask which ones, not where.
