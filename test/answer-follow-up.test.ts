@@ -92,3 +92,18 @@ test("a mixed English follow-up is read as English, as the language detector say
   assert.match(q, /全会/);
   assert.match(q, /^What did the conference say about/, q);
 });
+
+test("a swapped topic keeps the verb the previous question built it with", () => {
+  assert.equal(rewriteByRule("那物流园区呢？", history("辽宁怎么建设开发区")), "辽宁怎么建设物流园区？");
+});
+
+test("a question with only a verb of its own asks about the previous question's subject", () => {
+  const h = history("港口论坛在哪里举办");
+  assert.ok(isFollowUp("谁主持的？", h));
+  assert.match(rewriteByRule("谁主持的？", h), /港口论坛/);
+});
+
+test("a follow-up with its own asking words keeps them, in the previous scope, framing clause or not", () => {
+  const h = history("辽宁怎么发展冰雪旅游");
+  for (const q of ["那港口方面有什么规划？", "我想知道，那港口方面有什么规划？"]) assert.equal(rewriteByRule(q, h), "辽宁港口方面有什么规划？", q);
+});

@@ -8,7 +8,7 @@
  * question analysis (analysis.ts) with the index's segmenter.
  */
 import type { ChatTurn, Generator, PassageIndex } from "./types.ts";
-import { analyzeQuestion, answerContext, type AnswerContext } from "./analysis.ts";
+import { analyzeQuestion, answerContext, searchText, type AnswerContext } from "./analysis.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 import { segmenterFor } from "../../vectors/segmenter.ts";
 import { EN_POINTERS, REFUSAL_OPENINGS, ZH_POINTERS } from "./lexicon.ts";
@@ -39,7 +39,8 @@ const GENERIC_WEIGHT = 1;
 export function isFollowUp(question: string, history: ChatTurn[], index?: PassageIndex): boolean {
   if (!previousUserQuestion(history)) return false;
   const ctx = contextOf(index);
-  const q = question.trim();
+  // Read without a framing clause (我想知道，那生育方面呢？ leans on the previous turn as 那生育方面呢？ does).
+  const q = searchText(question.trim(), ctx);
   if (questionLanguage(q) === "zh") {
     const terms = termsOf(q, ctx);
     if (ZH_POINTERS.leading.test(q) && (ZH_POINTERS.trailing.test(q) || terms.length <= 2)) return true;
@@ -48,6 +49,8 @@ export function isFollowUp(question: string, history: ChatTurn[], index?: Passag
     if (ZH_POINTERS.thing.test(q) && terms.length <= 3) return true;
     // Nothing telling of its own (辽宁那边有没有跟着落实？): it goes on from the previous question.
     if (terms.length <= 2 && ctx.chunks.length && terms.every((t) => t.weight < GENERIC_WEIGHT)) return true;
+    // Asking who, when or where of only a verb (谁主持的？, 什么时候开始的？): about the previous question's subject.
+    if (terms.length <= 1 && terms.every((t) => /^v/.test(t.tag)) && analyzeQuestion(q, ctx).slots.length > 0) return true;
     return terms.length === 0;
   }
   const words = q.split(/\s+/).filter(Boolean);
@@ -151,7 +154,8 @@ function sanitizeRewrite(raw: string, original: string): string | undefined {
   return line;
 }
 
-function mergeWith(q: string, prev: string, ctx: AnswerContext, answer?: string): string {
+function mergeWith(question: string, prev: string, ctx: AnswerContext, answer?: string): string {
+  const q = searchText(question, ctx);
   return questionLanguage(q) === "zh" || questionLanguage(prev) === "zh" ? mergeZh(q, prev, ctx, answer) : mergeEn(q, prev, ctx);
 }
 
@@ -170,6 +174,11 @@ function splitPrevious(prev: string, ctx: AnswerContext): { scope: string; topic
     scope += terms[first].text;
     first++;
   }
+  // A verb right before the topic's noun (建设 in 怎么建设海洋经济强省) belongs to the frame: the new
+  // topic is built the same way (怎么建设港口).
+  const verbAt = body.indexOf(terms[first].text, scope.length);
+  const next = terms[first + 1];
+  if (/^v/.test(terms[first].tag) && next && !/^v/.test(next.tag) && verbAt >= 0 && body.indexOf(next.text, verbAt) === verbAt + terms[first].text.length) first++;
   let start = body.indexOf(terms[first].text, scope.length);
   if (start < 0) return { scope, topic: "", before: body, after: "" };
   // The topic is the phrase the first terms make together (生育 in 辽宁对生育有什么支持政策, not up to 支持),
@@ -200,6 +209,9 @@ function mergeZh(q: string, prev: string, ctx: AnswerContext, answer?: string): 
     !ZH_POINTERS.thing.test(swapped) &&
     !ZH_POINTERS.person.test(swapped)
   ) {
+    // A follow-up asking in its own words (那生育方面有什么政策？) keeps them, in the previous scope (辽宁).
+    const own = analyzeQuestion(swapped, ctx);
+    if (own.slots.length || own.list || own.how || own.why || own.definition || own.broad) return `${scope && !swapped.includes(scope) ? scope : ""}${swapped}？`;
     // The previous question's frame, less what it said of its own topic (有什么支持政策 → 有什么政策).
     const frame = termsOf(after, ctx).reduce((f, t) => f.replace(t.text, ""), after);
     return topic ? `${before}${swapped}${frame}？` : `${swapped}，${prev}`;
