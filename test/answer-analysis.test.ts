@@ -106,3 +106,13 @@ test("a name jieba splits into characters is one term when the corpus writes it 
   assert.ok(points.enumerate, "an open count of points");
   assert.equal(analyzeQuestion("会议几点开始", ctx).slots[0]?.kind, "date");
 });
+
+test("谁/哪个部门 + a verb asks for its doer, named with 由 even when the tagger splits the body", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("物流论坛是谁主办的", ctx);
+  assert.equal(a.slots[0]?.verb, "主办");
+  assert.deepEqual(slotValues(a.slots[0], "论坛由市商务局和港务集团主办。", ctx), ["市商务局和港务集团"]);
+  const org = analyzeQuestion("哪个部门牵头建设物流园区", ctx);
+  assert.equal(org.slots[0]?.verb, "牵头");
+  assert.ok(slotValues(org.slots[0], "物流园区建设由省发展改革委牵头。", ctx).includes("省发展改革委"));
+});

@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNITS, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -340,9 +340,11 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
         // The head is the next word, whole, ending its noun phrase (哪个国家公园 asks for a park, not a country).
         const words = ctx.seg.tag(rest.slice(0, 10), false);
         const next = words[0]?.word ?? "";
-        const head = Object.keys(SLOT_HEADS).find((h) => h === next);
+        // A room or hall (哪个会议室, 哪座礼堂) asks where, in a building.
+        const venue = !SLOT_HEADS[next] && [...next].length >= 2 && VENUE_HEAD.test(next) ? next : undefined;
+        const head = venue ?? Object.keys(SLOT_HEADS).find((h) => h === next);
         if (!head || /^n/.test(words[1]?.tag ?? "")) continue;
-        const [headKind, grain] = SLOT_HEADS[head];
+        const [headKind, grain] = venue ? (["place", "venue"] as const) : SLOT_HEADS[head];
         kind = headKind;
         cue += head;
         if (grain) placeGrain = grain;
@@ -350,6 +352,11 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
       if (!kind || !free(m.index!, m.index! + cue.length)) continue;
       const slot: Slot = { kind, cue, at: m.index!, ...(placeGrain ? { grain: placeGrain } : {}) };
       const after = q.slice(m.index! + cue.length);
+      if (kind === "person" || kind === "org") {
+        // 谁主持的, 哪个部门牵头: the doer of that verb is asked.
+        const next = ctx.seg.tag(after.slice(0, 8), false).find((w) => w.word.trim());
+        if (next && /^[vb]/.test(next.tag) && [...next.word].length >= 2 && !FRAMING_WORDS.has(next.word)) slot.verb = next.word;
+      }
       if (kind === "date") {
         if (/哪一?天|几号|几月几[日号]|日期|哪几天/.test(cue)) slot.day = true;
         else if (/年/.test(cue)) slot.year = true;
@@ -410,6 +417,8 @@ function standsAlone(word: string, ctx: AnswerContext): boolean {
   }
   return yes;
 }
+
+const VENUE_HEAD = new RegExp(`(?:${VENUE_SUFFIXES}|室)$`);
 
 /** What a one-character rendering of an English word counts for (it is found inside unrelated words). */
 const SINGLE_RENDERING = 0.5;
@@ -627,12 +636,36 @@ const rarity = new Map<string, number>();
  * How surely a text mentions a term (0..1): 1 for the term itself; for a compound, the share of its
  * characters that the parts the text holds cover (at least half), at a discount; else its best bridge.
  */
+/** Whether the text writes a two-character word out as two words in a row opening with its characters (全体会议 for 全会). */
+function writtenOut(text: string, word: string, seg: Segmenter): boolean {
+  const [a, b] = [...word];
+  const re = new RegExp(`${escapeRe(a)}[\\u3400-\\u9fff]{1,2}${escapeRe(b)}`, "g");
+  for (const m of text.matchAll(re)) {
+    const pos = m.index!;
+    const second = pos + m[0].length - 1;
+    // The words around: the tokens, and the dictionary words inside long tokens (第六次全体会议: 全体, 会议).
+    const from = Math.max(0, pos - 6);
+    const pieces = new Set<string>();
+    let at = from;
+    for (const tok of seg.tag(text.slice(from, Math.min(text.length, second + 6)), false)) {
+      pieces.add(`${at}:${at + tok.word.length}`);
+      for (const sub of seg.subwords(tok.word)) for (let i = tok.word.indexOf(sub); i >= 0; i = tok.word.indexOf(sub, i + 1)) pieces.add(`${at + i}:${at + i + sub.length}`);
+      at += tok.word.length;
+    }
+    const opens = (s0: number) => [...pieces].some((p) => p.startsWith(`${s0}:`) && Number(p.split(":")[1]) - s0 >= 2);
+    if (pieces.has(`${pos}:${second}`) && opens(second)) return true;
+  }
+  return false;
+}
+
 export function termMatch(text: string, t: TopicTerm, seg?: Segmenter): number {
   if (t.tag !== "eng" && (t.exact ? text.includes(t.text) : mentions(text, t.text, seg))) return 1;
   let best = 0;
   // A word the corpus also writes whole may still be written out (六次全会 as 第六次全体会议): a near
   // match for three characters or more (two-character words spread out would match anything: 大…会).
   if (t.exact && t.tag !== "eng" && [...t.text].length >= 3 && mentions(text, t.text, seg)) best = LOOSE;
+  // Two characters, each opening one of two words in a row (全会 as 全体会议): its written-out form.
+  else if (t.exact && seg && t.tag !== "eng" && [...t.text].length === 2 && writtenOut(text, t.text, seg)) best = LOOSE;
   if (seg && t.tag !== "eng" && [...t.text].length >= 4) {
     // The parts that tell this compound from its neighbours must be there: every numbered part (五次 is
     // not 六次) and the least common of the others (金融 in 中央金融委员会, not 中央 or 委员会).

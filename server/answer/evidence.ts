@@ -167,9 +167,8 @@ export function assessEvidence(
   const slotCtx = { seg: ctx.seg, facts: ctx.facts, chunks: ctx.chunks };
   const passageCoverage = passages.map((p) => coverage(passageText(p), terms, ctx));
   const best = passageCoverage.length ? Math.max(...passageCoverage) : 0;
-  // The opening passage (lede) of the best passage's article: where a report says who, when and where.
-  const bestArticle = passages[passageCoverage.indexOf(best)]?.articleId;
-  const opensArticleOf = (i: number) => a.slots.length > 0 && passages[i].start === 0 && !passages[i].itemNo && passages[i].articleId === bestArticle;
+  // An article's opening passage (its lede): where a report says who, when and where.
+  const opensArticleOf = (i: number) => a.slots.length > 0 && passages[i].start === 0 && !passages[i].itemNo;
   // Near the best coverage, or among the first retrieved with a fair share of it (the retriever ranks
   // on more than the question's words: its first passage is usually the right one).
   const supporting = passageCoverage

@@ -17,7 +17,7 @@ export type SlotKind = "person" | "place" | "org" | "date" | "quantity" | "ordin
  */
 export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
   [/什么时候|什么时间|何时|哪一?年|哪个?月|几月几[日号]|几月份?|几号|哪一?天|哪几天|(?<!哪)几点|何年|日期|时间是/, "date"],
-  [/第几[届次批轮期]|哪一?[届批轮]/, "ordinal"],
+  [/第几[届次批轮期名位]?|哪一?[届批轮]/, "ordinal"],
   [/(?:是|由|派|让|请)?谁|哪位|哪几位|哪些人(?![才口群力])|何人|什么人(?![才口群力])|叫什么名字|姓名/, "person"],
   // 在哪些/在哪“五个期” ask which ones, not where.
   [/在哪(?:儿|里)?(?![“"「]?[些几个项种一类方两二三四五六七八九十])|哪里|哪儿|何地|何处|什么地方|什么位置|地点|位于|设在哪/, "place"],

@@ -159,9 +159,11 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
 export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal): Promise<SearchHit[]> {
   const search = async (q: string, n: number) => (await index.retriever({ k: n }).invoke(q, { signal })).map(hitOf);
   const ctx = answerContext(index);
-  // Searched without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。).
-  const hits = await search(searchText(question, ctx), k);
   const a = analyzeQuestion(question, ctx);
+  // Searched without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。), nor the words
+  // asking for a slot (哪个城市 would find passages on cities, not the one on the meeting).
+  const asked = a.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(question, ctx)).trim();
+  const hits = await search(asked || question, k);
   // A numbered name the corpus also writes out (十三届六次全会 → 第十三届委员会第六次全体会议): searched both ways.
   const aliased = a.terms.filter((t) => t.alts.some((x) => x.via === "alias"));
   const respelled = aliased.length
@@ -184,19 +186,25 @@ export async function retrieve(question: string, index: AnswerDeps["index"], k: 
 }
 
 /**
- * A question for who, when or where about an article's event also gets the article's opening passage:
+ * A question for who, when or where about an article's event also gets the articles' opening passages:
  * a news report gives them in its first paragraph (its lede), which a search on the topic's words may
  * rank below passages repeating those words. It comes after the passages found.
  */
 function withLede(hits: SearchHit[], a: QuestionAnalysis, ctx: AnswerContext): SearchHit[] {
   if (!hits.length || !a.slots.some((s) => s.kind === "date" || s.kind === "place" || s.kind === "person")) return hits;
-  const top = hits[0].chunk;
-  let lede: Chunk | undefined;
-  for (const c of ctx.chunks) if (c.articleId === top.articleId && (!lede || c.start < lede.start)) lede = c;
-  if (!lede || lede.itemNo || hits.some((h) => h.chunk.id === lede!.id)) return hits;
-  const hit: SearchHit = { chunk: lede, score: hits[hits.length - 1].score, ranks: {} };
-  return [...hits, hit];
+  const articles = [...new Set(hits.slice(0, LEDE_ARTICLES).map((h) => h.chunk.articleId))];
+  const out = [...hits];
+  for (const id of articles) {
+    let lede: Chunk | undefined;
+    for (const c of ctx.chunks) if (c.articleId === id && (!lede || c.start < lede.start)) lede = c;
+    if (!lede || lede.itemNo || out.some((h) => h.chunk.id === lede!.id)) continue;
+    out.push({ chunk: lede, score: hits[hits.length - 1].score, ranks: {} });
+  }
+  return out;
 }
+
+/** The articles among this many first passages bring their opening passage. */
+const LEDE_ARTICLES = 4;
 
 /** How many passages each subject of a two-subject question brings. */
 const SIDE_K = 2;

@@ -12,7 +12,7 @@
 import type { Segmenter } from "../../vectors/segmenter.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { Chunk } from "../../vectors/types.ts";
-import { documentFrequency } from "./match.ts";
+import { documentFrequency, escapeRe } from "./match.ts";
 import { AFTER_NAME, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, VENUE_SUFFIXES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
 
 export interface Slot {
@@ -32,6 +32,8 @@ export interface Slot {
   many?: boolean;
   /** For a place: the sort asked (哪个城市 → city). */
   grain?: PlaceGrain;
+  /** For a person or body: the verb it is asked as the doer of (谁主持 → 主持). */
+  verb?: string;
 }
 
 export interface SlotContext {
@@ -46,7 +48,8 @@ const UNIT_RE = `(?:${UNITS})`;
 /** A figure with its unit; ordinals (第十三次, 第二批) count nothing. */
 const QUANTITY_RE = new RegExp(`(?<!第|[${ZH_DIGITS}])${NUM}\\s*(?:多|余|多万|余万)?${UNIT_RE}|百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[十百千]?[万亿]级`, "g");
 const PERCENT_RE = new RegExp(`百分之[${ZH_DIGITS}点]+|\\d+(?:\\.\\d+)?\\s*[%％]|[${ZH_DIGITS}]成(?!为|立|果|效|员|就)|个百分点`, "g");
-const ORDINAL_RE = new RegExp(`第[${ZH_DIGITS}\\d]+[届次批轮期]`, "g");
+// 第六次, or a session and a sitting written together without 第 (十三届六次全会).
+const ORDINAL_RE = new RegExp(`第[${ZH_DIGITS}\\d]+[届次批轮期]|[${ZH_DIGITS}\\d]+届[${ZH_DIGITS}\\d]+次`, "g");
 const YEAR_RE = new RegExp(`(?:19|20)\\d{2}\\s*年|[${ZH_DIGITS}]{4}年|本世纪中叶|“十[${ZH_DIGITS}]五”|(?<![\\d.])(?:19|20)\\d{2}(?![\\d.])`, "g");
 const DAY_RE = new RegExp(`\\d{1,2}\\s*月\\s*\\d{1,2}\\s*日(?:\\s*至\\s*(?:\\d{1,2}\\s*月\\s*)?\\d{1,2}\\s*日)?|[${ZH_DIGITS}]{1,3}月[${ZH_DIGITS}]{1,3}日|(?<![月\\d])\\d{1,2}\\s*日(?:至\\d{1,2}日)?`, "g");
 const MONTH_RE = new RegExp(`\\d{1,2}\\s*月份?|[${ZH_DIGITS}]{1,2}月份?|年底|年初|上半年|下半年`, "g");
@@ -108,6 +111,20 @@ function alignsWithWords(text: string, at: number, len: number, ctx: SlotContext
   const bounds = new Set<number>([from, to]);
   for (const t of ctx.seg.tag(text.slice(from, to), false)) bounds.add((pos += t.word.length));
   return bounds.has(at) && bounds.has(at + len);
+}
+
+/**
+ * Who does the asked verb, said with 由 (全会由省委常委会主持, 由国家发展改革委牵头): the doer named
+ * between 由 and the question's own verb, a person or a body, however the tagger splits it.
+ */
+export function doers(text: string, verb: string | undefined, exclude: readonly string[] = []): string[] {
+  if (!verb) return [];
+  const out: string[] = [];
+  for (const m of text.matchAll(new RegExp(`由([\u3400-\u9fff、]{2,16}?)(?:负责)?${escapeRe(verb)}`, "g"))) {
+    const who = m[1];
+    if (!exclude.some((e) => e === who || (e.length >= 2 && who.includes(e) && who.length - e.length < 2))) out.push(who);
+  }
+  return out;
 }
 
 /** People named in a sentence, other than those in `exclude`. */
@@ -276,11 +293,11 @@ export function slotValues(slot: Slot, sentence: string, ctx: SlotContext, exclu
     case "ordinal":
       return values(ORDINAL_RE, text).filter((v) => !exclude.some((e) => e.includes(v)));
     case "person":
-      return persons(text, ctx, exclude);
+      return [...persons(text, ctx, exclude), ...doers(text, slot.verb, exclude)];
     case "place":
       return places(text, ctx, exclude, slot.grain, topic);
     case "org":
-      return orgs(text, ctx, exclude);
+      return [...new Set([...orgs(text, ctx, exclude), ...doers(text, slot.verb, exclude)])];
     case "items":
       // Needs the topic and the count (see enumeration); the evidence check calls it directly.
       return [];
