@@ -262,6 +262,8 @@ async function main(): Promise<void> {
       "dry-run": { type: "boolean", default: false },
       /** Print the cases the cross-validated model gets wrong (to see which features mislead it). */
       errors: { type: "boolean", default: false },
+      /** Print the cross-validated false refusals and wrong answers at a few thresholds. */
+      curve: { type: "boolean", default: false },
     },
   });
   const settings = readSettings();
@@ -287,7 +289,7 @@ async function main(): Promise<void> {
     console.log(`  ${"bias".padEnd(15)} ${r.model.bias.toFixed(3).padStart(8)}`);
   };
   describe("offline", offline, offlineRows.length);
-  if (process.env.CURVE) {
+  if (values.curve) {
     const p = crossValidated(offlineRows, OFFLINE, offline.lambda);
     for (const t of [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]) {
       const r = rates(p, offlineRows.map((x) => x.y), t);

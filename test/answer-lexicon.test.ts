@@ -34,8 +34,8 @@ test("SLOT_HEADS: the noun after 哪个/哪些 decides the slot, whole, and a pl
   assert.equal(city.grain, "city");
   assert.equal(analyzeQuestion("由哪个部门牵头", bare).slots[0].kind, "org");
   assert.equal(analyzeQuestion("哪位专家作了报告", bare).slots[0].kind, "person");
-  // 哪个国家公园 asks for a park: 国家 is not the head.
-  assert.deepEqual(kinds("要建设哪个国家公园"), []);
+  // 哪个国家级新区 asks for a new area: 国家 is not the head.
+  assert.deepEqual(kinds("要建设哪个国家级新区"), []);
   assert.ok(SLOT_HEADS["城市"]);
 });
 

@@ -19,7 +19,7 @@ const ask = async (question: string, refusalThreshold?: number) =>
 for (const [question, missing] of [
   ["辽宁的氢能产业集群建在哪个城市？", /具体地点/],
   ["中央金融委员会的主任是谁？", /具体是谁/],
-  ["大连新机场总共要投资多少亿元？", /具体金额/],
+  ["沈阳桃仙机场第二跑道要投资多少亿元？", /具体金额/],
   ["兴辽英才计划是哪一年开始实施的？", /具体年份/],
   ["我想知道徐大堡核电基地一共有几台机组", /具体数字/],
   // The city the question names is no answer to which building.

@@ -92,7 +92,7 @@ export interface QuestionAnalysis {
    * the passage about it as a whole, rather than by the sentences naming the asked category.
    */
   broad: boolean;
-  /** The category a list question asks the members of (哪些国际合作园区 → 国际, 合作, 园区), when it names one. */
+  /** The category a list question asks the members of (哪些物流园区 → 物流, 园区), when it names one. */
   category?: TopicTerm[];
   /** Asks for a given number of named things (哪三个体系 → 3; “两个确立”是什么 → 2). */
   enumerate?: number;
@@ -110,7 +110,7 @@ export interface QuestionAnalysis {
   /** A previous/next/first occurrence: what the evidence must then say. */
   relative?: RegExp;
   /**
-   * Two subjects joined by 和/与/及 (中央金融工作会议和省委全会): the terms of each side within the
+   * Two subjects joined by 和/与/及 (论坛和博览会): the terms of each side within the
    * joining clause, and the terms outside it that both share. Empty sides when nothing is joined.
    */
   groups: { sides: TopicTerm[][]; shared: TopicTerm[] };
@@ -249,7 +249,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     // A word jieba files under a function class but CC-CEDICT glosses like a corpus word (到场/d ~ 出席) is content.
     const lexical = [...w].length >= 2 && /^d/.test(tag) && (ctx.facts?.bridges(w).length ?? 0) > 0 && documentFrequency(w, ctx.chunks, ctx.seg, false) === 0;
     if (!ordinal && !lexical && FUNCTION_TAG.test(tag) && !ctx.facts?.isProper(w)) {
-      // Interrogatives and particles break the question's content runs (哪个核电基地 → 核电基地).
+      // Interrogatives and particles break the question's content runs (哪个物流基地 → 物流基地).
       if (/^(r|u|y|e|o)/.test(tag)) mask(start, word.length);
       continue;
     }
@@ -304,7 +304,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const itemsOf = enumerate
     ? terms.filter((t) => t.quoted || (countedEnd >= 0 && t.at >= countedEnd - 1 && t.at <= countedEnd + 1 && /^(n|j|l|x|$)/.test(t.tag)))
     : [];
-  // A list question names its category right after the asking word (哪些优势特色水产产业); after 有哪些措施
+  // A list question names its category right after the asking word (哪些特色农产品加工产业); after 有哪些措施
   // or 什么说法 there is no category (the asking noun is a framing word), and the question is broad.
   const listCue = [...q.matchAll(new RegExp((language === "en" ? EN_FORMS : ZH_FORMS).list.source, "gi"))].pop();
   const cueEnd = listCue ? listCue.index! + listCue[0].length : -1;
@@ -337,7 +337,7 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
       let placeGrain: PlaceGrain | undefined;
       if (kind0 === "head") {
         const rest = q.slice(m.index! + cue.length);
-        // The head is the next word, whole, ending its noun phrase (哪个国家公园 asks for a park, not a country).
+        // The head is the next word, whole, ending its noun phrase (哪个国家级新区 asks for a new area, not a country).
         const words = ctx.seg.tag(rest.slice(0, 10), false);
         const next = words[0]?.word ?? "";
         // A room or hall (哪个会议室, 哪座礼堂) asks where, in a building.

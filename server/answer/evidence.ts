@@ -324,7 +324,7 @@ export function assessQuestion(
 
 /**
  * The part of the topic each slot asks about: in a question of several clauses each asking its own
- * slot (中央金融工作会议是哪天开的，谁发表了重要讲话), the terms of the slot's clause and those of the
+ * slot (论坛是哪天开的，谁作了主旨演讲), the terms of the slot's clause and those of the
  * first clause or of clauses asking nothing (the subject); otherwise the whole topic.
  */
 function termsPerSlot(a: QuestionAnalysis, terms: TopicTerm[]): TopicTerm[][] {

@@ -6,7 +6,7 @@
  *  - a list (有哪些, how an item's subject is done) keeps the sentences of the best item that are
  *    about what the question adds to the item's heading (那氢能呢 → the hydrogen sentence only), and
  *    drops the rest;
- *  - a question joining two subjects that live in two articles (中央金融工作会议和省委全会) is
+ *  - a question joining two subjects that live in two articles (论坛和博览会) is
  *    answered from each;
  *  - otherwise the few best sentences: about the topic, in the question's words, from a relevant
  *    passage, not redundant (MMR).
@@ -237,7 +237,7 @@ function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[
 /**
  * A broad question (怎么搞, 有哪些措施, 有什么说法) is answered by the passage about it:
  *  - an item (a numbered point) is its sentences in order; when the question names the item's
- *    heading and adds a narrower focus (清洁能源强省 + 氢能), only the sentences about that focus;
+ *    heading and adds a narrower focus (开发区建设 + 冷链), only the sentences about that focus;
  *  - a paragraph that opens with the topic (习近平指出，要促进…交融。) is that paragraph; otherwise the
  *    sentences about the topic.
  * A second passage joins only when the first gives little.
@@ -270,7 +270,7 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     let keep: Candidate[];
     if (p.itemNo) {
       // An item: all of it, unless the question narrows it to a focus the item mentions in passing —
-      // naming the item and adding a focus (清洁能源强省 + 氢能), or asking about a focus whose telling
+      // naming the item and adding a focus (开发区建设 + 冷链), or asking about a focus whose telling
       // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
       const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
       const spread = telling.length ? mine.filter((c) => telling.some((ch) => c.text.includes(ch))).length / mine.length : 1;
@@ -283,7 +283,7 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
         ? mine.filter((c) => c.para === top.para && c.pos >= top.pos)
         : mine.filter((c) => best > 0 && focusOf(c) >= FOCUS_KEEP * best);
     }
-    // For a how-question, the paragraph's opening sentences restating it (要促进各民族广泛交往交流交融，…)
+    // For a how-question, the paragraph's opening sentences restating it (要加快开发区建设，…)
     // say what is to be done, not how: the answer is what follows them.
     let lead = 0;
     while (a.how && lead < keep.length - 1 && keep[lead].para === keep[0].para && keep[lead].opensParagraph === (lead === 0) && restates(keep[lead], a)) lead++;
@@ -312,7 +312,7 @@ function tellingChars(word: string, ctx: AnswerContext): string[] {
 }
 
 /**
- * A question about the members of a category (哪些国际合作园区, 更多用于哪些领域): the sentences that
+ * A question about the members of a category (哪些物流园区, 主要投向哪些行业): the sentences that
  * list members (、) where the question's words are, the category's own words counting extra — though
  * the members are often listed without it (科技创新、先进制造、绿色发展 are the 领域 asked for).
  */

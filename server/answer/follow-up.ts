@@ -47,7 +47,7 @@ export function isFollowUp(question: string, history: ChatTurn[], index?: Passag
     if (ZH_POINTERS.trailing.test(q) && terms.length <= 2) return true;
     if (ZH_POINTERS.person.test(q) || ZH_POINTERS.more.test(q)) return true;
     if (ZH_POINTERS.thing.test(q) && terms.length <= 3) return true;
-    // Nothing telling of its own (辽宁那边有没有跟着落实？): it goes on from the previous question.
+    // Nothing telling of its own (省里有没有跟进？): it goes on from the previous question.
     if (terms.length <= 2 && ctx.chunks.length && terms.every((t) => t.weight < GENERIC_WEIGHT)) return true;
     // Asking who, when or where of only a verb (谁主持的？, 什么时候开始的？): about the previous question's subject.
     if (terms.length <= 1 && terms.every((t) => /^v/.test(t.tag)) && analyzeQuestion(q, ctx).slots.length > 0) return true;
@@ -174,7 +174,7 @@ function splitPrevious(prev: string, ctx: AnswerContext): { scope: string; topic
     scope += terms[first].text;
     first++;
   }
-  // A verb right before the topic's noun (建设 in 怎么建设海洋经济强省) belongs to the frame: the new
+  // A verb right before the topic's noun (建设 in 怎么建设开发区) belongs to the frame: the new
   // topic is built the same way (怎么建设港口).
   const verbAt = body.indexOf(terms[first].text, scope.length);
   const next = terms[first + 1];
@@ -209,7 +209,7 @@ function mergeZh(q: string, prev: string, ctx: AnswerContext, answer?: string): 
     !ZH_POINTERS.thing.test(swapped) &&
     !ZH_POINTERS.person.test(swapped)
   ) {
-    // A follow-up asking in its own words (那生育方面有什么政策？) keeps them, in the previous scope (辽宁).
+    // A follow-up asking in its own words (那港口方面有什么规划？) keeps them, in the previous scope (辽宁).
     const own = analyzeQuestion(swapped, ctx);
     if (own.slots.length || own.list || own.how || own.why || own.definition || own.broad) return `${scope && !swapped.includes(scope) ? scope : ""}${swapped}？`;
     // The previous question's frame, less what it said of its own topic (有什么支持政策 → 有什么政策).

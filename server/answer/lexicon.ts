@@ -161,7 +161,7 @@ export const PLACE_SUFFIXES = "省|市|县|区|州|镇|乡|村|港|湾|岛|半�
 
 /**
  * Suffixes of the buildings and grounds where something is held (人民大会堂, 国际会议中心). Why a list:
- * a venue-question (在哪个会场开的) is not answered by the city the question already names, and
+ * a venue-question (在哪个会场举办) is not answered by the city the question already names, and
  * neither jieba nor CC-CEDICT has a class for buildings.
  */
 export const VENUE_SUFFIXES = "会堂|礼堂|大厦|中心|广场|宾馆|酒店|饭店|会馆|展馆|场馆|体育场|体育馆|剧院|博物馆|会议室|厅";

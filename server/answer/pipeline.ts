@@ -152,7 +152,7 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
 
 /**
  * The passages for a question: the search for the whole question, and, for one joining two subjects
- * (中央金融工作会议和省委全会分别在哪里召开), a search for each subject too, so that each subject's
+ * (论坛和博览会分别在哪个城市举办), a search for each subject too, so that each subject's
  * article is among them; for one naming a numbered name the corpus also writes out, a search with that
  * spelling. First the whole question's best, then the others', then the rest.
  */

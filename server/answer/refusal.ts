@@ -136,7 +136,7 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   if (a.language === "en") return englishRuns(a.question, named);
   const start = Math.min(...named.map((t) => t.at));
   const end = Math.max(...named.map((t) => t.at + t.text.length));
-  // The copula of the question's frame (会议是在北京) is no part of what the documents mention.
+  // The copula of the question's frame (论坛是在大连) is no part of what the documents mention.
   const span = a.question.slice(start, end).replace(/^[的在是和与]+|[的在是和与]+$/g, "").replace(/是(?=在)/g, "");
   const cut = a.slots.some((s) => s.at > start && s.at < end);
   return !cut && [...span].length <= 24 ? span : named.map((t) => t.text).join("、");

@@ -114,7 +114,7 @@ function alignsWithWords(text: string, at: number, len: number, ctx: SlotContext
 }
 
 /**
- * Who does the asked verb, said with 由 (全会由省委常委会主持, 由国家发展改革委牵头): the doer named
+ * Who does the asked verb, said with 由 (论坛由市政府主办, 由省发展改革委牵头): the doer named
  * between 由 and the question's own verb, a person or a body, however the tagger splits it.
  */
 export function doers(text: string, verb: string | undefined, exclude: readonly string[] = []): string[] {
