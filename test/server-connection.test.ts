@@ -6,29 +6,9 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { createApp } from "../server/app.ts";
-import { createGenerator } from "../server/answer/generator.ts";
-import { readSettings } from "../config/settings.ts";
-import { readConfig } from "../server/config.ts";
-import type { SearchIndex } from "../vectors/search-index.ts";
-import { sharedIndex } from "./support/shared-index.ts";
-import { listen, type Running } from "./support/server-harness.ts";
+import { serversOnSharedIndex } from "./support/server-harness.ts";
 
-let index: SearchIndex;
-const servers: Running[] = [];
-before(async () => {
-  index = await sharedIndex();
-});
-after(async () => {
-  await Promise.all(servers.map((s) => s.close()));
-});
-
-async function serveWith(env: Record<string, string>): Promise<string> {
-  const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0", ...env });
-  const running = await listen(createApp({ config, getIndex: () => index, generator: createGenerator(readSettings({}).generator), log: () => {} }));
-  servers.push(running);
-  return running.url;
-}
+const { serveWith } = serversOnSharedIndex();
 
 const BIG = JSON.stringify({ question: "辽".repeat(270_000) }); // ~800 KB of UTF-8
 

@@ -13,7 +13,12 @@ import { serve } from "@hono/node-server";
 import { ensureIndex } from "../../ingest/build.ts";
 import { readSettings, type LimitsSettings } from "../../config/settings.ts";
 import { answerClientErrors, httpServerOptions } from "../../server/http/node-server.ts";
-import { CORPUS_DIR, sharedIndexRoot } from "./shared-index.ts";
+import { after, before } from "node:test";
+import { createApp } from "../../server/app.ts";
+import { createGenerator, type Generator } from "../../server/answer/generator.ts";
+import { readConfig } from "../../server/config.ts";
+import type { SearchIndex } from "../../vectors/search-index.ts";
+import { CORPUS_DIR, sharedIndex, sharedIndexRoot } from "./shared-index.ts";
 
 export interface Running {
   url: string;
@@ -83,4 +88,27 @@ export async function readSseEvents(res: Response): Promise<SseEvent[]> {
     if (data.length > 0) events.push({ event, data: data.join("\n") });
   }
   return events;
+}
+
+/**
+ * Real servers over the shared real-corpus index, one per call, all closed after the file's tests:
+ * `serveWith(env)` starts one with those settings (rate limits off unless set) and returns its URL.
+ */
+export function serversOnSharedIndex(): { serveWith(env: Record<string, string>, generator?: Generator): Promise<string> } {
+  let index: SearchIndex;
+  const servers: Running[] = [];
+  before(async () => {
+    index = await sharedIndex();
+  });
+  after(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
+  return {
+    async serveWith(env, generator = createGenerator(readSettings({}).generator)) {
+      const config = readConfig({ RATE_LIMIT_PER_MINUTE: "0", SEARCH_RATE_LIMIT_PER_MINUTE: "0", ...env });
+      const running = await listen(createApp({ config, getIndex: () => index, generator, log: () => {} }));
+      servers.push(running);
+      return running.url;
+    },
+  };
 }
