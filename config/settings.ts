@@ -125,6 +125,14 @@ export const VARIABLES = {
   LLM_TIMEOUT_MS: v(int(1), "Longest wait for the LLM's first token or between tokens before falling back to the extractive answer.", { default: "20000" }),
   LLM_STREAM: v(flag(), "`0`/`false` for LLM servers that cannot stream completions.", { default: "1" }),
   PROMPTS_DIR: v(dir(), "Folder of the prompt templates.", { default: "prompts" }),
+  REFUSAL_THRESHOLD: v(
+    z
+      .string()
+      .regex(/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/, "must be a number from 0 to 1")
+      .transform(Number),
+    "Least probability that the passages answer the question (the fitted refusal model's, `npm run fit:refusal`) for it to be answered rather than refused; higher refuses more.",
+    { shown: "(the fit's, in `server/answer/refusal-model.json`)" },
+  ),
   API_TOKEN: v(
     text().regex(/^[A-Za-z0-9._~+/=-]+$/, "may only contain letters, digits and . _ ~ + / = - (it is sent in an HTTP header)"),
     "When set, `/api/*` and `/v1/*` (except `/api/health`) require `Authorization: Bearer <token>`; the web page asks for it once per browser session.",
@@ -176,6 +184,12 @@ export interface EmbeddingSettings {
   reranker?: string;
   /** Hybrid fusion weights as written, e.g. "dense=0.5,bm25=1,k0=60"; unset = the model profile's. */
   hybridWeights?: string;
+}
+
+/** How the answer pipeline decides. */
+export interface AnswerSettings {
+  /** P(answerable) below which a question is refused; unset = the fitted model's own threshold. */
+  refusalThreshold?: number;
 }
 
 /** Which generator writes answers. */
@@ -233,6 +247,7 @@ export interface Settings {
   indexDir: string;
   embedding: EmbeddingSettings;
   generator: GeneratorSettings;
+  answer: AnswerSettings;
   security: SecuritySettings;
   limits: LimitsSettings;
   log: LogSettings;
@@ -310,6 +325,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       promptsDir: r.PROMPTS_DIR!,
       llmStream: r.LLM_STREAM!,
     },
+    answer: { refusalThreshold: r.REFUSAL_THRESHOLD },
     security: { apiToken: r.API_TOKEN, corsOrigins: r.CORS_ORIGIN ?? [], allowedHosts: r.ALLOWED_HOSTS ?? [] },
     limits: {
       chatPerMinute: r.RATE_LIMIT_PER_MINUTE!,

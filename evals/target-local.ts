@@ -2,11 +2,11 @@
  * The assistant in this process: the same index, pipeline and generator the server uses,
  * without HTTP in between (fast enough for the eval gate in `npm test`).
  */
-import { ensureIndex } from "../ingest/build.ts";
+import { openIndex } from "../ingest/build.ts";
 import { answer } from "../server/answer/pipeline.ts";
 import { openGenerator, type Generator } from "../server/answer/generator.ts";
 import { readSettings } from "../config/settings.ts";
-import { openSearchIndex, type SearchIndex } from "../vectors/search-index.ts";
+import type { SearchIndex } from "../vectors/search-index.ts";
 import type { SearchMode } from "../vectors/types.ts";
 import { compact } from "./cases.ts";
 import { readCorpusTexts, type EvalTarget } from "./target.ts";
@@ -26,8 +26,8 @@ export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalT
   const all = readSettings();
   if (!index) {
     const settings = all.embedding;
-    const summary = await ensureIndex({ corpusDir: opts.corpusDir, indexRoot: opts.indexRoot, settings, log: opts.log });
-    index = await openSearchIndex(summary.indexDir, { settings, log: opts.log });
+    // openIndex rebuilds an index the current code cannot open (an older format, another model).
+    index = await openIndex({ corpusDir: opts.corpusDir, indexRoot: opts.indexRoot, settings, log: opts.log });
   }
   const owned = opts.generator ? undefined : await openGenerator(all.generator, { log: opts.log });
   const generator = opts.generator ?? owned!;
@@ -46,7 +46,7 @@ export async function createLocalTarget(opts: LocalTargetOptions): Promise<EvalT
       return hits.map((h) => ({ chunkId: h.chunk.id, title: h.chunk.title, headingPath: h.chunk.headingPath, text: h.chunk.text }));
     },
     async chat(question, history, k) {
-      const r = await answer({ question, history, ...(k ? { k } : {}) }, { index: idx, generator });
+      const r = await answer({ question, history, ...(k ? { k } : {}) }, { index: idx, generator, refusalThreshold: all.answer.refusalThreshold });
       return {
         question: r.question,
         answer: r.answer,

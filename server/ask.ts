@@ -41,7 +41,7 @@ async function main(): Promise<number> {
     return { index, generator: await openGenerator(config.generator, { onProgress: progress.onProgress, log: progress.log }) };
   })().finally(() => progress.stop());
 
-  const r = await answer({ question }, { index, generator });
+  const r = await answer({ question }, { index, generator, refusalThreshold: config.answer.refusalThreshold });
   await generator.close?.();
   const lang = questionLanguage(question);
   if (r.question !== question) console.log(`(${lang === "zh" ? "理解为" : "Read as"}: ${r.question})\n`);

@@ -9,7 +9,7 @@ import type { Reindexer } from "./reindex.ts";
 import type { Logger } from "../log/logger.ts";
 
 export interface AppDeps {
-  config: Pick<ServerConfig, "host" | "limits" | "security" | "log">;
+  config: Pick<ServerConfig, "host" | "limits" | "security" | "log"> & Partial<Pick<ServerConfig, "answer">>;
   /** The index to answer one request from (read once per request, so a reindex can swap it). */
   getIndex: () => SearchIndex;
   generator: Generator;

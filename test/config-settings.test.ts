@@ -83,7 +83,7 @@ test("the ingest CLI and the server read every variable the same way", () => {
     EMBEDDING_MODEL: "served-e5", EMBEDDING_BASE_URL: "http://127.0.0.1:9/v1", EMBEDDING_API_KEY: "ek", EMBEDDING_BATCH_SIZE: "7", EMBEDDING_TIMEOUT_MS: "1234",
     MODELS_DIR: "some/models", ALLOW_REMOTE_MODELS: "true", RERANKER_MODEL: "some/reranker", HYBRID_WEIGHTS: "dense=0.3,bm25=1,k0=9",
     LLM_MODEL_PATH: "some/model.gguf", LLM_THREADS: "3", LLM_MAX_TOKENS: "99", LLM_TIMEOUT_MS: "7000",
-    LLM_STREAM: "false", PROMPTS_DIR: "some/prompts", API_TOKEN: "tok.en", ALLOWED_HOSTS: "qa.example, Intranet",
+    LLM_STREAM: "false", PROMPTS_DIR: "some/prompts", REFUSAL_THRESHOLD: "0.4", API_TOKEN: "tok.en", ALLOWED_HOSTS: "qa.example, Intranet",
     RATE_LIMIT_PER_MINUTE: "5", SEARCH_RATE_LIMIT_PER_MINUTE: "6", MAX_BODY_BYTES: "2048", MAX_QUESTION_CHARS: "300", MAX_HISTORY_TURNS: "4",
     MAX_HISTORY_CHARS: "500", MAX_K: "9", REQUEST_TIMEOUT_MS: "200000", CORS_ORIGIN: "https://a.example", SHUTDOWN_GRACE_MS: "11",
     INDEX_WATCH_MS: "0", LOG_FORMAT: "json", LOG_LEVEL: "warn", LOG_QUESTIONS: "1",
@@ -102,6 +102,7 @@ test("the ingest CLI and the server read every variable the same way", () => {
   assert.deepEqual(server.security.allowedHosts, ["qa.example", "intranet"]);
   assert.equal(server.generator.llmThreads, 3);
   assert.equal(server.log.questions, true);
+  assert.equal(server.answer.refusalThreshold, 0.4);
 });
 
 test("MAX_K is capped at the search's own limit of 50", () => {

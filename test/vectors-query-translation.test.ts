@@ -34,6 +34,18 @@ test("a word's own sense wins over a longer gloss that contains it", () => {
   assert.deepEqual(translateQuery("which year", g, 1), ["年"]);
 });
 
+test("a noun made from a verb is rendered through the verb's gloss when it has none of its own", () => {
+  const small = buildGlossary(new Map([["合作", 1], ["发展", 1]]), ["加强合作，推动发展。"]);
+  assert.ok(translateQuery("cooperation", small).includes("合作"));
+  assert.ok(translateQuery("development", small).includes("发展"));
+});
+
+test("a British spelling is rendered through the American one the dictionary uses", () => {
+  const small = buildGlossary(new Map([["计划", 1], ["中心", 1]]), ["实施人才计划，建设创新中心。"]);
+  assert.ok(translateQuery("programme", small).includes("计划"));
+  assert.ok(translateQuery("centre", small).includes("中心"));
+});
+
 test("numbers, ordinals and years are rendered directly", () => {
   assert.equal(numberTerm("ninth"), "第九");
   assert.equal(numberTerm("15th"), "第十五");

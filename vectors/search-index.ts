@@ -7,6 +7,7 @@
  *   lexicon.txt      corpus terms added to jieba's dictionary
  *   bm25.json        the inverted index
  *   glossary.json    English gloss → corpus words (offline translation of English questions)
+ *   word-facts.json  CC-CEDICT facts for answering: proper nouns, paraphrase bridges (word-facts.ts)
  *   model/corpus-embedder/   the trained embedding model (absent when a pretrained model or an endpoint was used)
  *   hnsw/            the HNSW vector store (args.json, docstore.json, hnswlib.index; vector-store.ts)
  *   passages.{json,bin}, sentences.{json,bin}   the vectors of each passage and of each of its sentences (text-vectors.ts)
@@ -26,6 +27,8 @@ import { learnCorpusTerms, readLexicon, segmenterFor, writeLexicon, type Segment
 import { DEFAULT_LEXICAL, lexicalTokens, type LexicalOptions } from "./lexical-tokens.ts";
 import { textLanguage } from "./language.ts";
 import { buildGlossary, readGlossary, translateQuery, writeGlossary, GLOSSARY_FILE, type Glossary } from "./query-translation.ts";
+import { readCedict } from "./cedict.ts";
+import { buildWordFacts, readWordFacts, writeWordFacts, WordFactsLookup, WORD_FACTS_FILE } from "./word-facts.ts";
 import { buildEmbedder, indexEmbedder, MODEL_DIR, type TextEmbedder } from "./embedders.ts";
 import { EmbeddingEndpointError, EndpointEmbedder } from "./endpoint-embedder.ts";
 import { EndpointHealth, type DenseStatus } from "./endpoint-health.ts";
@@ -47,6 +50,10 @@ export interface SearchIndex {
   embedding: EmbeddingInfo;
   /** The index's English gloss → corpus words dictionary (glossary.json, read once at open); absent in older builds. */
   readonly glossary?: Glossary;
+  /** CC-CEDICT facts about words (word-facts.json): proper nouns and paraphrase bridges. */
+  readonly wordFacts?: WordFactsLookup;
+  /** The index's own segmenter (stock jieba + the corpus lexicon), with part-of-speech tags. */
+  readonly segmenter: Segmenter;
   /**
    * Sentence similarity from the index's pretrained model (endpoint or local): absent with the
    * corpus-trained model, after close(), and while the model's endpoint is known to be down.
@@ -77,9 +84,9 @@ export class EmbeddingMismatchError extends Error {
 export const SEARCH_META_FILE = "search.json";
 /**
  * Bump when what the search files hold changes (2: the glossary ranks senses and knows phrases;
- * 3: sentence vectors): older indexes rebuild.
+ * 3: sentence vectors; 4: word-facts.json): older indexes rebuild.
  */
-const SEARCH_FORMAT = 3;
+const SEARCH_FORMAT = 4;
 export { MODEL_DIR } from "./embedders.ts";
 export const HNSW_DIR = "hnsw";
 export const MAX_K = LIMITS.maxK;
@@ -174,7 +181,9 @@ export async function buildSearchIndex(
   await timed("glossary", () => {
     const passagesWith = new Map<string, number>();
     for (const tokens of docTokens) for (const t of new Set(tokens)) passagesWith.set(t, (passagesWith.get(t) ?? 0) + 1);
-    writeGlossary(dir, buildGlossary(passagesWith, texts));
+    const cedict = readCedict();
+    writeGlossary(dir, buildGlossary(passagesWith, texts, cedict));
+    writeWordFacts(dir, buildWordFacts(passagesWith.keys(), cedict));
   });
 
   const embedder = await timed("embedder", () => buildEmbedder({ settings, dir, texts, seg, log }));
@@ -253,6 +262,13 @@ export async function openSearchIndex(dir: string, opts: OpenOptions): Promise<S
   } catch (err) {
     throw new IndexDamagedError(`${GLOSSARY_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
   }
+  let wordFacts: WordFactsLookup;
+  try {
+    // Written by every build of this format, like the glossary: missing or unreadable means damaged.
+    wordFacts = new WordFactsLookup(readWordFacts(dir));
+  } catch (err) {
+    throw new IndexDamagedError(`${WORD_FACTS_FILE} in ${dir} is missing or damaged: ${(err as Error).message}`, { cause: err });
+  }
 
   let embedder: TextEmbedder | undefined;
   let missingModel: string | undefined;
@@ -325,7 +341,7 @@ export async function openSearchIndex(dir: string, opts: OpenOptions): Promise<S
   const semantic = opts.semantic !== false && embedding.kind === "pretrained";
   return new LocalSearchIndex(
     dir, core, embedding,
-    { seg, bm25, glossary, store, sentences, fusion, lexical: meta.lexical, englishDense, semantic, health, missingModel },
+    { seg, bm25, glossary, wordFacts, store, sentences, fusion, lexical: meta.lexical, englishDense, semantic, health, missingModel },
     { embedder, reranker },
   );
 }
@@ -347,6 +363,7 @@ interface Parts {
   seg: Segmenter;
   bm25: Bm25Index;
   glossary?: Glossary;
+  wordFacts?: WordFactsLookup;
   store: ChunkVectorStore;
   sentences: TextVectors;
   fusion: FusionWeights;
@@ -401,6 +418,14 @@ class LocalSearchIndex implements SearchIndex {
 
   get glossary(): Glossary | undefined {
     return this.parts.glossary;
+  }
+
+  get wordFacts(): WordFactsLookup | undefined {
+    return this.parts.wordFacts;
+  }
+
+  get segmenter(): Segmenter {
+    return this.parts.seg;
   }
 
   get fusion(): FusionWeights {

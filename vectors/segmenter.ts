@@ -38,6 +38,16 @@ export class Segmenter {
     return this.jieba.cut(normalizeText(text), true);
   }
 
+  /**
+   * Words with jieba's part-of-speech tags (nr person, ns place, nt organisation, t time, m numeral,
+   * n noun, v verb, x unknown …; a learned corpus term has none). With `hmm` (the default) unseen
+   * words are guessed, which finds names but may glue a name to the verb after it. The text is not
+   * normalized, so the words are the text's own characters.
+   */
+  tag(text: string, hmm = true): { word: string; tag: string }[] {
+    return this.jieba.tag(text, hmm);
+  }
+
   /** The shorter dictionary words inside a long word (search mode), e.g. 电力系统 → 电力, 系统. */
   subwords(word: string): string[] {
     let subs = this.subwordCache.get(word);

@@ -1,204 +1,364 @@
 /**
- * The offline answer composer: picks the retrieved passages' most relevant sentences and quotes
- * them verbatim, each with its passage's [n]. No model needed.
- *  score   = rarity-weighted term overlap of the sentence + the question's words in one piece (省委书记,
- *            not 省委副书记) + relevance of its passage (coverage, its own heading naming the subject,
- *            retrieval rank); for list questions (有哪些…, what does X plan for…, and how-questions whose
- *            item or restating sentence is retrieved) the passage counts most, since an item's sentences
- *            are its measures; for facts, the sentence holding the asked-for figure/date/person (for
- *            who: the name under the asked title or doing the asked thing) and the ones right after a
- *            sentence restating the question
- *  select  = MMR (relevant but not redundant), near-duplicates across articles dropped; a who/when/
- *            where/how-many answer is its best sentence plus at most one that gives the asked thing too
- *  order   = passage rank, then position in the passage; grouped by source
- *  format  = one-line lead in the question's language, then a short list or a few sentences
+ * The offline answer composer: quotes the retrieved passages' sentences verbatim, each with its
+ * passage's [n], chosen for the question as analysed (analysis.ts) and judged (evidence.ts):
+ *  - a who/when/where/how-many question leads with the sentence that holds the asked slot, about
+ *    the topic; each slot asked gets its sentence (何时何地 → a date and a place);
+ *  - a list (有哪些, how an item's subject is done) keeps the sentences of the best item that are
+ *    about what the question adds to the item's heading (那氢能呢 → the hydrogen sentence only), and
+ *    drops the rest;
+ *  - a question joining two subjects that live in two articles (论坛和博览会) is
+ *    answered from each;
+ *  - otherwise the few best sentences: about the topic, in the question's words, from a relevant
+ *    passage, not redundant (MMR).
+ * Order: by passage rank, then position; lines grouped by source. One-line lead in the question's language.
  */
-import type { Chunk } from "../../vectors/types.ts";
-import type { Glossary } from "../../vectors/query-translation.ts";
 import type { Citation, Lang } from "./types.ts";
-import { coverage, passageText, shortSource, shortTitle, termIn, weightedTerms, type WeightedTerm } from "./evidence.ts";
-import { askedUnits, askedValues, holdsAsked, personSlot, questionKind, type QuestionKind } from "./question-kind.ts";
-import { contentRuns, phraseCoverage } from "./phrase.ts";
-import { isHeadingSentence, splitSentences } from "./sentences.ts";
-import { bigrams, jaccard } from "./terms.ts";
+import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
+import { articleAgreement, assessEvidence, coverage, statedNames, crossArticlePlan, isAboutTopic, parallelRun, parallelTerms, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
+import { phraseCoverage } from "./phrase.ts";
+import { isPassageHeading } from "../../text/passages.ts";
+import { bigrams, documentFrequency, jaccard } from "./match.ts";
+import { definesTerm, enumeration } from "./slots.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
-  /** The index's chunks, for term rarity; without them every term weighs the same. */
-  chunks?: Chunk[];
-  /** English→Chinese glossary of the index, to match an English question's terms. */
-  glossary?: Glossary;
-  /** Most points in a list answer (default 6) or sentences in a fact answer (default 3; 2 for who/when/where/how many). */
+  context: AnswerContext;
+  /** The question as analysed and the passages as judged (computed here when absent). */
+  analysis?: QuestionAnalysis;
+  evidence?: Evidence;
+  /** Similarity of each judged sentence (evidence.sentences order) to the question, from a pretrained model. */
+  semantic?: number[];
+  /** Most points in a list answer (default 8: an item whole) or sentences in a fact answer (default 3). */
   maxPoints?: number;
 }
 
-interface Candidate {
-  passage: Citation;
-  rank: number;
-  pos: number;
-  text: string;
+interface Candidate extends JudgedSentence {
+  index: number;
+  cite: Citation;
+  /** The sentence as quoted (a long one cut to its trailing clauses). */
+  quote: string;
   score: number;
   grams: Set<string>;
-  /** Holds the asked-for person, date, figure or place (always true for plain facts). */
-  holds: boolean;
-  /** Weighted share of the question's terms it mentions. */
-  cov: number;
-  /** The figures or dates it gives (quantity and date questions). */
-  values: string[];
-  /** Who-questions: how well it names a person under the asked title or doing the asked thing (0..1). */
-  titled: number;
 }
 
 const MMR_LAMBDA = 0.75;
 /** Sentences this similar (bigram Jaccard) to a chosen one are the same point said twice. */
 const DUPLICATE = 0.6;
 /** Stop adding once a sentence scores below this share of the first pick. */
-const TAIL = 0.45;
-/** Stricter for who/when/where/how-many: a fact answer is its best sentence, and another only as good. */
-const FACT_TAIL = 0.6;
+const TAIL = 0.55;
 /** Long sentences are cut to the clauses that matter (still ending at their own mark). */
 const LONG = 90;
+/** An item's heading naming this share of the topic makes the item's sentences the answer to a how-question. */
+const HOW_HEADING = 0.5;
+/** A list keeps the sentences saying at least this share of what the best one says of the question's focus. */
+const FOCUS_KEEP = 0.5;
+/** The question names an item (its heading holds this share of the topic's weight) when it narrows it to a focus. */
+const NAMES_ITEM = 0.3;
+/** A focus whose telling character is in this share of an item's sentences is the item's topic, not a detail of it. */
+const TOPIC_SPREAD = 0.4;
+/** A sentence covering this share of the question in its words restates it. */
+const RESTATES = 0.8;
+/** A focus term weighs at least this share of the question's heaviest term. */
+const FOCUS_WEIGHT = 0.3;
+/** How much more relevant the first passage must be than the second to stand for the topic alone. */
+const CLEAR_MARGIN = 0.15;
 
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
-  const kind = questionKind(question);
-  const terms = weightedTerms(question, opts.chunks, opts.glossary);
-  const asList = answersAsList(kind, question, passages, terms);
-  const asks = kind.asked !== "fact";
-  const picked = selectSentences(question, kind, asList, passages, terms, opts.maxPoints ?? (asList ? 6 : asks ? 2 : 3));
-  if (picked.length === 0) return "";
+  const ctx = opts.context;
+  const a = opts.analysis ?? analyzeQuestion(question, ctx);
+  const e = opts.evidence ?? assessEvidence(a, passages, ctx);
+  const cands = candidates(a, e, passages, opts.semantic, namedArticles(a, passages, ctx));
+  if (!cands.length) return "";
 
-  // Reading order: by passage rank, then where the sentence sits in its passage.
-  picked.sort((a, b) => a.rank - b.rank || a.pos - b.pos);
-  // Group by source as a reader sees it (parts of one item, or of one article without items, are one source).
-  const groups = new Map<string, Candidate[]>();
-  for (const c of picked) {
-    const key = `${c.passage.articleId}\u0000${shortSource(c.passage)}`;
-    const g = groups.get(key) ?? [];
-    g.push(c);
-    groups.set(key, g);
-  }
-  const single = groups.size === 1 ? picked[0].passage : undefined;
-  const lead = leadLine(opts.lang, asList, single);
-  const cite = (c: Candidate) => `${c.text}[${c.passage.n}]`;
-
-  const lines = [lead];
-  if (asList) {
-    for (const group of groups.values()) {
-      if (!single) lines.push(`${shortSource(group[0].passage)}：`);
-      for (const c of group) lines.push(`- ${cite(c)}`);
-    }
-  } else {
-    lines.push([...groups.values()].flat().map(cite).join(""));
-  }
-  return lines.join("\n");
-}
-
-/**
- * "哪三个体系" is answered by the one sentence that lists them, not by a list of sentences. A how-question
- * (如何发展壮大民营经济) is answered by measures when one of the best passages is an item headed by its subject.
- */
-function answersAsList(kind: QuestionKind, question: string, passages: Citation[], terms: WeightedTerm[]): boolean {
-  if (kind.enumerate) return false;
-  if (kind.list) return true;
-  if (!kind.how) return false;
-  return howSource(question, passages, terms) !== "none";
-}
-
-/**
- * Where a how-question's measures are: an item headed by its subject among the best passages, else a
- * passage restating the question in one sentence (an item's heading is the surer sign, so it wins).
- */
-function howSource(question: string, passages: Citation[], terms: WeightedTerm[]): "heading" | "restated" | "none" {
-  const top = passages.slice(0, 2);
-  if (top.some((p) => p.headingPath.length > 1 && coverage(p.headingPath[p.headingPath.length - 1], terms) >= HOW_HEADING)) return "heading";
-  return top.some((p) => restatement(p, howRuns(question)) > 0) ? "restated" : "none";
-}
-
-/** Share of a how-question's terms an item heading must name for the item's measures to be the answer. */
-const HOW_HEADING = 0.6;
-/** A sentence repeating this much of the question verbatim states the topic its passage goes on to answer. */
-const RESTATES = 0.8;
-
-/** What a how-question asks to be done: the words after 如何/怎样 (如何定位金融 → 定位金融, not the meeting's name). */
-function howRuns(question: string): string[] {
-  const m = question.match(/(?:如何|怎样|怎么)(.*)$/);
-  return contentRuns(m ? m[1] : question);
-}
-
-/** How fully a passage restates the question in one sentence (要促进各民族广泛交往交流交融…), 0 below RESTATES. */
-function restatement(p: Citation, runs: string[]): number {
-  // In the sentence's opening clauses: the 6th of a list of goals (…，支持边境地区发展，…) is not its topic.
-  const opening = (text: string) => text.split("，").slice(0, 2).join("，");
-  const best = Math.max(0, ...splitSentences(p.quote).map((s) => phraseCoverage(opening(s.text), runs)));
-  return best >= RESTATES ? best : 0;
-}
-
-function selectSentences(
-  question: string,
-  kind: QuestionKind,
-  asList: boolean,
-  passages: Citation[],
-  terms: WeightedTerm[],
-  max: number,
-): Candidate[] {
-  const asks = kind.asked !== "fact" || !!kind.enumerate;
-  const names = terms.map((t) => t.text);
-  const runs = contentRuns(question);
-  // A matched piece weighs as much as the rarest question term it holds or is part of (relative to the rarest of all).
-  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
-  const pieceWeight = (piece: string) =>
-    Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
-  const units = kind.asked === "quantity" ? askedUnits(question) : [];
-  const restated = asList && kind.how && howSource(question, passages, terms) === "restated";
-  const candidates: Candidate[] = [];
-  passages.forEach((p, rank) => {
-    const sentences = splitSentences(p.quote);
-    const pCov = coverage(passageText(p), terms);
-    // A passage whose own heading names the question's subject (12.建设清洁能源强省) is about it
-    // as a whole: its sentences are the answer even when they do not repeat the question's words.
-    const heading = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
-    // A passage with a sentence restating a how-question (如何加强…领导 → 加强…领导，是…保证。) is about it too.
-    const headCov = Math.max(heading ? coverage(heading, terms) : 0, restated ? restatement(p, howRuns(question)) : 0);
-    const focus = sentences.length ? sentences.filter((s) => coverage(s.text, terms) > 0).length / sentences.length : 0;
-    const rankScore = 1 / (1 + rank);
-    const pRel = asList
-      ? 0.4 * headCov + 0.2 * pCov + 0.2 * focus + 0.2 * rankScore
-      : 0.5 * pCov + 0.2 * headCov + 0.3 * rankScore;
-    const covs = sentences.map((s) => coverage(s.text, terms));
-    sentences.forEach((s, pos) => {
-      if (isHeadingSentence(s.text) || [...s.text].length < 6) return;
-      const text = trimLong(s.text, terms);
-      const sCov = coverage(text, terms);
-      const posBonus = 0.05 / (1 + pos);
-      // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
-      const follows = Math.max(covs[pos - 1] ?? 0, 0.6 * (covs[pos - 2] ?? 0));
-      // The sentence holding the asked-for figure, date, person or place about the subject is the answer.
-      // A figure in the unit asked (多少人 → 87人), when the question names one: 五大攻坚战 counts no people.
-      const values = askedValues(kind, text).filter((v) => !units.length || units.some((u) => v.includes(u)));
-      const holds = !asks || (sCov > 0 && holdsAsked(kind, text, names) && (kind.asked !== "quantity" || !units.length || values.length > 0));
-      const askedBonus = asks && holds ? 0.35 : 0;
-      // The question's words in one piece (省委书记) say more than the same words apart (省委副书记).
-      const phrase = phraseCoverage(text, runs, pieceWeight);
-      // A who-question: the name right after the exact title asked (省委书记郝鹏), or right before what
-      // the person is asked to have done (王延中同志就这个问题进行讲解), is the answer.
-      const titled = kind.asked === "person" ? personSlot(question, text) : 0;
-      const score = asList
-        ? 0.2 * sCov + 0.8 * pRel + posBonus
-        : 0.55 * sCov + 0.2 * phrase + 0.3 * pRel + 0.2 * follows + posBonus + askedBonus + titled;
-      candidates.push({ passage: p, rank, pos, text, score, grams: bigrams(text), holds, titled, cov: sCov, values });
+  const cross = crossArticlePlan(a, passages, ctx);
+  if (cross) {
+    const parts = cross.map(({ terms, subset }) => {
+      const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms }, category: undefined };
+      const ev = assessEvidence(sub, subset, ctx);
+      const sel = pick(sub, ev, candidates(sub, ev, subset, undefined, namedArticles(sub, subset, ctx)), subset, { ...opts, maxPoints: 3 });
+      return sel;
     });
-  });
+    if (parts.every((p) => p.picked.length)) return format(opts.lang, parts.flatMap((p) => p.picked), parts.some((p) => p.list), true);
+  }
+  const sel = pick(a, e, cands, passages, opts);
+  return sel.picked.length ? format(opts.lang, sel.picked, sel.list, sel.ordered) : "";
+}
 
+/** Every sentence worth quoting, scored for a fact answer. */
+/** Below this article agreement a passage is off the question's named place or body, when another is on it. */
+const OFF_NAME = 0.5;
+
+/**
+ * Which passages may be quoted, by the names the question states: when some supporting passage's
+ * article is about them, the passages of articles only mentioning them in passing are left out
+ * (a question on 辽宁's measures is not answered from a central document naming 辽宁省 once).
+ */
+function namedArticles(a: QuestionAnalysis, passages: Citation[], ctx: AnswerContext): boolean[] {
+  const names = statedNames(a, ctx);
+  const agreement = passages.map((p) => articleAgreement(names, p, ctx));
+  if (!names.length || Math.max(0, ...agreement) < 1) return passages.map(() => true);
+  return agreement.map((x) => x >= OFF_NAME);
+}
+
+function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], semantic?: number[], allowed?: boolean[]): Candidate[] {
+  const terms = weighted(a);
+  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
+  const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
+  const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms) + 0.3 / (1 + i));
+  const out: Candidate[] = [];
+  e.sentences.forEach((s, index) => {
+    const cite = passages[s.passage];
+    if (allowed && !allowed[s.passage]) return;
+    if (isPassageHeading(cite, s) || repeatsItemHeading(cite, s.text) || [...s.text].length < 6) return;
+    // Cut a long sentence to its clauses with the asked detail only for a fact: a list keeps its measures whole.
+    const quote = a.slots.length || (!a.broad && !a.list) ? trimLong(s.text, terms) : s.text;
+    const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
+    const prev2 = e.sentences[index - 2]?.passage === s.passage ? e.sentences[index - 2].own : 0;
+    // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
+    const follows = Math.max(prev, 0.6 * prev2);
+    const phrase = phraseCoverage(quote, a.runs, pieceWeight);
+    const score =
+      0.55 * s.own + 0.25 * s.about + 0.2 * phrase + 0.3 * relevance[s.passage] + 0.15 * follows + 0.05 / (1 + s.pos) + 0.4 * (semantic?.[index] ?? 0);
+    out.push({ ...s, index, cite: passages[s.passage], quote, score, grams: bigrams(quote) });
+  });
+  return out;
+}
+
+/** A sentence that only repeats the item's heading (a passage stored without its heading span). */
+function repeatsItemHeading(p: Citation, sentence: string): boolean {
+  const bare = (x: string) => x.replace(/[\s。．.，,：:；;！!？?]+$/u, "").trim();
+  const item = p.headingPath.length > 1 ? bare(p.headingPath[p.headingPath.length - 1]) : "";
+  return item.length > 0 && bare(sentence) === item;
+}
+
+function headingCoverage(p: Citation, terms: TopicTerm[]): number {
+  const item = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
+  return item ? coverage(item, terms) : 0;
+}
+
+/** What was picked and how to show it: as a list, and in the order picked (the slot's sentence first). */
+interface Selection {
+  picked: Candidate[];
+  list: boolean;
+  ordered: boolean;
+}
+
+function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], opts: ExtractiveOptions): Selection {
+  const none: Selection = { picked: [], list: false, ordered: false };
+  if (!cands.length) return none;
+  if (a.slots.length) {
+    const picked = pickSlots(a, e, cands);
+    if (picked.length) return { picked, list: false, ordered: true };
+  }
+  if (a.enumerate) {
+    const picked = pickEnumeration(a, e, cands, opts.context);
+    if (picked.length) return { picked, list: picked.length > 1, ordered: picked.length === 1 };
+  }
+  if (a.broad) {
+    const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 8, opts.context);
+    if (picked.length) return { picked, list: picked.length > 1, ordered: false };
+  }
+  if (a.category) {
+    const picked = pickCategory(a, e, cands);
+    if (picked.length) return { picked, list: picked.length > 1, ordered: false };
+  }
+  return { picked: pickFacts(e, cands, opts.maxPoints ?? 3), list: false, ordered: false };
+}
+
+/**
+ * Each asked slot's sentence: about the topic, holding the slot; a sentence holding several wins.
+ * Then one more only when it gives a value not given yet for a slot asking for several (哪几位).
+ */
+function pickSlots(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+  // A sentence for slot i must be about slot i's part of the topic.
+  const bestSlot = a.slots.map((_, i) => Math.max(0, ...cands.filter((c) => e.supporting.includes(c.passage)).map((c) => c.aboutSlots[i])));
+  const holds = (c: Candidate, i: number) => c.values[i].length > 0 && e.supporting.includes(c.passage) && c.aboutSlots[i] >= Math.max(0.3, 0.7 * bestSlot[i]);
+  const about = cands.filter((c) => a.slots.some((_, i) => holds(c, i)) || (e.supporting.includes(c.passage) && isAboutTopic(c, e)));
+  const pool = about.length ? about : cands;
+  const terms = weighted(a);
+  // The asked thing right next to what the question says of it (郝鹏作了讲话, not a 郝鹏 three clauses from 讲话),
+  // in the question's own words, in a short sentence.
+  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
+  const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
+  const slotScore = (c: Candidate) =>
+    c.about + 0.5 * phraseCoverage(c.quote, a.runs, pieceWeight) + 0.4 * proximity(c, terms) + 0.1 / c.cite.n - 0.1 * Math.min(1, [...c.quote].length / 150);
+  const chosen: Candidate[] = [];
+  const open = new Set(a.slots.map((_, i) => i));
+  while (open.size) {
+    let best: Candidate | undefined;
+    let bestKey = -Infinity;
+    for (const c of pool) {
+      if (chosen.includes(c)) continue;
+      const covers = [...open].filter((i) => holds(c, i)).length;
+      if (!covers) continue;
+      const key = covers + slotScore(c);
+      if (key > bestKey) {
+        bestKey = key;
+        best = c;
+      }
+    }
+    if (!best) break;
+    chosen.push(best);
+    for (const i of [...open]) if (holds(best, i)) open.delete(i);
+  }
+  if (!chosen.length) return [];
+  const given = new Set(chosen.flatMap((c) => c.values.flat()));
+  const extra = pool
+    .filter((c) => !chosen.includes(c) && a.slots.some((s, i) => s.many && c.values[i].some((v) => !given.has(v))))
+    .filter((c) => slotScore(c) >= 0.8 * slotScore(chosen[0]) && Math.max(...chosen.map((x) => jaccard(x.grams, c.grams))) < DUPLICATE)
+    .sort((x, y) => slotScore(y) - slotScore(x))[0];
+  if (extra) chosen.push(extra);
+  return chosen;
+}
+
+/** 1 when a slot value stands right next to a question term in the sentence, falling to 0 twenty characters away. */
+function proximity(c: Candidate, terms: TopicTerm[]): number {
+  const values = c.values.flat();
+  if (!values.length) return 0;
+  const at = (x: string) => {
+    const out: number[] = [];
+    for (let i = c.text.indexOf(x); i >= 0; i = c.text.indexOf(x, i + 1)) out.push(i);
+    return out;
+  };
+  const vAt = values.flatMap((v) => at(v).map((i) => [i, i + v.length] as const));
+  const tAt = terms.flatMap((t) => [t.text, ...t.alts.map((x) => x.text)].flatMap((x) => at(x).map((i) => [i, i + x.length] as const)));
+  let best = Infinity;
+  for (const [vs, ve] of vAt) for (const [ts, te] of tAt) best = Math.min(best, Math.max(0, ts - ve, vs - te));
+  return best === Infinity ? 0 : 1 - Math.min(best, 20) / 20;
+}
+
+/** How much a passage is the one a broad question is about: its heading, its coverage, the sentences on topic, its rank. */
+function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[], terms: TopicTerm[], agreement: number): number {
+  const mine = cands.filter((c) => c.passage === i);
+  const onTopic = mine.length ? mine.filter((c) => c.own > 0).length / mine.length : 0;
+  return 0.35 * headingCoverage(p, terms) + 0.3 * e.passageCoverage[i] + 0.15 * onTopic + 0.2 / (1 + i) + 0.3 * agreement;
+}
+
+/**
+ * A broad question (怎么搞, 有哪些措施, 有什么说法) is answered by the passage about it:
+ *  - an item (a numbered point) is its sentences in order; when the question names the item's
+ *    heading and adds a narrower focus (开发区建设 + 冷链), only the sentences about that focus;
+ *  - a paragraph that opens with the topic (习近平指出，要促进…交融。) is that paragraph; otherwise the
+ *    sentences about the topic.
+ * A second passage joins only when the first gives little.
+ */
+function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Citation[], max: number, ctx: AnswerContext): Candidate[] {
+  const terms = weighted(a);
+  const names = statedNames(a, ctx);
+  const order = passages
+    .map((p, i) => [passageRelevance(i, p, e, cands, terms, articleAgreement(names, p, ctx)), i] as const)
+    .filter(([, i]) => e.supporting.includes(i))
+    .sort((x, y) => y[0] - x[0]);
+  const chosen: Candidate[] = [];
+  // The first item is the topic as a whole only when it clearly is: its heading names the topic, or it
+  // stands out of the passages retrieved, or the question's telling word is one only retrieval could read.
+  const clear = (rank: number) =>
+    rank === 0 && (order.length === 1 || order[0][0] - order[1][0] >= CLEAR_MARGIN || headingCoverage(passages[order[0][1]], terms) >= NAMES_ITEM || a.unknown.length > 0);
+  for (const [k, [, i]] of order.entries()) {
+    if (chosen.length >= Math.min(3, max)) break;
+    const p = passages[i];
+    const mine = cands.filter((c) => c.passage === i);
+    if (!mine.length) continue;
+    const heads = passageHeadings(p);
+    const named = terms.reduce((s, t) => s + t.weight * termMatch(heads, t), 0) / (terms.reduce((s, t) => s + t.weight, 0) || 1);
+    // The focus: what the question names, tellingly, that the headings do not (氢能 in an item on
+    // clean energy; not a word as common as 发展).
+    const heaviest = Math.max(0, ...terms.map((t) => t.weight));
+    const focus = terms.filter((t) => termMatch(heads, t) < 1 && t.weight >= FOCUS_WEIGHT * heaviest);
+    const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus) : 1);
+    const best = Math.max(0, ...mine.map(focusOf));
+    let keep: Candidate[];
+    if (p.itemNo) {
+      // An item: all of it, unless the question narrows it to a focus the item mentions in passing —
+      // naming the item and adding a focus (开发区建设 + 冷链), or asking about a focus whose telling
+      // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
+      const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
+      const spread = telling.length ? mine.filter((c) => telling.some((ch) => c.text.includes(ch))).length / mine.length : 1;
+      // A question whose telling word the corpus does not know (生娃) has its topic there, not in the focus.
+      const narrow = best > 0 && (!clear(k) || (!a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD)));
+      keep = narrow ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
+    } else {
+      const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
+      keep = top.opensParagraph && focusOf(top) > 0
+        ? mine.filter((c) => c.para === top.para && c.pos >= top.pos)
+        : mine.filter((c) => best > 0 && focusOf(c) >= FOCUS_KEEP * best);
+    }
+    // For a how-question, the paragraph's opening sentences restating it (要加快开发区建设，…)
+    // say what is to be done, not how: the answer is what follows them.
+    let lead = 0;
+    while (a.how && lead < keep.length - 1 && keep[lead].para === keep[0].para && keep[lead].opensParagraph === (lead === 0) && restates(keep[lead], a)) lead++;
+    for (const c of keep.slice(lead)) {
+      if (chosen.length >= max) break;
+      if (chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+      chosen.push(c);
+    }
+  }
+  return chosen;
+}
+
+/** A sentence that repeats the question's words whole (its topic sentence, not yet its answer). */
+function restates(c: Candidate, a: QuestionAnalysis): boolean {
+  return c.own >= RESTATES && phraseCoverage(c.text, a.runs) >= RESTATES;
+}
+
+/** A character in more than this share of the chunks tells nothing of a word's topic (放, 发, 民). */
+const COMMON_CHAR = 0.15;
+
+/** The Han characters of a word that few chunks hold (反 and 腐 in 反腐, 碳 and 排 in 碳排放, not 放). */
+function tellingChars(word: string, ctx: AnswerContext): string[] {
+  const chars = [...new Set([...word].filter((c) => /[\u3400-\u9fff]/.test(c)))];
+  if (!ctx.chunks.length) return chars;
+  return chars.filter((c) => documentFrequency(c, ctx.chunks, ctx.seg, false) <= COMMON_CHAR * ctx.chunks.length);
+}
+
+/**
+ * A question about the members of a category (哪些物流园区, 主要投向哪些行业): the sentences that
+ * list members (、) where the question's words are, the category's own words counting extra — though
+ * the members are often listed without it (科技创新、先进制造、绿色发展 are the 领域 asked for).
+ */
+function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+  const category = a.category!;
+  const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
+  // Any retrieved sentence may list them: the one saying most of the question, near the top, wins.
+  const pool = cands
+    .filter((c) => c.own > 0)
+    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category) }))
+    .sort((x, y) => y.key - x.key);
+  if (!pool.length) return [];
+  const chosen = [pool[0].c];
+  for (const { c, key } of pool.slice(1)) {
+    if (chosen.length >= 3 || key < 0.9 * pool[0].key) break;
+    if (!listing(c) || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+    chosen.push(c);
+  }
+  return chosen;
+}
+
+/** A question for a number of named things (哪三个体系, “两个确立”是什么): the sentence listing them. */
+function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx: AnswerContext): Candidate[] {
+  const quoted = a.terms.find((t) => t.quoted);
+  const count = a.enumerate!;
+  const terms = weighted(a);
+  const lists = (c: Candidate) =>
+    quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms]).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
+  const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
+  // A stated count is one list; an open one (哪几个方向) may be said over a few sentences of the passage.
+  if (pool.length && a.openCount) return pool.filter((c) => c.passage === pool[0].passage).slice(0, 3).sort((x, y) => x.pos - y.pos);
+  if (pool.length) return pool.slice(0, 1);
+  // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
+  const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
+  return cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
+}
+
+/** The few best sentences (MMR: relevant, not redundant), stopping at a clear drop. */
+function pickFacts(e: Evidence, cands: Candidate[], max: number): Candidate[] {
   const chosen: Candidate[] = [];
   let first = 0;
   while (chosen.length < max) {
     let best: Candidate | undefined;
     let bestMmr = -Infinity;
-    for (const c of candidates) {
+    for (const c of cands) {
       if (chosen.includes(c)) continue;
-      // A who/when/where/how-many answer adds a sentence only when it gives the asked-for thing too
-      // (a person under the asked title or doing the asked thing, when the first pick names one so).
-      if (chosen.length && asks && !addsAsked(c, chosen)) continue;
       const redundancy = Math.max(0, ...chosen.map((x) => jaccard(c.grams, x.grams)));
       if (redundancy >= DUPLICATE) continue;
       const mmr = MMR_LAMBDA * c.score - (1 - MMR_LAMBDA) * redundancy;
@@ -209,45 +369,57 @@ function selectSentences(
     }
     if (!best) break;
     if (chosen.length === 0) first = bestMmr;
-    else if (bestMmr < (asks && !asList ? FACT_TAIL : TAIL) * first) break;
+    else if (bestMmr < TAIL * first || (e.supporting.length && !e.supporting.includes(best.passage) && best.own === 0)) break;
     chosen.push(best);
   }
   return chosen;
 }
 
 /**
- * Whether a further sentence adds to a who/when/where/how-many answer: it gives the asked-for thing,
- * about the subject as much as the first pick is (a date in a document's title is not the meeting's
- * date), a figure or date not given already, and a person under the asked title when the first did.
- */
-function addsAsked(c: Candidate, chosen: Candidate[]): boolean {
-  const first = chosen[0];
-  if (!c.holds || c.titled < first.titled || c.cov < EXTRA_COVERAGE * first.cov) return false;
-  if (!c.values.length) return true;
-  const given = chosen.flatMap((x) => x.values);
-  return c.values.some((v) => !given.some((g) => g.includes(v) || v.includes(g)));
-}
-
-/** A further fact sentence must mention this share of what the first pick mentions of the question. */
-const EXTRA_COVERAGE = 0.8;
-
-/**
  * A long sentence is cut to its trailing clauses when every question term it mentions lies there:
  * the fragment is still verbatim and still ends at the sentence's own mark, and a leading …… says
- * that something (perhaps a condition) came before it.
+ * that something came before it.
  */
-function trimLong(sentence: string, terms: WeightedTerm[]): string {
+function trimLong(sentence: string, terms: TopicTerm[]): string {
   if ([...sentence].length <= LONG) return sentence;
-  const hits = terms.filter((t) => termIn(sentence, t));
+  const hits = terms.filter((t) => termMatch(sentence, t) > 0);
   if (hits.length === 0) return sentence;
   let cut = sentence;
   for (let i = sentence.indexOf("，"); i >= 0; i = sentence.indexOf("，", i + 1)) {
     const tail = sentence.slice(i + 1);
     if ([...tail].length < 20) break;
-    if (hits.every((t) => termIn(tail, t))) cut = tail;
+    if (hits.every((t) => termMatch(tail, t) > 0)) cut = tail;
     else break;
   }
   return cut === sentence ? sentence : `……${cut}`;
+}
+
+/** The answer text: a lead line, then a short list or a few sentences, grouped by source. */
+function format(lang: Lang, picked: Candidate[], list: boolean, keepOrder: boolean): string {
+  // Reading order (passage rank, then position), unless the order says something (the slot's sentence first).
+  const ordered = keepOrder ? picked : [...picked].sort((x, y) => x.cite.n - y.cite.n || x.pos - y.pos);
+  const groups = new Map<string, Candidate[]>();
+  for (const c of ordered) {
+    // Parts of one item, or of one article without items, are one source as a reader sees it.
+    const key = `${c.cite.articleId}\u0000${shortSource(c.cite)}`;
+    (groups.get(key) ?? groups.set(key, []).get(key)!).push(c);
+  }
+  const single = groups.size === 1 ? ordered[0].cite : undefined;
+  const cite = (c: Candidate) => `${c.quote}[${c.cite.n}]`;
+  const lines = [leadLine(lang, list, single)];
+  if (list) {
+    for (const group of groups.values()) {
+      if (!single) lines.push(`${shortSource(group[0].cite)}：`);
+      for (const c of group) lines.push(`- ${cite(c)}`);
+    }
+  } else if (!single && keepOrder && groups.size > 1 && new Set(ordered.map((c) => c.cite.articleId)).size > 1) {
+    // Answered from two articles: each article's source on a line of its own, then its sentences (a
+    // quote's line holds quotes only, so its markers are read as markers).
+    for (const group of groups.values()) lines.push(`${shortSource(group[0].cite)}：`, group.map(cite).join(""));
+  } else {
+    lines.push(ordered.map(cite).join(""));
+  }
+  return lines.join("\n");
 }
 
 function leadLine(lang: Lang, list: boolean, single: Citation | undefined): string {

@@ -9,6 +9,9 @@ import type { GenerateInput, GeneratedPiece, Generator } from "./types.ts";
 import { composeExtractive } from "./extractive.ts";
 import { extractivePieces } from "./extractive-pieces.ts";
 import { createLlmGenerator } from "./llm.ts";
+import { segmenterFor } from "../../vectors/segmenter.ts";
+import { analyzeQuestion, answerContext } from "./analysis.ts";
+import { assessQuestion } from "./evidence.ts";
 
 export type { Generator } from "./types.ts";
 export type { GeneratorSettings } from "../../config/settings.ts";
@@ -64,7 +67,11 @@ export function createExtractiveGenerator(): Generator {
   return {
     info: () => ({ kind: "extractive" }),
     async *stream(input: GenerateInput): AsyncIterable<GeneratedPiece> {
-      const text = composeExtractive(input.question, input.passages, { lang: input.lang, chunks: input.chunks, glossary: input.glossary });
+      // The question analysed and the passages judged again, as the pipeline did (a few milliseconds).
+      const context = input.index ? answerContext(input.index) : { seg: segmenterFor([]), chunks: input.chunks ?? [], glossary: input.glossary };
+      const analysis = analyzeQuestion(input.question, context);
+      const evidence = assessQuestion(analysis, input.passages, context);
+      const text = composeExtractive(input.question, input.passages, { lang: input.lang, context, analysis, evidence, semantic: input.semantic });
       for (const piece of extractivePieces(text, input.passages)) {
         if (typeof piece === "object" && "literal" in piece) {
           for (const part of piece.literal.match(/\[[^[\]\n]{0,24}\]|\n|[^[\n]{1,6}|\[/g) ?? []) yield { literal: part };

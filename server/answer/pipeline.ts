@@ -6,14 +6,16 @@
  * Generator failures never reach the caller: the extractive composer takes over and says so.
  */
 import { hitOf } from "../../vectors/retriever.ts";
-import type { SearchHit } from "../../vectors/types.ts";
+import type { Chunk, SearchHit } from "../../vectors/types.ts";
 import type { AnswerDeps, AnswerEvent, AnswerRequest, AnswerResult, ChatTurn, Citation, CitationCheck, GenerateInput } from "./types.ts";
 import { MarkerFilter, tokenEvent, uncitedSentences } from "./citations.ts";
 import { generateChecked } from "./checked-generation.ts";
 import { standaloneQuestion } from "./follow-up.ts";
 import { generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
-import { assessEvidence, isRefusalText, leadList, refusalText } from "./refusal.ts";
+import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
+import { analyzeQuestion, answerContext, searchText, type AnswerContext, type QuestionAnalysis } from "./analysis.ts";
+import { assessQuestion, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
 
 export type { AnswerEvent, AnswerRequest, AnswerResult, Citation, ChatTurn } from "./types.ts";
@@ -26,20 +28,21 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   const { signal } = deps;
   const history = cleanHistory(req.history);
   const lang = questionLanguage(req.question);
-  const { question, modelError } = await standaloneQuestion(req.question, history, deps.generator, signal);
+  const { question, modelError } = await standaloneQuestion(req.question, history, deps.generator, { index: deps.index, signal });
   if (signal?.aborted) return;
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
   // Through the LangChain retriever the index exports, which stops waiting once the request is aborted.
-  const retriever = deps.index.retriever({ k: req.k ?? DEFAULT_K });
-  const docs = await retriever.invoke(question, { signal }).catch((err: unknown) => (signal?.aborted ? undefined : Promise.reject(err)));
-  if (!docs) return;
-  const passages = toCitations(docs.map(hitOf));
+  const hits = await retrieve(question, deps.index, req.k ?? DEFAULT_K, signal).catch((err: unknown) => (signal?.aborted ? undefined : Promise.reject(err)));
+  if (!hits) return;
+  const passages = toCitations(hits);
   yield { type: "retrieval", question, passages };
 
   const chunks = deps.index.core?.chunks;
   const glossary = deps.index.glossary;
-  const evidence = assessEvidence(question, passages, chunks, { glossary });
+  const { analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal);
+  if (signal?.aborted) return;
+  const decision = decide(analysis, evidence, passages, deps.refusalThreshold);
   let filter = new MarkerFilter(passages.length);
   let answer = "";
   const emit = (text: string): AnswerEvent[] => {
@@ -48,15 +51,19 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     return [tokenEvent(text, filter.newlyCited(passages))];
   };
 
-  if (!evidence.answerable) {
-    for (const p of pieces(refusalText(question, evidence, passages.slice(0, LEADS), lang))) yield* emit(filter.push(p));
+  if (!decision.answerable) {
+    for (const p of pieces(refusalText(analysis, decision, evidence, passages, passages.slice(0, LEADS), lang))) yield* emit(filter.push(p));
     yield* emit(filter.end());
     yield done(answer, filter.citations(passages), true, generatorName(deps.generator));
     return;
   }
 
   // A client's instructions go to the generator only: retrieval and the refusal decision never see them.
-  const input: GenerateInput = { question, passages, history, lang, chunks, glossary, ...(req.instructions?.length ? { instructions: req.instructions } : {}) };
+  const input: GenerateInput = {
+    question, passages, history, lang, chunks, glossary, index: deps.index,
+    ...(semantic ? { semantic } : {}),
+    ...(req.instructions?.length ? { instructions: req.instructions } : {}),
+  };
   // Model failures and unsupported model answers end here as the extractive answer, with a notice.
   const written = yield* generateChecked(input, deps, modelError);
   if (!written) return; // the request was aborted
@@ -68,7 +75,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   if (!answer.trim() || isRefusalText(answer)) {
     refused = true;
     if (filter.used().length === 0) {
-      const text = answer.trim() ? `\n${leadList(passages.slice(0, LEADS), lang)}` : refusalText(question, evidence, passages.slice(0, LEADS), lang);
+      const none = { ...decision, answerable: false, reason: "topic" as const };
+      const text = answer.trim() ? `\n${leadList(passages.slice(0, LEADS), lang)}` : refusalText(analysis, none, evidence, passages, passages.slice(0, LEADS), lang);
       for (const p of pieces(text)) yield* emit(filter.push(p));
       yield* emit(filter.end());
     }
@@ -126,6 +134,97 @@ export function toCitations(hits: SearchHit[]): Citation[] {
     });
   }
   return out;
+}
+
+/**
+ * The question analysed and the retrieved passages judged against it (with sentence similarities when
+ * a pretrained model is configured): what the refusal decision and the composer read. Also used by
+ * `npm run fit:refusal` to compute the features it fits on.
+ */
+export async function judgeQuestion(question: string, hits: SearchHit[], index: AnswerDeps["index"], signal?: AbortSignal) {
+  const context = answerContext(index);
+  const analysis = analyzeQuestion(question, context);
+  const passages = toCitations(hits);
+  const evidence = assessQuestion(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
+  const semantic = await sentenceSimilarities(context, question, evidence, signal);
+  return { context, analysis, passages, evidence, semantic };
+}
+
+/**
+ * The passages for a question: the search for the whole question, and, for one joining two subjects
+ * (论坛和博览会分别在哪个城市举办), a search for each subject too, so that each subject's
+ * article is among them; for one naming a numbered name the corpus also writes out, a search with that
+ * spelling. First the whole question's best, then the others', then the rest.
+ */
+export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal): Promise<SearchHit[]> {
+  const search = async (q: string, n: number) => (await index.retriever({ k: n }).invoke(q, { signal })).map(hitOf);
+  const ctx = answerContext(index);
+  const a = analyzeQuestion(question, ctx);
+  // Searched without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。), nor the words
+  // asking for a slot (哪个城市 would find passages on cities, not the one on the meeting).
+  const asked = a.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(question, ctx)).trim();
+  const hits = await search(asked || question, k);
+  // A numbered name the corpus also writes out (十三届六次全会 → 第十三届委员会第六次全体会议): searched both ways.
+  const aliased = a.terms.filter((t) => t.alts.some((x) => x.via === "alias"));
+  const respelled = aliased.length
+    ? aliased.reduce((q, t) => q.replace(t.text, t.alts.find((x) => x.via === "alias")!.text), question)
+    : undefined;
+  const extra = [
+    ...(respelled ? [respelled] : []),
+    ...(a.groups.sides.length >= 2 ? a.groups.sides.map((side) => `${side.map((t) => t.text).join(" ")} ${a.groups.shared.map((t) => t.text).join(" ")}`.trim()) : []),
+  ];
+  if (!extra.length) return withLede(hits, a, ctx);
+  const perSide = await Promise.all(extra.map((q) => search(q, SIDE_K)));
+  const out: SearchHit[] = [];
+  const add = (h: SearchHit) => {
+    if (out.length < k && !out.some((x) => x.chunk.id === h.chunk.id)) out.push(h);
+  };
+  hits.slice(0, SIDE_K).forEach(add);
+  for (let i = 0; i < SIDE_K; i++) for (const side of perSide) if (side[i]) add(side[i]);
+  hits.forEach(add);
+  return out;
+}
+
+/**
+ * A question for who, when or where about an article's event also gets the articles' opening passages:
+ * a news report gives them in its first paragraph (its lede), which a search on the topic's words may
+ * rank below passages repeating those words. It comes after the passages found.
+ */
+function withLede(hits: SearchHit[], a: QuestionAnalysis, ctx: AnswerContext): SearchHit[] {
+  if (!hits.length || !a.slots.some((s) => s.kind === "date" || s.kind === "place" || s.kind === "person")) return hits;
+  const articles = [...new Set(hits.slice(0, LEDE_ARTICLES).map((h) => h.chunk.articleId))];
+  const out = [...hits];
+  for (const id of articles) {
+    let lede: Chunk | undefined;
+    for (const c of ctx.chunks) if (c.articleId === id && (!lede || c.start < lede.start)) lede = c;
+    if (!lede || lede.itemNo || out.some((h) => h.chunk.id === lede!.id)) continue;
+    out.push({ chunk: lede, score: hits[hits.length - 1].score, ranks: {} });
+  }
+  return out;
+}
+
+/** The articles among this many first passages bring their opening passage. */
+const LEDE_ARTICLES = 4;
+
+/** How many passages each subject of a two-subject question brings. */
+const SIDE_K = 2;
+
+/**
+ * Each judged sentence's similarity to the question under the pretrained model, when one is
+ * configured; the best one of a supporting passage becomes the refusal feature. A model that fails
+ * costs this feature, never the answer.
+ */
+async function sentenceSimilarities(ctx: AnswerContext, question: string, e: Evidence, signal?: AbortSignal): Promise<number[] | undefined> {
+  if (!ctx.semantic || !e.sentences.length) return undefined;
+  try {
+    const sims = await ctx.semantic.similarities(question, e.sentences.map((s) => s.text), signal);
+    if (sims.length !== e.sentences.length) return undefined;
+    const support = sims.filter((_, i) => e.supporting.includes(e.sentences[i].passage));
+    e.features.semantic = Math.max(...(support.length ? support : sims));
+    return sims;
+  } catch {
+    return undefined;
+  }
 }
 
 function cleanHistory(history: AnswerRequest["history"]): ChatTurn[] {

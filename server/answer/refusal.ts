@@ -1,168 +1,186 @@
 /**
- * Decides whether the retrieved passages answer the question, from what the evidence contains
- * rather than from retrieval scores (a near-miss question asking for a figure the corpus never
- * gives scores as high as an answerable one):
- *  - the question's content terms must be covered by one passage (weighted by rarity);
- *  - when it asks for a quantity, date, person or place, a sentence about its subject must hold one.
+ * The refusal decision: one logistic model over the measured features of (question, passages)
+ * (evidence.ts), fitted on labelled cases by `npm run fit:refusal` (scripts/fit-refusal.ts), which
+ * writes refusal-model.json; the one threshold is the REFUSAL_THRESHOLD setting. When the topic is
+ * there but an asked detail is not, the refusal says so in one line with the passage cited:
+ * 「文件提到了X，但没有给出Y。」.
  */
-import type { Chunk } from "../../vectors/types.ts";
+import fs from "node:fs";
+import path from "node:path";
 import type { Citation, Lang } from "./types.ts";
-import { coverage, passageText, shortSource, termIn, weightedTerms, type WeightedTerm } from "./evidence.ts";
-import { holdsAsked, questionKind, type Asked } from "./question-kind.ts";
-import { splitSentences } from "./sentences.ts";
-import { definesTerm, numberedTermQuestion, relativeOccurrence, statedNumbers, statesNumber } from "./specifics.ts";
-import type { Glossary } from "../../vectors/query-translation.ts";
+import type { QuestionAnalysis } from "./analysis.ts";
+import { shortSource, type Evidence, type Features } from "./evidence.ts";
+import { REFUSAL_OPENINGS } from "./lexicon.ts";
+import type { Slot } from "./slots.ts";
 
-export interface Evidence {
+export const FEATURES = ["coverage", "sentence", "unbridged", "slotMissing", "numbersMissing", "agreement", "semantic"] as const;
+export type FeatureName = (typeof FEATURES)[number];
+
+/** A fitted logistic model: P(answerable) = σ(bias + Σ weight·(x − mean)/scale). */
+export interface LogisticModel {
+  features: FeatureName[];
+  bias: number;
+  weights: number[];
+  mean: number[];
+  scale: number[];
+}
+
+export interface RefusalModelFile {
+  /** Without a sentence model (offline), and with one (adds the semantic feature). */
+  offline: LogisticModel;
+  semantic?: LogisticModel;
+  /** The threshold the fit chose (the REFUSAL_THRESHOLD default). */
+  threshold: number;
+  /** How it was fitted and how well it did (cross-validated), for the record. */
+  fit?: Record<string, unknown>;
+}
+
+export const MODEL_FILE = path.join(import.meta.dirname, "refusal-model.json");
+
+let loaded: RefusalModelFile | undefined;
+/** The fitted model shipped with the code (read once). */
+export function refusalModel(): RefusalModelFile {
+  loaded ??= JSON.parse(fs.readFileSync(MODEL_FILE, "utf8")) as RefusalModelFile;
+  return loaded;
+}
+
+/** The threshold the fit chose: the default of REFUSAL_THRESHOLD. */
+export function fittedThreshold(): number {
+  return refusalModel().threshold;
+}
+
+/** P(answerable) under a model. */
+export function probability(model: LogisticModel, f: Features): number {
+  let z = model.bias;
+  model.features.forEach((name, i) => {
+    const x = f[name] ?? 0;
+    z += model.weights[i] * ((x - model.mean[i]) / (model.scale[i] || 1));
+  });
+  return 1 / (1 + Math.exp(-z));
+}
+
+export interface Decision {
   answerable: boolean;
-  /** What was missing when refused. */
-  reason?: "no-passages" | "coverage" | "enumeration" | Asked;
-  /** Best weighted coverage of the question's terms by a single passage (0..1). */
-  coverage: number;
-  /** Content terms no passage mentions. */
-  missing: string[];
+  /** P(answerable) under the model. */
+  probability: number;
+  /** Why refused: nothing retrieved; the topic is not there; the topic is there but an asked detail is not. */
+  reason?: "no-passages" | "topic" | "detail";
+  /** The asked details missing (for the one-line refusal). */
+  missing: Slot["kind"][];
 }
 
-export interface EvidenceOptions {
-  /** Minimum weighted share of the question's terms one passage must mention (calibrated on evals/qa.jsonl). */
-  minCoverage?: number;
-  /** The index's English→Chinese glossary, so English questions can be judged too. */
-  glossary?: Glossary;
+/** Topic coverage above which a refusal is about a missing detail rather than a missing topic. */
+const TOPIC_PRESENT = 0.5;
+
+/** Decides from the evidence; `threshold` is REFUSAL_THRESHOLD. */
+export function decide(a: QuestionAnalysis, e: Evidence, passages: Citation[], threshold = fittedThreshold()): Decision {
+  if (!passages.length) return { answerable: false, probability: 0, reason: "no-passages", missing: [] };
+  const file = refusalModel();
+  const model = e.features.semantic !== undefined && file.semantic ? file.semantic : file.offline;
+  const p = probability(model, e.features);
+  if (p >= threshold) return { answerable: true, probability: p, missing: [] };
+  const missing: Slot["kind"][] = a.slots.filter((_, i) => !e.slotsFound[i]).map((s) => s.kind);
+  if (e.itemsFound === false) missing.push("items");
+  const detail = (missing.length > 0 || e.missingNumbers.length > 0 || e.relativeFound === false) && e.coverage >= TOPIC_PRESENT;
+  return { answerable: false, probability: p, reason: detail ? "detail" : "topic", missing };
 }
 
-export const DEFAULT_MIN_COVERAGE = 0.4;
-/** A sentence offering the asked-for figure, date, person or place must be about the question's subject: this share of the subject terms' weight. */
-const SUBJECT_SHARE = 0.5;
-/** Lower for English questions, whose terms are matched through loose glossary renderings. */
-const SUBJECT_SHARE_EN = 0.3;
+const DETAIL_ZH: Record<Slot["kind"], string> = {
+  person: "具体是谁",
+  place: "具体地点",
+  org: "具体单位",
+  date: "具体时间",
+  quantity: "具体数字",
+  ordinal: "具体届次",
+  items: "具体包括哪些",
+};
+const DETAIL_EN: Record<Slot["kind"], string> = {
+  person: "who it is",
+  place: "the place",
+  org: "the body",
+  date: "the date",
+  quantity: "the figure",
+  ordinal: "which one",
+  items: "the items",
+};
 
-const CJK = /[\u3400-\u9fff]/;
-/** Words pointing back to what was just said, and how many sentences back they may reach. */
-const ANAPHORA = /就这[个一]?问题|这[次项个]会议|此次|该次|上述/;
-const ANAPHORA_REACH = 3;
-
-export function assessEvidence(
-  question: string,
-  passages: Citation[],
-  chunks: Chunk[] | undefined,
-  opts: EvidenceOptions = {},
-): Evidence {
-  if (passages.length === 0) return { answerable: false, reason: "no-passages", coverage: 0, missing: [] };
-  const minCoverage = opts.minCoverage ?? DEFAULT_MIN_COVERAGE;
-  const kind = questionKind(question);
-  const terms = weightedTerms(question, chunks, opts.glossary);
-  // Term matching is lexical: an English question over Chinese passages can only be judged through
-  // the glossary; without one, only the asked-for check applies (on the best passages).
-  const chineseTerms = terms.some((t) => CJK.test(t.text) || t.alts);
-  const lexical = terms.length > 0 && chineseTerms === passages.some((p) => CJK.test(p.quote));
-  const texts = passages.map(passageText);
-
-  let best = 1;
-  let missing: string[] = [];
-  let supporting = passages.slice(0, 3).map((_, i) => i);
-  if (lexical) {
-    const scores = texts.map((t) => coverage(t, terms));
-    best = Math.max(...scores);
-    missing = terms.filter((t) => !texts.some((x) => termIn(x, t))).map((t) => t.text);
-    if (best < minCoverage) return { answerable: false, reason: "coverage", coverage: best, missing };
-    // Passages that cover the question about as well as the best one are where the answer must be.
-    supporting = scores.map((s, i) => [s, i] as const).filter(([s]) => s >= Math.max(minCoverage, best - 0.2)).map(([, i]) => i);
-  }
-
-  // What the question pins down beyond its topic must be in the evidence too (see specifics.ts).
-  const numbers = statedNumbers(question).filter((n) => !texts.some((t) => statesNumber(t, n)));
-  if (numbers.length) return { answerable: false, reason: "coverage", coverage: best, missing: [...missing, ...numbers] };
-  const supportSentences = supporting.flatMap((i) => splitSentences(passages[i].quote).map((s) => s.text));
-  const relative = relativeOccurrence(question);
-  if (relative && !supportSentences.some((s) => relative.test(s))) return { answerable: false, reason: kind.asked === "fact" ? "coverage" : kind.asked, coverage: best, missing };
-  const numbered = numberedTermQuestion(question);
-  if (numbered && !texts.some((t) => splitSentences(t).some((s) => definesTerm(s.text, numbered.term, numbered.count))))
-    return { answerable: false, reason: "enumeration", coverage: best, missing };
-
-  if (kind.asked !== "fact" || kind.enumerate) {
-    // Glossary renderings of English words are loose (games → 球/棋): only those the passages use say what the subject is.
-    const english = terms.some((t) => t.alts);
-    // An English question's subject is judged per passage, on the words that passage renders: a
-    // stray rendering elsewhere (full → 充分) must not become the subject the answer has to be about.
-    const subjectsIn = (text: string) => {
-      const judged = terms.filter((t) => !t.alts || (english ? termIn(text, t) : texts.some((x) => termIn(x, t))));
-      return lexical && judged.length ? subjectTerms(judged) : [];
-    };
-    const share = english ? SUBJECT_SHARE_EN : SUBJECT_SHARE;
-    const names = terms.map((t) => t.text);
-    const found = supporting.some((i) => {
-      const subjects = subjectsIn(texts[i]);
-      const sentences = splitSentences(passages[i].quote);
-      let lastAbout = -Infinity;
-      return sentences.some((s, j) => {
-        let subject = subjects.find((sub) => coverage(s.text, sub) >= share);
-        if (subject) lastAbout = j;
-        // A sentence pointing back (就这个问题进行讲解, 此次会议) stays on the subject of one just before it.
-        const refersBack = !subject && j - lastAbout <= ANAPHORA_REACH && ANAPHORA.test(s.text);
-        if (subjects.length && !subject && !refersBack) return false;
-        // An enumeration may run on over the next sentences (一是……。二是……。).
-        const window = kind.enumerate ? sentences.slice(j, j + 3).map((x) => x.text).join("") : s.text;
-        const about = (clause: string) => !subject || subject.some((t) => termIn(clause, t));
-        return holdsAsked(kind, window, names, about);
-      });
-    });
-    if (!found) return { answerable: false, reason: kind.enumerate && kind.asked === "fact" ? "enumeration" : kind.asked, coverage: best, missing };
-  }
-  return { answerable: true, coverage: best, missing };
+/** What is missing, in words: 具体时间、具体地点 / the date and the place. */
+function missingText(a: QuestionAnalysis, d: Decision, e: Evidence, lang: Lang): string {
+  const kinds = [...new Set(d.missing)];
+  const label = (k: Slot["kind"]) => {
+    const slot = a.slots.find((s) => s.kind === k);
+    if (lang === "en") return k === "place" && slot?.grain === "venue" ? "the venue" : DETAIL_EN[k];
+    if (k === "place" && slot?.grain === "venue") return "具体会场";
+    if (k === "date" && slot?.day) return "具体日期";
+    if (k === "date" && slot?.year) return "具体年份";
+    if (k === "quantity" && slot?.percent) return "具体比例";
+    if (k === "quantity" && slot?.units?.some((u) => /元/.test(u))) return "具体金额";
+    return DETAIL_ZH[k];
+  };
+  const parts = kinds.map(label);
+  if (!parts.length && e.missingNumbers.length) parts.push(lang === "en" ? `anything about ${e.missingNumbers.join(", ")}` : `与${e.missingNumbers.join("、")}相关的内容`);
+  if (!parts.length && e.relativeFound === false) parts.push(lang === "en" ? "the other occurrence asked about" : "所问的那一次的情况");
+  return lang === "en" ? parts.join(" and ") : parts.join("、");
 }
 
 /**
- * The ways of naming the question's subject: the rarer half of its terms (common words like 发展
- * name nothing), and the rarer half of its nouns and names alone (verbs such as 召开/举行 are often
- * paraphrased, though sometimes, as with 讲解, the verb is what matters). A sentence about either counts.
+ * The topic as the question names it: the question's own words from the first to the last topic
+ * term the best passage mentions, when short; else those terms joined.
  */
-function subjectTerms(terms: WeightedTerm[]): WeightedTerm[][] {
-  const rarerHalf = (pool: WeightedTerm[]) =>
-    [...pool].sort((a, b) => b.weight - a.weight).slice(0, Math.max(1, Math.ceil(pool.length / 2)));
-  const nouns = terms.filter((t) => !/^[vad]/.test(t.tag));
-  return nouns.length && nouns.length < terms.length ? [rarerHalf(terms), rarerHalf(nouns)] : [rarerHalf(terms)];
+export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation[]): string {
+  const best = e.passageCoverage.indexOf(Math.max(...e.passageCoverage));
+  const text = best >= 0 ? `${passages[best].title}\n${passages[best].headingPath.join("\n")}\n${passages[best].quote}` : "";
+  const matched = a.terms.filter((t) => t.weight > 0 && !e.unmatched.includes(t) && text && termIn(text, t));
+  const named = matched.length ? matched : a.terms.filter((t) => t.weight > 0);
+  if (!named.length) return a.question.replace(/[？?。.!！\s]+$/u, "");
+  if (a.language === "en") return englishRuns(a.question, named);
+  const start = Math.min(...named.map((t) => t.at));
+  const end = Math.max(...named.map((t) => t.at + t.text.length));
+  // The copula of the question's frame (论坛是在大连) is no part of what the documents mention.
+  const span = a.question.slice(start, end).replace(/^[的在是和与]+|[的在是和与]+$/g, "").replace(/是(?=在)/g, "");
+  const cut = a.slots.some((s) => s.at > start && s.at < end);
+  return !cut && [...span].length <= 24 ? span : named.map((t) => t.text).join("、");
 }
 
-const WHAT_ZH: Record<string, string> = {
-  quantity: "（资料中未给出相关数字）",
-  date: "（资料中未给出相关时间）",
-  person: "（资料中未给出相关人物）",
-  place: "（资料中未给出相关地点）",
-  enumeration: "（资料中未逐项列出）",
-};
-const WHAT_EN: Record<string, string> = {
-  quantity: " (no figure is given)",
-  date: " (no date is given)",
-  person: " (no person is named)",
-  place: " (no place is given)",
-  enumeration: " (the items are not listed)",
-};
-
-/** The refusal's opening line in the question's language; leads follow it as cited lines. */
-export function refusalLead(question: string, evidence: Evidence, lang: Lang): string {
-  const q = question.trim().replace(/[？?。.!！\s]+$/u, "");
-  if (lang === "en") {
-    const detail =
-      evidence.reason && WHAT_EN[evidence.reason]
-        ? WHAT_EN[evidence.reason]
-        : evidence.missing.length
-          ? ` (not mentioned: ${evidence.missing.slice(0, 4).join(", ")})`
-          : "";
-    return `The documents do not cover "${q}"${detail}.`;
+/** The question's own words for the terms, as written (capitals kept), adjacent ones as one phrase. */
+function englishRuns(question: string, terms: QuestionAnalysis["terms"]): string {
+  const runs: [number, number][] = [];
+  for (const t of [...terms].sort((x, y) => x.at - y.at)) {
+    const end = t.at + t.text.length;
+    const last = runs[runs.length - 1];
+    if (last && /^[\s-]*$/.test(question.slice(last[1], t.at))) last[1] = Math.max(last[1], end);
+    else runs.push([t.at, end]);
   }
-  const detail =
-    evidence.reason && WHAT_ZH[evidence.reason]
-      ? WHAT_ZH[evidence.reason]
-      : evidence.missing.length
-        ? `（资料中未提及：${evidence.missing.slice(0, 4).join("、")}）`
-        : "";
-  return `资料中没有找到“${q}”的答案${detail}。`;
+  const words = runs.map(([s, e]) => question.slice(s, e));
+  return words.length > 1 ? `${words.slice(0, -1).join(", ")} and ${words[words.length - 1]}` : words[0];
 }
 
-/** The closest passages offered as leads, one line each with its marker. */
-export function refusalText(question: string, evidence: Evidence, leads: Citation[], lang: Lang): string {
-  const head = refusalLead(question, evidence, lang);
-  return leads.length ? `${head}\n${leadList(leads, lang)}` : head;
+function termIn(text: string, t: QuestionAnalysis["terms"][number]): boolean {
+  return text.includes(t.text) || t.alts.some((x) => text.includes(x.text));
+}
+
+/** The refusal's opening line in the question's language. */
+export function refusalLead(a: QuestionAnalysis, d: Decision, e: Evidence, passages: Citation[], lang: Lang): string {
+  const q = a.question.replace(/[？?。.!！\s]+$/u, "");
+  if (d.reason === "detail") {
+    const best = e.passageCoverage.indexOf(Math.max(...e.passageCoverage));
+    const marker = best >= 0 ? `[${passages[best].n}]` : "";
+    const topic = topicPhrase(a, e, passages);
+    const what = missingText(a, d, e, lang);
+    return lang === "en"
+      ? `The documents mention ${topic} but do not give ${what}${marker}.`
+      : `文件提到了${topic}，但没有给出${what}${marker}。`;
+  }
+  const missing = e.unmatched.map((t) => t.text).slice(0, 4);
+  if (lang === "en") return `The documents do not cover "${q}"${missing.length ? ` (not mentioned: ${missing.join(", ")})` : ""}.`;
+  return `资料中没有找到“${q}”的答案${missing.length ? `（资料中未提及：${missing.join("、")}）` : ""}。`;
+}
+
+/** The whole refusal: the lead, then (unless it already cites its passage) the closest passages as leads. */
+export function refusalText(a: QuestionAnalysis, d: Decision, e: Evidence, passages: Citation[], leads: Citation[], lang: Lang): string {
+  const head = refusalLead(a, d, e, passages, lang);
+  if (d.reason === "detail" || !leads.length) return head;
+  return `${head}\n${leadList(leads, lang)}`;
 }
 
 /** "以下段落最为接近……" and one line per lead: 《title》 › item [n]. */
@@ -173,5 +191,5 @@ export function leadList(leads: Citation[], lang: Lang): string {
 
 /** True when a generated answer is itself a refusal (an LLM may judge the passages insufficient). */
 export function isRefusalText(answer: string): boolean {
-  return /^\s*(资料中没有找到|资料中未找到|The documents do not cover)/i.test(answer);
+  return REFUSAL_OPENINGS.test(answer);
 }

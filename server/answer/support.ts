@@ -7,14 +7,16 @@
  *    circles (10.10.10…, one title listed twelve times) counts at least one bigram per REPEAT_SPAN
  *    characters, so its few distinct bigrams cannot make it look supported.
  *  - An English sentence over Chinese passages: the weighted share of its content terms the passage
- *    mentions, English words rendered through the index's glossary, as the refusal check weighs a
- *    question's terms (evidence.ts). Without a glossary an English sentence cannot be checked: 0.
+ *    mentions, English words rendered through the index's glossary, as the question analysis weighs a
+ *    question's terms (analysis.ts). Without a glossary an English sentence cannot be checked: 0.
  */
 import type { Chunk } from "../../vectors/types.ts";
 import type { Glossary } from "../../vectors/query-translation.ts";
 import { textLanguage } from "../../vectors/language.ts";
-import { coverage, passageText, weightedTerms } from "./evidence.ts";
-import { bigrams } from "./terms.ts";
+import { segmenterFor, type Segmenter } from "../../vectors/segmenter.ts";
+import { analyzeQuestion } from "./analysis.ts";
+import { coverage, passageText, weighted } from "./evidence.ts";
+import { bigrams } from "./match.ts";
 import type { Citation } from "./types.ts";
 
 /** A passage supports a sentence when it scores at least this (half the sentence's bigrams or terms). */
@@ -24,8 +26,10 @@ const REPEAT_SPAN = 3;
 
 export interface SupportContext {
   /** The index's chunks: term rarity for English sentences. */
-  chunks?: Chunk[];
+  chunks?: readonly Chunk[];
   glossary?: Glossary;
+  /** The index's segmenter (a stock one when absent; English sentences barely need it). */
+  seg?: Segmenter;
 }
 
 /** Share of the sentence's bigrams found in `text` (a sentence repeating the question is no claim). */
@@ -44,7 +48,9 @@ const passageGrams = new WeakMap<Citation, Set<string>>();
 /** A measure bound to one context: the sentence's features are computed once, then scored per passage. */
 export function supportOf(sentence: string, ctx: SupportContext = {}): (passage: Citation) => number {
   if (textLanguage(sentence) === "en") {
-    const terms = weightedTerms(sentence, ctx.chunks, ctx.glossary);
+    const terms = weighted(
+      analyzeQuestion(sentence, { seg: ctx.seg ?? segmenterFor([]), chunks: ctx.chunks ?? [], glossary: ctx.glossary }),
+    );
     // One matched word is no evidence for a whole English sentence.
     if (terms.length < 2) return () => 0;
     return (p) => coverage(passageText(p), terms);

@@ -8,12 +8,16 @@ import type { Glossary } from "../../vectors/query-translation.ts";
 import type { SearchIndex } from "../../vectors/search-index.ts";
 import type { GeneratorKind } from "../contract/health.ts";
 import type { Citation as WireCitation, ChatResponse, DoneEvent, HistoryTurn, RetrievalEvent, TokenEvent } from "../contract/chat.ts";
+import type { SentenceSimilarity } from "../../vectors/types.ts";
 
 /**
  * What the pipeline needs of the index (a SearchIndex is one): its LangChain retriever, which is the
  * search path, and the chunks and glossary the refusal and composer read.
  */
-export type PassageIndex = Pick<SearchIndex, "retriever" | "glossary"> & { core: { chunks: Chunk[] } };
+export type PassageIndex = Pick<SearchIndex, "retriever" | "glossary"> & { core: { chunks: Chunk[] } } & Partial<Pick<SearchIndex, "segmenter" | "wordFacts">> & {
+  /** A pretrained sentence model, when one is configured. */
+  semantic?: SentenceSimilarity;
+};
 
 export type ChatTurn = HistoryTurn;
 
@@ -69,6 +73,8 @@ export interface AnswerDeps {
   index: PassageIndex;
   generator: Generator;
   signal?: AbortSignal;
+  /** Least P(answerable) to answer (REFUSAL_THRESHOLD); default: the fitted model's threshold. */
+  refusalThreshold?: number;
 }
 
 /** The whole answer (the JSON reply's fields) plus the passages the generator was given, and the citation check. */
@@ -96,6 +102,10 @@ export interface GenerateInput {
   chunks?: Chunk[];
   /** The index's English→Chinese glossary (for English questions). */
   glossary?: Glossary;
+  /** The index answered from (its segmenter and word facts: the extractive composer analyses the question with them). */
+  index?: PassageIndex;
+  /** Similarity of each of the passages' sentences, in order, to the question (pretrained model only). */
+  semantic?: number[];
   /** A client's own instructions (tone, length, format); the extractive composer has no use for them. */
   instructions?: string[];
 }

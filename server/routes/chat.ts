@@ -65,14 +65,14 @@ export function chatRoutes(deps: RouteDeps) {
     const input = { question: req.question, history: req.history ?? [], ...(req.k !== undefined ? { k: req.k } : {}) };
 
     if (!wantsStream) {
-      const r = await answer(input, { index, generator: deps.generator, signal });
+      const r = await answer(input, { index, generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold });
       const reply: ChatResponse = { question: r.question, ...donePayload({ type: "done", ...r }) };
       return c.json(reply);
     }
 
     return streamSSE(c, (stream) =>
       pipeAnswer(stream, {
-        events: answerStream(input, { index, generator: deps.generator, signal }),
+        events: answerStream(input, { index, generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold }),
         signal,
         clientSignal: c.req.raw.signal,
         lang: questionLanguage(req.question),

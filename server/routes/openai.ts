@@ -88,7 +88,7 @@ export function openAiRoutes(deps: RouteDeps) {
           content = budget.take(background);
           extras = { citations: [], refused: false };
         } else {
-          const r = await answer(input, { index: deps.getIndex(), generator: deps.generator, signal });
+          const r = await answer(input, { index: deps.getIndex(), generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold });
           content = budget.take(withSources(r.answer, r.citations, conv.lang));
           extras = { citations: citedIn(content, r.citations, budget.cut), refused: r.refused, ...(r.notice !== undefined ? { notice: r.notice } : {}) };
         }
@@ -139,7 +139,7 @@ export function openAiRoutes(deps: RouteDeps) {
         let streamed = false;
         const holdUntilChecked = deps.generator.info().kind !== "extractive";
         await pipeAnswer(stream, {
-          events: answerStream(input, { index: deps.getIndex(), generator: deps.generator, signal }),
+          events: answerStream(input, { index: deps.getIndex(), generator: deps.generator, signal, refusalThreshold: deps.config.answer?.refusalThreshold }),
           signal,
           clientSignal: c.req.raw.signal,
           lang: conv.lang,

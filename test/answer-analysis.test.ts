@@ -1,0 +1,118 @@
+/**
+ * The one question analysis and the slot detectors on the real index (its segmenter, corpus
+ * statistics and CC-CEDICT word facts), with questions and sentences made up for the purpose.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { analyzeQuestion, answerContext, searchText, termMatch } from "../server/answer/analysis.ts";
+import { dates, orgs, persons, places, quantities, slotValues } from "../server/answer/slots.ts";
+import { sharedIndex } from "./support/shared-index.ts";
+
+const context = async () => answerContext(await sharedIndex());
+
+test("the index ships CC-CEDICT facts: proper nouns and their sort, common words, paraphrase bridges", async () => {
+  const { facts } = await context();
+  assert.ok(facts, "word-facts.json is read with the index");
+  assert.equal(facts.kind("沈阳"), "place");
+  assert.equal(facts.placeKind("沈阳"), "city");
+  assert.equal(facts.placeKind("辽宁"), "province");
+  assert.equal(facts.kind("习近平"), "person");
+  assert.equal(facts.kind("中国人民银行"), "org");
+  assert.ok(facts.isCommon("山水"), "山水 has a common-word entry");
+  assert.ok(facts.bridges("到场").some(([w]) => w === "出席"), "到场 and 出席 share a sense");
+});
+
+test("a word the corpus never uses is bridged before it can count: a dictionary paraphrase, or a part the corpus uses", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("哪几位领导到场了", ctx);
+  const arrived = a.terms.find((t) => t.text === "到场")!;
+  assert.equal(arrived.known, false);
+  assert.ok(arrived.alts.some((x) => x.text === "出席"), JSON.stringify(arrived.alts));
+  assert.ok(termMatch("三位副主任出席会议。", arrived, ctx.seg) > 0);
+  assert.deepEqual(a.unknown, [], "bridged, so not unknown");
+  const plant = analyzeQuestion("核电站的建设进度如何", ctx).terms.find((t) => t.text === "核电站")!;
+  assert.ok(plant.alts.some((x) => x.text === "核电" && x.via === "part"), JSON.stringify(plant.alts));
+  // Glossed alike but not the same part of speech: a monetary fine (罚款, n) is no 精细 (fine, a).
+  const fine = analyzeQuestion("违规要罚款吗", ctx).terms.find((t) => t.text === "罚款");
+  assert.ok(!fine?.alts.some((x) => x.text === "精细"), JSON.stringify(fine?.alts));
+});
+
+test("an unknown content word no bridge reaches is marked unknown; framing words never are", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("请问沈阳明年的降雪量会不会创新高", ctx);
+  assert.ok(a.unknown.length > 0, JSON.stringify(a.terms.map((t) => [t.text, t.known, t.alts.length])));
+  for (const w of ["请问", "会不会"]) assert.ok(!a.terms.some((t) => t.text === w), w);
+});
+
+test("adjacent words the corpus writes as one phrase are one term", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("氢能产业集群的规模有多大", ctx);
+  assert.ok(a.terms.some((t) => t.text === "氢能产业集群"), JSON.stringify(a.terms.map((t) => t.text)));
+});
+
+test("two subjects joined by 和 are split into sides, each with its own terms", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("集体学习和金融工作会议分别是哪天举行的", ctx);
+  assert.equal(a.groups.sides.length, 2);
+  assert.deepEqual(a.slots.map((s) => s.kind), ["date"]);
+});
+
+test("stated figures and dates are read from the question; ordinals are not figures", async () => {
+  const ctx = await context();
+  assert.deepEqual(analyzeQuestion("2030年的装机目标是多少", ctx).numbers, ["2030"]);
+  assert.deepEqual(analyzeQuestion("9月18日那次会议讲了什么", ctx).numbers, ["9月18日"]);
+  assert.deepEqual(analyzeQuestion("What happened at the 13th session?", ctx).numbers, []);
+});
+
+test("places: CC-CEDICT says what a word is, whatever jieba tags it; a common word is no place", async () => {
+  const ctx = await context();
+  const slot = { seg: ctx.seg, facts: ctx.facts };
+  assert.deepEqual(places("用好山水、冰雪、温泉等资源。", slot), [], "山水 and 温泉 are common words");
+  assert.deepEqual(places("加快建设交通强省。", slot), [], "强省 is no place");
+  assert.ok(places("支持大连建设物流中心。", slot).includes("大连"), "大连 (tagged d) is a city");
+  assert.deepEqual(places("物流中心建在沈阳，服务辽宁全省。", slot, [], "city"), ["沈阳"], "only a city answers 哪个城市");
+  assert.ok(places("重点支持辽西北等地区发展。", slot).includes("辽西北"), "places named by example (X等地区)");
+});
+
+test("people, bodies, dates and figures in made-up sentences", async () => {
+  const ctx = await context();
+  const slot = { seg: ctx.seg, facts: ctx.facts };
+  assert.ok(persons("副省长吴立新出席会议并讲话。", slot).includes("吴立新"));
+  assert.deepEqual(persons("要建立健全高水平开放体制。", slot), [], "dictionary words jieba tags nr are not names");
+  assert.ok(orgs("中国人民银行负责同志作交流发言。", slot).includes("中国人民银行"));
+  assert.deepEqual(dates("论坛于9月18日至19日举行。", { day: true }), ["9月18日至19日"]);
+  assert.deepEqual(dates("到2030年基本建成。", { year: true }), ["2030年"]);
+  assert.deepEqual(quantities("全长120公里，投资80亿元。", ["公里"]), ["120公里"]);
+  const duration = { kind: "quantity" as const, cue: "几天", at: 0, units: ["天", "日"] };
+  assert.deepEqual(slotValues(duration, "论坛于9月18日举行。", slot), [], "a day is no duration");
+});
+
+test("the searched text drops the clauses that only frame the question, and keeps every other", async () => {
+  const ctx = await context();
+  assert.equal(searchText("麻烦帮我查一下：物流园区怎么扩建", ctx), "物流园区怎么扩建");
+  assert.equal(searchText("港口集疏运体系有什么部署？请根据文件回答。", ctx), "港口集疏运体系有什么部署？");
+  assert.equal(searchText("我想知道，物流园区在哪个城市", ctx), "物流园区在哪个城市");
+  assert.equal(searchText("I'd like to know: which ports are named?", ctx), "which ports are named?");
+  assert.equal(searchText("那港口呢？", ctx), "那港口呢？", "a follow-up is no frame");
+  assert.equal(searchText("请问", ctx), "请问", "all frame: the question as it is");
+});
+
+test("a name jieba splits into characters is one term when the corpus writes it so; 哪几点 asks for points, not a time", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("何立峰在会上讲了什么", ctx);
+  assert.ok(a.terms.some((t) => t.text === "何立峰"), JSON.stringify(a.terms.map((t) => t.text)));
+  const points = analyzeQuestion("会议强调了哪几点", ctx);
+  assert.deepEqual(points.slots, [], "no date slot");
+  assert.ok(points.enumerate, "an open count of points");
+  assert.equal(analyzeQuestion("会议几点开始", ctx).slots[0]?.kind, "date");
+});
+
+test("谁/哪个部门 + a verb asks for its doer, named with 由 even when the tagger splits the body", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("物流论坛是谁主办的", ctx);
+  assert.equal(a.slots[0]?.verb, "主办");
+  assert.deepEqual(slotValues(a.slots[0], "论坛由市商务局和港务集团主办。", ctx), ["市商务局和港务集团"]);
+  const org = analyzeQuestion("哪个部门牵头建设物流园区", ctx);
+  assert.equal(org.slots[0]?.verb, "牵头");
+  assert.ok(slotValues(org.slots[0], "物流园区建设由省发展改革委牵头。", ctx).includes("省发展改革委"));
+});

@@ -1,0 +1,82 @@
+/**
+ * The refusal decision on the real corpus, through the whole pipeline, with questions made up for
+ * the purpose: a near miss (the topic is there, the asked detail is not) is refused in one line that
+ * cites the passage; framing and colloquial words do not refuse an answerable question; the fitted
+ * model's file is sound; REFUSAL_THRESHOLD moves the decision.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { answer } from "../server/answer/pipeline.ts";
+import { createExtractiveGenerator } from "../server/answer/generator.ts";
+import { FEATURES, refusalModel } from "../server/answer/refusal.ts";
+import { readSettings } from "../config/settings.ts";
+import { sharedIndex } from "./support/shared-index.ts";
+
+const generator = createExtractiveGenerator();
+const ask = async (question: string, refusalThreshold?: number) =>
+  answer({ question }, { index: await sharedIndex(), generator, ...(refusalThreshold !== undefined ? { refusalThreshold } : {}) });
+
+for (const [question, missing] of [
+  ["辽宁的氢能产业集群建在哪个城市？", /具体地点/],
+  ["中央金融委员会的主任是谁？", /具体是谁/],
+  ["沈阳桃仙机场第二跑道要投资多少亿元？", /具体金额/],
+  ["兴辽英才计划是哪一年开始实施的？", /具体年份/],
+  ["我想知道徐大堡核电基地一共有几台机组", /具体数字/],
+  // The city the question names is no answer to which building.
+  ["辽宁省委十三届六次全会在沈阳哪个会场召开？", /具体会场/],
+] as const) {
+  test(`a near miss is refused in one line naming what is missing, the passage cited: ${question}`, async () => {
+    const r = await ask(question);
+    assert.equal(r.refused, true, r.answer);
+    assert.match(r.answer, /^文件提到了.+，但没有给出.+\[1\]。$/);
+    assert.match(r.answer, missing);
+    assert.equal(r.citations.length, 1, "the passage about the topic is cited");
+  });
+}
+
+test("an English near miss is refused in one English line, the question's own words for the topic", async () => {
+  const r = await ask("In which hall was the Liaoning plenary session held?");
+  assert.equal(r.refused, true, r.answer);
+  assert.match(r.answer, /^The documents mention .*Liaoning.* but do not give the venue\[1\]\.$/);
+});
+
+test("a question about something the documents never mention is refused with the closest passages as leads", async () => {
+  const r = await ask("明年夏天大连海水浴场的水温大概多少度");
+  assert.equal(r.refused, true, r.answer);
+  assert.match(r.answer, /^(资料中没有找到|文件提到了)/);
+});
+
+for (const [question, fact] of [
+  ["我想知道，辽宁打算在哪里重点发展陆上风光基地？", "辽西北"],
+  ["请问深改委开第三次会的时候有哪几位副主任到场", "王沪宁"],
+  ["能不能讲讲辽宁准备怎么发展海洋经济", "海洋牧场"],
+  ["Who spoke at the 全会?", "郝鹏"],
+] as const) {
+  test(`framing, colloquial and mixed-language questions are answered: ${question}`, async () => {
+    const r = await ask(question);
+    assert.equal(r.refused, false, r.answer);
+    assert.ok(r.answer.includes(fact), `${fact} in:\n${r.answer}`);
+  });
+}
+
+test("the fitted model file: every feature's weight has the sign its meaning allows, and a threshold in (0, 1)", () => {
+  const file = refusalModel();
+  const sign: Record<string, number> = { coverage: 1, sentence: 1, agreement: 1, semantic: 1, unbridged: -1, slotMissing: -1, numbersMissing: -1 };
+  for (const model of [file.offline, file.semantic].filter((m) => m !== undefined)) {
+    assert.equal(model.features.length, model.weights.length);
+    model.features.forEach((f, i) => {
+      assert.ok(FEATURES.includes(f), f);
+      assert.ok(model.weights[i] * sign[f] >= 0, `${f} weighs ${model.weights[i]}`);
+    });
+  }
+  assert.ok(file.threshold > 0 && file.threshold < 1);
+});
+
+test("REFUSAL_THRESHOLD is read by the one settings schema and moves the decision", async () => {
+  assert.equal(readSettings({ REFUSAL_THRESHOLD: "0.7" }).answer.refusalThreshold, 0.7);
+  assert.equal(readSettings({}).answer.refusalThreshold, undefined);
+  assert.throws(() => readSettings({ REFUSAL_THRESHOLD: "2" }), /REFUSAL_THRESHOLD/);
+  const question = "辽宁要在哪里重点发展陆上风光基地";
+  assert.equal((await ask(question)).refused, false);
+  assert.equal((await ask(question, 1)).refused, true, "a threshold of 1 refuses everything");
+});
