@@ -1,6 +1,6 @@
 /**
  * The eval with the real multilingual-e5-small as a benchmark: the retrieval ablation (bm25, dense,
- * hybrid, rerank; hit@1, hit@5, MRR, English hit@5) on evals/qa.jsonl and evals/heldout.jsonl next to
+ * hybrid, rerank; hit@1, hit@5, MRR, English hit@5) on evals/qa.jsonl, heldout.jsonl and the blind sets next to
  * the corpus-trained model's, English hit@5 with e5 embedding the question itself and with the
  * dictionary rendering instead, and the answers with the model's sentence similarity on and off
  * (false refusals, key-fact recall). Prints the tables (figures, no timed assertions) and checks the
@@ -21,7 +21,10 @@ import { sharedIndex } from "./support/shared-index.ts";
 
 const skip = E5_MISSING;
 const ROOT = path.resolve(import.meta.dirname, "..");
-const FILES = { "qa.jsonl": path.join(ROOT, "evals/qa.jsonl"), "heldout.jsonl": path.join(ROOT, "evals/heldout.jsonl") };
+const FILES = Object.fromEntries(["qa.jsonl", "heldout.jsonl", "blind1.jsonl", "blind2.jsonl"].map((f) => [f, path.join(ROOT, "evals", f)]));
+// The fusion weights were chosen on qa.jsonl and checked on heldout.jsonl: those two must show hybrid ahead;
+// the blind sets are printed, as the README's figures, not used to judge the weights.
+const FUSION_CHECKED = new Set(["qa.jsonl", "heldout.jsonl"]);
 const generator = createGenerator(readSettings({}).generator);
 
 let e5: SearchIndex;
@@ -54,7 +57,7 @@ for (const [name, file] of Object.entries(FILES)) {
     console.log(`\n### ${name}: English hit@5 (e5 embeds the question · e5 embeds the dictionary rendering · trained model + dictionary)\n`);
     console.log("| mode | e5, question as written | e5, dictionary rendering | trained |\n|---|---|---|---|");
     for (const mode of ["dense", "hybrid"]) console.log(`| ${mode} | ${pct(en(withE5, mode))} | ${pct(en(dictionary, mode))} | ${pct(en(trained, mode))} |`);
-    console.log(`\n### ${name}: answers with e5's sentence similarity on / off (the answer engine on this branch)\n`);
+    console.log(`\n### ${name}: answers with e5's sentence similarity on / off (e5 retrieval in both)\n`);
     console.log("| | on | off |\n|---|---|---|");
     for (const [label, key] of [
       ["answerable questions wrongly refused", "falseRefusalRate"],
@@ -66,12 +69,13 @@ for (const [name, file] of Object.entries(FILES)) {
     }
     console.log("");
 
+    assert.equal(withE5.summary.errors, 0, "no case failed with an error");
+    if (!FUSION_CHECKED.has(name)) return;
     const row = (mode: string) => withE5.ablation.find((a) => a.mode === mode)!;
     const [hybrid, dense, bm25] = [row("hybrid"), row("dense"), row("bm25")];
     assert.ok(
       (hybrid.hit1 > dense.hit1 && hybrid.hit1 > bm25.hit1) || (hybrid.mrr > dense.mrr && hybrid.mrr > bm25.mrr),
       `hybrid beats both single signals on hit@1 or MRR: hybrid ${hybrid.hit1}/${hybrid.mrr}, dense ${dense.hit1}/${dense.mrr}, bm25 ${bm25.hit1}/${bm25.mrr}`,
     );
-    assert.equal(withE5.summary.errors, 0, "no case failed with an error");
   });
 }
