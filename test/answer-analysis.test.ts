@@ -116,3 +116,14 @@ test("谁/哪个部门 + a verb asks for its doer, named with 由 even when the 
   assert.equal(org.slots[0]?.verb, "牵头");
   assert.ok(slotValues(org.slots[0], "物流园区建设由省发展改革委牵头。", ctx).includes("省发展改革委"));
 });
+
+test("哪 with a measure word before the head noun asks for that sort (在哪座城市 → a city), and the head noun is no topic term", async () => {
+  const ctx = await context();
+  for (const q of ["那次论坛是在哪座城市办的", "那次论坛是在哪个城市办的"]) {
+    const a = analyzeQuestion(q, ctx);
+    assert.deepEqual(a.slots.map((s) => [s.kind, s.grain]), [["place", "city"]], q);
+    assert.ok(!a.terms.some((t) => t.text === "城市"), `${q}: ${a.terms.map((t) => t.text).join(" ")}`);
+  }
+  // 在哪里 alone still asks any place.
+  assert.deepEqual(analyzeQuestion("那次论坛是在哪里办的", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
+});
