@@ -107,3 +107,11 @@ test("a follow-up with its own asking words keeps them, in the previous scope, f
   const h = history("辽宁怎么发展冰雪旅游");
   for (const q of ["那港口方面有什么规划？", "我想知道，那港口方面有什么规划？"]) assert.equal(rewriteByRule(q, h), "辽宁港口方面有什么规划？", q);
 });
+
+test("a question made only of words most passages use (a place, 跟着, 推进) goes on from the previous question, however many", async () => {
+  const { sharedIndex } = await import("./support/shared-index.ts");
+  const index = await sharedIndex();
+  const h = history("中央对发展冰雪经济提了什么要求");
+  assert.ok(isFollowUp("辽宁省里有没有跟着推进？", h, index));
+  assert.ok(!isFollowUp("辽宁怎么发展海洋经济？", h, index), "a telling word of its own stands alone");
+});

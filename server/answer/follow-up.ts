@@ -48,7 +48,7 @@ export function isFollowUp(question: string, history: ChatTurn[], index?: Passag
     if (ZH_POINTERS.person.test(q) || ZH_POINTERS.more.test(q)) return true;
     if (ZH_POINTERS.thing.test(q) && terms.length <= 3) return true;
     // Nothing telling of its own (省里有没有跟进？): it goes on from the previous question.
-    if (terms.length <= 2 && ctx.chunks.length && terms.every((t) => t.weight < GENERIC_WEIGHT)) return true;
+    if (terms.length && ctx.chunks.length && terms.every((t) => t.weight < GENERIC_WEIGHT)) return true;
     // Asking who, when or where of only a verb (谁主持的？, 什么时候开始的？): about the previous question's subject.
     if (terms.length <= 1 && terms.every((t) => /^v/.test(t.tag)) && analyzeQuestion(q, ctx).slots.length > 0) return true;
     return terms.length === 0;
