@@ -8,19 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { MarkerFilter } from "../server/answer/citations.ts";
 import { reviewCitations, tooLittleSupported } from "../server/answer/citation-review.ts";
-import type { Citation } from "../server/answer/types.ts";
+import { passage } from "./support/citations.ts";
 import { sharedIndex } from "./support/shared-index.ts";
-
-const passage = (n: number, quote: string): Citation => ({
-  n,
-  chunkId: `c${n}`,
-  articleId: "a",
-  title: "《测试意见》",
-  headingPath: ["《测试意见》", `${n}.第${n}项`],
-  quote,
-  start: 0,
-  end: quote.length,
-});
 
 const PASSAGES = [
   passage(1, "12.建设清洁能源强省。加快建设风光火核储一体化能源基地，支持沿海地区建设海上风电基地。稳步推进徐大堡核电基地建设。"),

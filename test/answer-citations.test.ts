@@ -4,18 +4,7 @@ import assert from "node:assert/strict";
 import { MarkerFilter, uncitedSentences, unescapeBrackets } from "../server/answer/citations.ts";
 import { renderPassages, fillPrompt } from "../server/answer/prompts.ts";
 import { pieces } from "../server/answer/stream-text.ts";
-import type { Citation } from "../server/answer/types.ts";
-
-const passage = (n: number, quote: string): Citation => ({
-  n,
-  chunkId: `c${n}`,
-  articleId: "a",
-  title: "《测试意见》",
-  headingPath: ["《测试意见》", `${n}.第${n}项`],
-  quote,
-  start: 0,
-  end: quote.length,
-});
+import { passage } from "./support/citations.ts";
 
 function run(filter: MarkerFilter, chunks: string[]): string {
   return chunks.map((c) => filter.push(c)).join("") + filter.end();

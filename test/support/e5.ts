@@ -6,9 +6,7 @@
  * `sharedE5Index()`: the real corpus ingested through e5 once per `npm test` run (the runner's pid
  * names the folder, as for the trained index in shared-index.ts), then opened once per test file.
  */
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { removeStaleRoots, runRoot } from "./run-roots.ts";
 import { ensureIndex } from "../../ingest/build.ts";
 import { readSettings, type EmbeddingSettings } from "../../config/settings.ts";
 import { openSearchIndex, type OpenOptions, type SearchIndex } from "../../vectors/search-index.ts";
@@ -37,24 +35,7 @@ const PREFIX = "policy-qa-test-e5-index-";
 
 /** Index root of this test run's e5 index of the real corpus. */
 export function sharedE5IndexRoot(): string {
-  return path.join(os.tmpdir(), `${PREFIX}${process.ppid}`);
-}
-
-function removeStaleRoots(): void {
-  for (const name of fs.readdirSync(os.tmpdir())) {
-    const pid = Number(name.slice(PREFIX.length));
-    if (!name.startsWith(PREFIX) || !pid || pid === process.ppid || isAlive(pid)) continue;
-    fs.rmSync(path.join(os.tmpdir(), name), { recursive: true, force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return runRoot(PREFIX);
 }
 
 let built: Promise<string> | undefined;
@@ -62,7 +43,7 @@ let built: Promise<string> | undefined;
 /** The build folder of the run's e5 index (built on first use: about two minutes on two cores). */
 export function sharedE5IndexDir(): Promise<string> {
   built ??= (async () => {
-    removeStaleRoots();
+    removeStaleRoots(PREFIX);
     const summary = await ensureIndex({ corpusDir: CORPUS_DIR, indexRoot: sharedE5IndexRoot(), settings: e5Settings() });
     return summary.indexDir;
   })();
