@@ -124,3 +124,20 @@ test("a question naming a province is answered from the article about it, not fr
   assert.doesNotMatch(answer, /中小金融机构/, answer);
   assertVerbatim(answer, passages);
 });
+
+test("with a pretrained model, the sentence it finds closest leads, though its cosines differ by hundredths", async () => {
+  const { analyzeQuestion } = await import("../server/answer/analysis.ts");
+  const { assessEvidence } = await import("../server/answer/evidence.ts");
+  const c = await context();
+  const q = "年轻人想自己开公司，有什么扶持";
+  const a = analyzeQuestion(q, c);
+  const e = assessEvidence(a, [talent], c);
+  const first = (closest: string) => {
+    // e5-like cosines: all within 0.88–0.92, the closest sentence a few hundredths above the rest.
+    const semantic = e.sentences.map((s) => (s.text.includes(closest) ? 0.92 : 0.89));
+    const answer = composeExtractive(q, [talent], { lang: "zh", context: c, analysis: a, evidence: e, semantic });
+    return answer.split("\n").slice(1).join("");
+  };
+  assert.match(first("青年人才"), /^[^。]*青年人才/);
+  assert.match(first("人才公寓"), /^[^。]*人才公寓/);
+});

@@ -148,12 +148,3 @@ export interface SearchOptions {
 /** Progress callback shared by the build stages: a stage name and how far it is. */
 export type Progress = (stage: string, done: number, total: number) => void;
 
-/**
- * Similarity of sentences to a query under a pretrained model (cosine, about -1..1). Offered by a
- * search index only when such a model is configured and loaded; the answer layer uses it to bridge
- * paraphrases and to pick sentences, and works without it.
- */
-export interface SentenceSimilarity {
-  readonly model: string;
-  similarities(query: string, texts: string[], signal?: AbortSignal): Promise<number[]>;
-}

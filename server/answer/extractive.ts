@@ -42,6 +42,8 @@ interface Candidate extends JudgedSentence {
 }
 
 const MMR_LAMBDA = 0.75;
+/** The weight of a sentence's rescaled similarity to the question (pretrained model), tuned on qa.jsonl (0.8–1.6 a plateau). */
+const SEMANTIC_WEIGHT = 1.0;
 /** Sentences this similar (bigram Jaccard) to a chosen one are the same point said twice. */
 const DUPLICATE = 0.6;
 /** Stop adding once a sentence scores below this share of the first pick. */
@@ -105,6 +107,11 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
   const top = Math.max(1e-9, ...terms.map((t) => t.weight));
   const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
   const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms) + 0.3 / (1 + i));
+  // A pretrained model's cosines sit in a narrow band (e5: most within 0.85–0.95): rescaled over this
+  // question's sentences, so that the most similar counts 1 and the least 0.
+  const semLo = semantic?.length ? Math.min(...semantic) : 0;
+  const semHi = semantic?.length ? Math.max(...semantic) : 0;
+  const sem = (i: number) => (semantic && semHi > semLo ? (semantic[i] - semLo) / (semHi - semLo) : 0);
   const out: Candidate[] = [];
   e.sentences.forEach((s, index) => {
     const cite = passages[s.passage];
@@ -118,7 +125,7 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
     const follows = Math.max(prev, 0.6 * prev2);
     const phrase = phraseCoverage(quote, a.runs, pieceWeight);
     const score =
-      0.55 * s.own + 0.25 * s.about + 0.2 * phrase + 0.3 * relevance[s.passage] + 0.15 * follows + 0.05 / (1 + s.pos) + 0.4 * (semantic?.[index] ?? 0);
+      0.55 * s.own + 0.25 * s.about + 0.2 * phrase + 0.3 * relevance[s.passage] + 0.15 * follows + 0.05 / (1 + s.pos) + SEMANTIC_WEIGHT * sem(index);
     out.push({ ...s, index, cite: passages[s.passage], quote, score, grams: bigrams(quote) });
   });
   return out;
