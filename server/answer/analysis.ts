@@ -337,16 +337,19 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
       let placeGrain: PlaceGrain | undefined;
       if (kind0 === "head") {
         const rest = q.slice(m.index! + cue.length);
-        // The head is the next word, whole, ending its noun phrase (哪个国家级新区 asks for a new area, not a country).
-        const words = ctx.seg.tag(rest.slice(0, 10), false);
-        const next = words[0]?.word ?? "";
+        // Past the measure words the tagger marks (个/q, 座/q, 几个/m), the head is the next word, whole,
+        // ending its noun phrase (哪个国家级新区 asks for a new area, not a country).
+        const words = ctx.seg.tag(rest.slice(0, 12), false);
+        let h = 0;
+        while (h < words.length - 1 && /^[qm]/.test(words[h].tag)) h++;
+        const next = words[h]?.word ?? "";
         // A room or hall (哪个会议室, 哪座礼堂) asks where, in a building.
         const venue = !SLOT_HEADS[next] && [...next].length >= 2 && VENUE_HEAD.test(next) ? next : undefined;
-        const head = venue ?? Object.keys(SLOT_HEADS).find((h) => h === next);
-        if (!head || /^n/.test(words[1]?.tag ?? "")) continue;
+        const head = venue ?? (Object.hasOwn(SLOT_HEADS, next) ? next : undefined);
+        if (!head || /^n/.test(words[h + 1]?.tag ?? "")) continue;
         const [headKind, grain] = venue ? (["place", "venue"] as const) : SLOT_HEADS[head];
         kind = headKind;
-        cue += head;
+        cue += words.slice(0, h + 1).map((w) => w.word).join("");
         if (grain) placeGrain = grain;
       }
       if (!kind || !free(m.index!, m.index! + cue.length)) continue;

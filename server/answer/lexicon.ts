@@ -13,16 +13,17 @@ export type SlotKind = "person" | "place" | "org" | "date" | "quantity" | "ordin
 /**
  * Chinese asking phrases and the slot each asks for, longest first. Why a list: they are the
  * grammar of questions, which the corpus (statements) never contains, so no statistic can find them.
- * A "{head}" cue takes the slot from the noun after it (哪个城市 → place, 哪位领导 → person).
+ * A "{head}" cue takes the slot from the noun after it, past a measure word (哪个城市 → place, 哪位领导 → person).
  */
 export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
   [/什么时候|什么时间|何时|哪一?年|哪个?月|几月几[日号]|几月份?|几号|哪一?天|哪几天|(?<!哪)几点|何年|日期|时间是/, "date"],
   [/第几[届次批轮期名位]?|哪一?[届批轮]/, "ordinal"],
   [/(?:是|由|派|让|请)?谁|哪位|哪几位|哪些人(?![才口群力])|何人|什么人(?![才口群力])|叫什么名字|姓名/, "person"],
+  // 哪/什么 + the head noun, past any measure word the tagger marks (哪个城市, 哪座城市, 哪几个国家): read
+  // before 在哪, so that 在哪座城市 asks a city, not just a place.
+  [/哪|什么|何种/, "head"],
   // 在哪些/在哪“五个期” ask which ones, not where.
-  [/在哪(?:儿|里)?(?![“"「]?[些几个项种一类方两二三四五六七八九十座家所条])|哪里|哪儿|何地|何处|什么地方|什么位置|地点|位于|设在哪/, "place"],
-  // 哪 with its measure word (个, 座, 家, 所, 条) before the head noun: 在哪座城市 asks a city, not just a place.
-  [/(?:哪个|哪一个|哪些|哪几个|哪几|什么|何种|哪家|哪座|哪所|哪条)(?=[\u4e00-\u9fff])/, "head"],
+  [/在哪(?:儿|里)?(?![“"「]?[些几个项种一类方两二三四五六七八九十])|哪里|哪儿|何地|何处|什么地方|什么位置|地点|位于|设在哪/, "place"],
   [/多少|(?<!哪)几(?:方面|[个项条座家次倍成年人名天台位所件种类])|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
 ];
 
