@@ -67,8 +67,8 @@ async function main(): Promise<void> {
   const generator = await openGenerator(settings.generator, { log: (m) => console.log(m) });
   const loadMs = performance.now() - loadStart;
   // The model's tokenizer alone, to count the tokens of what it wrote.
-  const { getLlama } = await import("node-llama-cpp");
-  const llama = await getLlama({ build: "never", gpu: false, logLevel: (await import("node-llama-cpp")).LlamaLogLevel.error });
+  const { getLlama, LlamaLogLevel } = await import("node-llama-cpp");
+  const llama = await getLlama({ build: "never", gpu: false, logLevel: LlamaLogLevel.error });
   const vocab = await llama.loadModel({ modelPath, vocabOnly: true });
 
   // Read as plain JSON lines: the bench measures the model, it does not need the eval's case checks.

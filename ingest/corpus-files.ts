@@ -67,11 +67,6 @@ export function scanCorpus(corpusDir: string): CorpusScan {
   return scan;
 }
 
-/** The files a scan of `corpusDir` would ingest. */
-export function listCorpusFiles(corpusDir: string): string[] {
-  return scanCorpus(corpusDir).files;
-}
-
 /** One line per skipped link, and one line for all hidden entries (there may be many, .git/ among them). */
 export function skippedLines(scan: CorpusScan): string[] {
   const lines = scan.links.map((l) => `${l.file}: ${l.reason}; skipped`);

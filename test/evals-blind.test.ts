@@ -33,6 +33,8 @@ function similarity(a: string, b: string): number {
 
 /** Half the bigrams shared: a re-wording of the same question (checked by eye when the blind sets were added). */
 const NEAR_DUPLICATE = 0.5;
+/** At most this share of a blind set's questions re-word a tuning question (16% when the sets were added: the same facts asked again). */
+const MAX_CLOSE_SHARE = 0.16;
 
 for (const file of BLIND) {
   const cases: EvalCase[] = loadCases(path.join(ROOT, "evals", file));
@@ -68,6 +70,7 @@ for (const file of BLIND) {
     // words; the README gives their number, and cases added to qa.jsonl are kept below this line.
     const close = cases.filter((c) => tuned.some((x) => similarity(x.question, c.question) >= NEAR_DUPLICATE));
     t.diagnostic(`${close.length} of ${cases.length} questions share half their bigrams with a qa.jsonl question`);
+    assert.ok(close.length <= MAX_CLOSE_SHARE * cases.length, `${close.length} of ${cases.length} re-word a qa.jsonl question: a case added to qa.jsonl copies a held-out one`);
   });
 }
 

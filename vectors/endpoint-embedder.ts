@@ -16,7 +16,7 @@ import { Embeddings } from "@langchain/core/embeddings";
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from "openai";
 import type { EmbeddingInfo } from "./types.ts";
 import { profileFor, type ModelProfile } from "./model-profiles.ts";
-import { cosine } from "./vector-cache.ts";
+import { cosine, unit } from "./vector-cache.ts";
 
 export interface EndpointOptions {
   /** e.g. http://127.0.0.1:11434/v1 */
@@ -44,7 +44,6 @@ const QUERY_RETRIES = 1;
 const SAME_VECTOR = 0.9999;
 /** The text embedded to find roles and dimensions (exported for tests that count what was embedded). */
 export const PROBE_TEXT = "政策文件问答";
-const PROBE = PROBE_TEXT;
 
 /** The origin of a base URL (what the manifest records: no path, no credentials). */
 export function endpointOrigin(baseUrl: string): string {
@@ -85,7 +84,7 @@ export class EndpointEmbedder extends Embeddings {
 
   /** Embeds one text; resolves with its dimensions, or throws EmbeddingEndpointError. */
   async probe(signal?: AbortSignal): Promise<number> {
-    return (await this.embed([PROBE], "query", { retries: QUERY_RETRIES, signal, anyDimensions: true }))[0].length;
+    return (await this.embed([PROBE_TEXT], "query", { retries: QUERY_RETRIES, signal, anyDimensions: true }))[0].length;
   }
 
   get baseUrl(): string {
@@ -99,13 +98,13 @@ export class EndpointEmbedder extends Embeddings {
   private async detectRoles(): Promise<"prefix" | "input_type"> {
     let asQuery: number[];
     try {
-      [asQuery] = await this.request([PROBE], { inputType: "query", retries: INGEST_RETRIES });
+      [asQuery] = await this.request([PROBE_TEXT], { inputType: "query", retries: INGEST_RETRIES });
     } catch (err) {
       const status = err instanceof EmbeddingEndpointError ? (err.cause as APIError | undefined)?.status : undefined;
       if (status === 400 || status === 422) return "prefix";
       throw err;
     }
-    const [asPassage] = await this.request([PROBE], { inputType: "document", retries: INGEST_RETRIES });
+    const [asPassage] = await this.request([PROBE_TEXT], { inputType: "document", retries: INGEST_RETRIES });
     return cosine(asQuery, asPassage) < SAME_VECTOR ? "input_type" : "prefix";
   }
 
@@ -190,10 +189,6 @@ function infoFor(opts: EndpointOptions, profile: ModelProfile, roles: "prefix" |
 }
 
 /** Unit length, so cosine and dot product agree whatever the server does. */
-function unit(v: number[]): number[] {
-  const n = Math.hypot(...v);
-  return n ? v.map((x) => x / n) : v;
-}
 
 /** What went wrong, in words a user can act on. */
 function explain(err: unknown, opts: EndpointOptions): string {

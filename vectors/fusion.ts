@@ -3,12 +3,9 @@
  *   score(d) = Σ_list weight / (k0 + rank_list(d))
  * Scores of different signals are not comparable; ranks are.
  */
-export interface FusionWeights {
-  dense: number;
-  bm25: number;
-  /** RRF's rank offset: larger flattens the head of each list. */
-  k0: number;
-}
+import type { FusionWeights } from "./types.ts";
+
+export type { FusionWeights };
 
 export const DEFAULT_FUSION: FusionWeights = { dense: 1, bm25: 1, k0: 60 };
 

@@ -7,7 +7,6 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { isStopword } from "./stopwords.ts";
 import { cleanGloss, readCedict, type CedictEntry } from "./cedict.ts";
 import { formatChineseNumber } from "../text/numerals.ts";

@@ -39,8 +39,9 @@ export class SearchIndexRetriever extends BaseRetriever<HitMetadata> {
   }
 
   /**
-   * LangChain's invoke does not watch `signal`; this one rejects with an AbortError as soon as it fires
-   * (the search itself takes milliseconds and is left to finish).
+   * LangChain's invoke does not watch `signal`; this one rejects with an AbortError as soon as it fires.
+   * The search itself stops only when the signal is also among the retriever's options
+   * (`index.retriever({ k, signal })`), which abandons an endpoint's embedding request.
    */
   override async invoke(input: string, options?: RunnableConfig): Promise<DocumentInterface<HitMetadata>[]> {
     const signal = options?.signal;

@@ -543,7 +543,8 @@ class LocalSearchIndex implements SearchIndex {
     if (!best.size) return passages.map((h) => ({ id: h.chunkId, score: h.similarity }));
     const own = new Map(passages.map((h) => [h.chunkId, h.similarity]));
     const passageFloor = Math.min(...passages.map((h) => h.similarity));
-    const sentenceFloor = Math.min(...best.values());
+    let sentenceFloor = Infinity;
+    for (const s of best.values()) sentenceFloor = Math.min(sentenceFloor, s);
     const scores = new Map<string, number>();
     for (const [i, s] of best) scores.set(this.core.chunks[i].id, (own.get(this.core.chunks[i].id) ?? passageFloor) + s);
     for (const h of passages) if (!scores.has(h.chunkId)) scores.set(h.chunkId, h.similarity + sentenceFloor);

@@ -20,6 +20,7 @@ import path from "node:path";
 import type { Chunk, EmbeddingInfo } from "./types.ts";
 import { IndexDamagedError, readJson, writeJson } from "./index-folder.ts";
 import { passageSentences } from "../text/passages.ts";
+import { unit } from "./vector-cache.ts";
 
 export type VectorSet = "passages" | "sentences";
 
@@ -165,7 +166,3 @@ export class TextVectors {
   }
 }
 
-function unit(v: number[]): number[] {
-  const n = Math.hypot(...v);
-  return n ? v.map((x) => x / n) : v;
-}

@@ -139,10 +139,18 @@ export interface SearchOptions {
   mode?: SearchMode;
   /** Return a split item's parts merged into one passage (still verbatim article text). */
   mergeParts?: boolean;
-  /** Fusion weights for this search only (the benchmark's grid; a FusionWeights of fusion.ts); default: the index's. */
-  fusion?: { dense: number; bm25: number; k0: number };
+  /** Fusion weights for this search only (the benchmark's grid); default: the index's. */
+  fusion?: FusionWeights;
   /** Abandons the query's embedding request (an endpoint) when the caller gives up. */
   signal?: AbortSignal;
+}
+
+/** Weights of Reciprocal Rank Fusion (fusion.ts): one per signal, and the rank offset. */
+export interface FusionWeights {
+  dense: number;
+  bm25: number;
+  /** RRF's rank offset: larger flattens the head of each list. */
+  k0: number;
 }
 
 /** Progress callback shared by the build stages: a stage name and how far it is. */

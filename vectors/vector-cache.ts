@@ -30,6 +30,14 @@ export class VectorCache<V extends ArrayLike<number> = number[]> {
 }
 
 /** Cosine similarity (0 when either vector has no direction). */
+/** The vector scaled to length 1 (a zero vector as it is). */
+export function unit(v: number[]): number[] {
+  let n = 0;
+  for (const x of v) n += x * x;
+  n = Math.sqrt(n);
+  return n ? v.map((x) => x / n) : v;
+}
+
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
   let na = 0;

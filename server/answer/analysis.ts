@@ -291,13 +291,11 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   }
   for (const t of terms) bridge(t, ctx);
   for (const t of terms) for (const alias of numberedAliases(t.text, ctx)) t.alts.unshift({ text: alias, score: ALIAS, via: "alias" });
-  const known = terms.filter((t) => t.known);
   // A bridged term weighs as its surest bridge would (楼市 → 房地产 is as telling as 房地产, less the doubt).
   for (const t of terms) {
     if (t.known || !t.alts.length) continue;
     t.weight = Math.max(...t.alts.map((x) => x.score * idf(ctx.chunks.length ? documentFrequency(x.text, ctx.chunks, ctx.seg) : 1, n)));
   }
-  void known;
 
   const unknown = terms.filter((t) => !t.known && !t.alts.length && t.content).map((t) => t.text);
   // What the counted items are (哪三个工程 → 工程; “三大工程”是什么 → 三大工程): a list must be of those.

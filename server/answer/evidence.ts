@@ -387,4 +387,3 @@ export function shortTitle(title: string): string {
   return chars.length > 30 ? `《${chars.slice(0, 14).join("")}……${chars.slice(-8).join("")}》` : `《${bare}》`;
 }
 
-export type { Slot };

@@ -50,8 +50,6 @@ const DUPLICATE = 0.6;
 const TAIL = 0.55;
 /** Long sentences are cut to the clauses that matter (still ending at their own mark). */
 const LONG = 90;
-/** An item's heading naming this share of the topic makes the item's sentences the answer to a how-question. */
-const HOW_HEADING = 0.5;
 /** A list keeps the sentences saying at least this share of what the best one says of the question's focus. */
 const FOCUS_KEEP = 0.5;
 /** The question names an item (its heading holds this share of the topic's weight) when it narrows it to a focus. */
@@ -104,8 +102,7 @@ function namedArticles(a: QuestionAnalysis, passages: Citation[], ctx: AnswerCon
 
 function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], semantic?: number[], allowed?: boolean[]): Candidate[] {
   const terms = weighted(a);
-  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
-  const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
+  const pieceWeight = pieceWeights(terms);
   const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms) + 0.3 / (1 + i));
   // A pretrained model's cosines sit in a narrow band (e5: most within 0.85–0.95): rescaled over this
   // question's sentences, so that the most similar counts 1 and the least 0.
@@ -129,6 +126,12 @@ function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], sema
     out.push({ ...s, index, cite: passages[s.passage], quote, score, grams: bigrams(quote) });
   });
   return out;
+}
+
+/** How much a piece of the question's wording weighs: its heaviest term's share of the heaviest term. */
+function pieceWeights(terms: TopicTerm[]): (piece: string) => number {
+  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
+  return (piece) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
 }
 
 /** A sentence that only repeats the item's heading (a passage stored without its heading span). */
@@ -185,8 +188,7 @@ function pickSlots(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candid
   const terms = weighted(a);
   // The asked thing right next to what the question says of it (郝鹏作了讲话, not a 郝鹏 three clauses from 讲话),
   // in the question's own words, in a short sentence.
-  const top = Math.max(1e-9, ...terms.map((t) => t.weight));
-  const pieceWeight = (piece: string) => Math.max(0, ...terms.filter((t) => piece.includes(t.text) || t.text.includes(piece)).map((t) => t.weight / top));
+  const pieceWeight = pieceWeights(terms);
   const slotScore = (c: Candidate) =>
     c.about + 0.5 * phraseCoverage(c.quote, a.runs, pieceWeight) + 0.4 * proximity(c, terms) + 0.1 / c.cite.n - 0.1 * Math.min(1, [...c.quote].length / 150);
   const chosen: Candidate[] = [];

@@ -100,10 +100,6 @@ function previousAnswer(history: ChatTurn[]): string | undefined {
 }
 
 /** The people a reply names, in order of appearance (documents' titles and citation markers aside). */
-export function namesInAnswer(answer: string, index?: PassageIndex): string[] {
-  return namesIn(answer, contextOf(index));
-}
-
 function namesIn(answer: string, ctx: AnswerContext): string[] {
   const text = answer.replace(/《[^》]*》/g, "，").replace(/\[\d+\]/g, "");
   return persons(text, { seg: ctx.seg, facts: ctx.facts }).sort((a, b) => text.indexOf(a) - text.indexOf(b));

@@ -159,7 +159,7 @@ export const AFTER_NAME = "同志|作了|作|主持|出席|强调|指出|表示|
  * Suffixes that make a place of a proper name (辽宁省, 沈阳市, 太平湾). Why a list: jieba's ns also
  * tags common words (山水, 滨海); a proper stem plus one of these is a place however it is tagged.
  */
-export const PLACE_SUFFIXES = "省|市|县|区|州|镇|乡|村|港|湾|岛|半岛|河|江|湖|山|口岸|平原|流域|盆地|沙地";
+export const PLACE_SUFFIXES = "省|市|县|区|州|镇|乡|村|港|湾|岛|半岛|河|江|湖|山|口岸|平原|流域|盆地";
 
 /**
  * Suffixes of the buildings and grounds where something is held (人民大会堂, 国际会议中心). Why a list:
@@ -172,7 +172,7 @@ export const VENUE_SUFFIXES = "会堂|礼堂|大厦|中心|广场|宾馆|酒店|
  * Suffixes of organisations (研究所, 委员会, 总局). Why a list: jieba tags few bodies nt, and an
  * org-question (哪个部门牵头) needs a named body in the evidence, not any noun.
  */
-export const ORG_SUFFIXES = "委员会|委|研究所|研究院|研究中心|科学院|学院|大学|银行|总局|证监会|监管局|部|厅|局|办公室|办|集团|公司|协会|学会|联合会|党组|政府|法院|检察院|工作组|指导组|领导小组";
+export const ORG_SUFFIXES = "委员会|委|研究所|研究院|研究中心|科学院|学院|大学|银行|总局|监管局|部|厅|局|办公室|办|集团|公司|协会|学会|联合会|党组|政府|法院|检察院|工作组|指导组|领导小组";
 
 /**
  * Words that make a body generic (有关部门, 各级党委, 主管部门). Why a list: they name no body in

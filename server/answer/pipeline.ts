@@ -33,14 +33,16 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
 
   // Retrieval is fresh every turn: passages from earlier turns are never carried over.
   // Through the LangChain retriever the index exports, which stops waiting once the request is aborted.
-  const hits = await retrieve(question, deps.index, req.k ?? DEFAULT_K, signal).catch((err: unknown) => (signal?.aborted ? undefined : Promise.reject(err)));
+  // The standalone question read once: retrieval and the judgement of its passages share the analysis.
+  const analysed = analyzeQuestion(question, answerContext(deps.index));
+  const hits = await retrieve(question, deps.index, req.k ?? DEFAULT_K, signal, analysed).catch((err: unknown) => (signal?.aborted ? undefined : Promise.reject(err)));
   if (!hits) return;
   const passages = toCitations(hits);
   yield { type: "retrieval", question, passages };
 
   const chunks = deps.index.core?.chunks;
   const glossary = deps.index.glossary;
-  const { analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal);
+  const { analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal, analysed);
   if (signal?.aborted) return;
   const decision = decide(analysis, evidence, passages, deps.refusalThreshold);
   let filter = new MarkerFilter(passages.length);
@@ -141,9 +143,9 @@ export function toCitations(hits: SearchHit[]): Citation[] {
  * a pretrained model is configured): what the refusal decision and the composer read. Also used by
  * `npm run fit:refusal` to compute the features it fits on.
  */
-export async function judgeQuestion(question: string, hits: SearchHit[], index: AnswerDeps["index"], signal?: AbortSignal) {
+export async function judgeQuestion(question: string, hits: SearchHit[], index: AnswerDeps["index"], signal?: AbortSignal, analysed?: QuestionAnalysis) {
   const context = answerContext(index);
-  const analysis = analyzeQuestion(question, context);
+  const analysis = analysed ?? analyzeQuestion(question, context);
   const passages = toCitations(hits);
   const evidence = assessQuestion(analysis, passages, context, { ranks: hits.map((h) => h.ranks) });
   const semantic = await sentenceSimilarities(context, question, evidence, signal);
@@ -156,10 +158,10 @@ export async function judgeQuestion(question: string, hits: SearchHit[], index: 
  * article is among them; for one naming a numbered name the corpus also writes out, a search with that
  * spelling. First the whole question's best, then the others', then the rest.
  */
-export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal): Promise<SearchHit[]> {
-  const search = async (q: string, n: number) => (await index.retriever({ k: n }).invoke(q, { signal })).map(hitOf);
+export async function retrieve(question: string, index: AnswerDeps["index"], k: number, signal?: AbortSignal, analysed?: QuestionAnalysis): Promise<SearchHit[]> {
+  const search = async (q: string, n: number) => (await index.retriever({ k: n, ...(signal ? { signal } : {}) }).invoke(q, { signal })).map(hitOf);
   const ctx = answerContext(index);
-  const a = analyzeQuestion(question, ctx);
+  const a = analysed ?? analyzeQuestion(question, ctx);
   // Searched without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。), nor the words
   // asking for a slot (哪个城市 would find passages on cities, not the one on the meeting).
   const asked = a.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(question, ctx)).trim();
