@@ -141,3 +141,28 @@ test("with a pretrained model, the sentence it finds closest leads, though its c
   assert.match(first("青年人才"), /^[^。]*青年人才/);
   assert.match(first("人才公寓"), /^[^。]*人才公寓/);
 });
+
+test("a further passage joins a focused list only with its sentences on the focus, a compound's parts counting", async () => {
+  const energy = passage(1, "plan", PLAN, "7.建设清洁能源强省",
+    "7.建设清洁能源强省。完善风电、光伏规划布局。稳步推进核电基地建设。发挥副产氢能资源丰富等优势，发展壮大氢能产业集群。推进抽水蓄能电站建设。");
+  const industry = passage(2, "plan", PLAN, "8.培育新兴产业",
+    "8.培育新兴产业。制定实施新兴产业培育行动计划。重点打造新材料、机器人、氢能等产业集群。布局一批颠覆性技术研发应用。");
+  const passages = [energy, industry];
+  const index = await sharedIndex();
+  const chunks: Chunk[] = passages.map((p) => ({ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: p.quote, start: 0, end: p.quote.length, sentences: sentenceBounds(p.quote) }));
+  const answer = composeExtractive("氢能产业要怎么发展", passages, { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  assert.match(answer, /发展壮大氢能产业集群/, answer);
+  assert.match(answer, /氢能等产业集群/, `the other item's sentence on hydrogen joins:\n${answer}`);
+  assert.doesNotMatch(answer, /行动计划|颠覆性|核电|风电/, `nothing off the focus:\n${answer}`);
+  assertVerbatim(answer, passages);
+});
+
+test("a question for a category's members gets the sentence on its topic, not one listing other things with the category's word", async () => {
+  const meeting = passage(1, "west", "《全国西部振兴工作会议召开》", undefined,
+    "会议指出，西部地区资源条件较好，产业基础比较雄厚，区位优势独特，发展潜力巨大。今年要充分发挥比较优势、后发优势，推动全国高质量发展。");
+  const index = await sharedIndex();
+  const chunks: Chunk[] = [{ id: meeting.chunkId, articleId: meeting.articleId, title: meeting.title, headingPath: meeting.headingPath, text: meeting.quote, start: 0, end: meeting.quote.length, sentences: sentenceBounds(meeting.quote) }];
+  const answer = composeExtractive("会议认为西部地区产业有哪些优势", [meeting], { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  assert.match(answer, /资源条件较好/, answer);
+  assert.doesNotMatch(answer, /后发优势/, answer);
+});

@@ -274,8 +274,11 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     // clean energy; not a word as common as 发展).
     const heaviest = Math.max(0, ...terms.map((t) => t.weight));
     const focus = terms.filter((t) => termMatch(heads, t) < 1 && t.weight >= FOCUS_WEIGHT * heaviest);
-    const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus) : 1);
+    // With the segmenter, so that a compound's telling parts count (氢能产业 in 氢能等产业集群).
+    const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus, ctx) : 1);
     const best = Math.max(0, ...mine.map(focusOf));
+    // A further passage joins on the focus, or not at all: never with its measures on something else.
+    if (chosen.length && focus.length && best === 0) continue;
     let keep: Candidate[];
     if (p.itemNo) {
       // An item: all of it, unless the question narrows it to a focus the item mentions in passing —
@@ -320,6 +323,9 @@ function tellingChars(word: string, ctx: AnswerContext): string[] {
   return chars.filter((c) => documentFrequency(c, ctx.chunks, ctx.seg, false) <= COMMON_CHAR * ctx.chunks.length);
 }
 
+/** A sentence listing things with 、 but saying less than this share of the topic the best one says lists other things (a 优势 in passing). */
+const CATEGORY_OWN = 0.3;
+
 /**
  * A question about the members of a category (哪些物流园区, 主要投向哪些行业): the sentences that
  * list members (、) where the question's words are, the category's own words counting extra — though
@@ -329,8 +335,9 @@ function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Can
   const category = a.category!;
   const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
   // Any retrieved sentence may list them: the one saying most of the question, near the top, wins.
+  const topOwn = Math.max(0, ...cands.map((c) => c.own));
   const pool = cands
-    .filter((c) => c.own > 0)
+    .filter((c) => c.own > 0 && c.own >= CATEGORY_OWN * topOwn)
     .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category) }))
     .sort((x, y) => y.key - x.key);
   if (!pool.length) return [];
