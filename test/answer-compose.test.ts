@@ -166,3 +166,13 @@ test("a question for a category's members gets the sentence on its topic, not on
   assert.match(answer, /资源条件较好/, answer);
   assert.doesNotMatch(answer, /后发优势/, answer);
 });
+
+test("a question for what something is gets the sentence saying what it is, not the article's other points", async () => {
+  const meeting = passage(1, "logistics", "《全省物流工作会议召开》", undefined,
+    "全省物流工作会议11月2日召开。会议指出，要完善物流配送体系，加快物流园区建设。会议强调，物流是经济运行的动脉，是产业竞争力的重要组成部分。要培育物流龙头企业。");
+  const index = await sharedIndex();
+  const chunks: Chunk[] = [{ id: meeting.chunkId, articleId: meeting.articleId, title: meeting.title, headingPath: meeting.headingPath, text: meeting.quote, start: 0, end: meeting.quote.length, sentences: sentenceBounds(meeting.quote) }];
+  const answer = composeExtractive("物流工作会议如何定位物流", [meeting], { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  assert.match(answer.split("\n")[1], /^会议强调，物流是经济运行的动脉/, answer);
+  assert.doesNotMatch(answer, /龙头企业|物流园区/, answer);
+});

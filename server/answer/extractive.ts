@@ -6,6 +6,7 @@
  *  - a list (有哪些, how an item's subject is done) keeps the sentences of the best item that are
  *    about what the question adds to the item's heading (那氢能呢 → the hydrogen sentence only), and
  *    drops the rest;
+ *  - a question for what something is (如何定位金融) gets the sentences saying what it is (金融是…);
  *  - a question joining two subjects that live in two articles (论坛和博览会) is
  *    answered from each;
  *  - otherwise the few best sentences: about the topic, in the question's words, from a relevant
@@ -18,7 +19,7 @@ import { articleAgreement, assessEvidence, coverage, statedNames, crossArticlePl
 import { phraseCoverage } from "./phrase.ts";
 import { isPassageHeading } from "../../text/passages.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
-import { definesTerm, enumeration } from "./slots.ts";
+import { definesTerm, enumeration, saysWhatItIs } from "./slots.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
@@ -163,6 +164,10 @@ function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Ci
   if (a.enumerate) {
     const picked = pickEnumeration(a, e, cands, opts.context);
     if (picked.length) return { picked, list: picked.length > 1, ordered: picked.length === 1 };
+  }
+  if (a.definition) {
+    const picked = pickDefinition(a, e, cands);
+    if (picked.length) return { picked, list: false, ordered: true };
   }
   if (a.broad) {
     const picked = pickBroad(a, e, cands, passages, opts.maxPoints ?? 8, opts.context);
@@ -364,6 +369,21 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
   const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
   return cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
+}
+
+/** A question for what something is or how it is defined: the sentences saying what it is, the best first. */
+function pickDefinition(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+  const terms = weighted(a).filter((t) => t.weight > 0);
+  const pool = cands
+    .filter((c) => e.supporting.includes(c.passage) && terms.some((t) => [t.text, ...t.alts.map((x) => x.text)].some((w) => saysWhatItIs(c.text, w))))
+    .sort((x, y) => y.score - x.score);
+  if (!pool.length) return [];
+  const chosen = [pool[0]];
+  for (const c of pool.slice(1)) {
+    if (chosen.length >= 2 || c.score < TAIL * pool[0].score) break;
+    if (chosen.every((x) => jaccard(x.grams, c.grams) < DUPLICATE)) chosen.push(c);
+  }
+  return chosen;
 }
 
 /** The few best sentences (MMR: relevant, not redundant), stopping at a clear drop. */

@@ -279,6 +279,17 @@ export function definesTerm(sentence: string, term: string, count: number): bool
   return false;
 }
 
+/**
+ * Whether a sentence says what a term is: the term, then 是, 就是 or 即 (金融是国民经济的血脉;
+ * ……意识，就是要…), not 是否/是不是. Unlike definesTerm, no list need follow.
+ */
+export function saysWhatItIs(sentence: string, term: string): boolean {
+  for (let at = sentence.indexOf(term); at >= 0; at = sentence.indexOf(term, at + 1)) {
+    if (/^[，,]?(?:就是|即是|即|是)(?!否|不是)/.test(sentence.slice(at + term.length))) return true;
+  }
+  return false;
+}
+
 /** The values of the slot in a sentence (empty when it holds none). */
 export function slotValues(slot: Slot, sentence: string, ctx: SlotContext, exclude: readonly string[] = [], topic: readonly string[] = []): string[] {
   // A date or a place inside a document's title (《…2023年…报告》) is the title's, not the event's.
