@@ -24,14 +24,14 @@ import { openIndex } from "../ingest/build.ts";
 import { createExtractiveGenerator } from "../server/answer/generator.ts";
 import { standaloneQuestion } from "../server/answer/follow-up.ts";
 import { DEFAULT_K, judgeQuestion, retrieve } from "../server/answer/pipeline.ts";
-import { FEATURES, MODEL_FILE, type FeatureName, type LogisticModel, type RefusalModelFile } from "../server/answer/refusal.ts";
+import { FEATURES, FEATURE_SIGNS, MODEL_FILE, type FeatureName, type LogisticModel, type RefusalModelFile } from "../server/answer/refusal.ts";
 import type { Features } from "../server/answer/evidence.ts";
 import type { SearchIndex } from "../vectors/search-index.ts";
 import { loadCases, type EvalCase } from "./cases.ts";
 import { VARIANT_TEMPLATES } from "./variants.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const OFFLINE: FeatureName[] = ["coverage", "sentence", "unbridged", "slotMissing", "numbersMissing", "agreement"];
+const OFFLINE: FeatureName[] = ["coverage", "sentence", "unbridged", "nounsUnbridged", "slotMissing", "numbersMissing", "agreement"];
 const LAMBDAS = [0.03, 0.1, 0.3, 1, 3];
 const FOLDS = 5;
 
@@ -70,16 +70,13 @@ const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * missing slots and missing figures can only lower it. A weight fitted the other way (a quirk of the
  * labelled cases, e.g. near misses being about well-covered topics) is held at 0 instead.
  */
-const SIGN: Record<FeatureName, 1 | -1> = {
-  coverage: 1, sentence: 1, agreement: 1, semantic: 1, unbridged: -1, slotMissing: -1, numbersMissing: -1,
-};
 
 /** Logistic regression with each weight kept to its sign (active set: a weight of the wrong sign is fixed at 0, the rest refitted). */
 export function fitLogistic(X: number[][], y: number[], lambda: number, names: FeatureName[]): LogisticModel {
   let active = names.map((_, j) => j);
   for (;;) {
     const sub = fitUnconstrained(X.map((x) => active.map((j) => x[j])), y, lambda, active.map((j) => names[j]));
-    const wrong = active.filter((j, k) => Math.sign(sub.weights[k]) === -SIGN[names[j]]);
+    const wrong = active.filter((j, k) => Math.sign(sub.weights[k]) === -FEATURE_SIGNS[names[j]]);
     if (!wrong.length) {
       const full: LogisticModel = { features: names, bias: sub.bias, weights: names.map(() => 0), mean: names.map(() => 0), scale: names.map(() => 1) };
       active.forEach((j, k) => {

@@ -176,3 +176,16 @@ test("a question for what something is gets the sentence saying what it is, not 
   assert.match(answer.split("\n")[1], /^会议强调，物流是经济运行的动脉/, answer);
   assert.doesNotMatch(answer, /龙头企业|物流园区/, answer);
 });
+
+test("a quoted numbered term asked for its items is answered only by a sentence listing them, not by one naming it among others", async () => {
+  const { analyzeQuestion } = await import("../server/answer/analysis.ts");
+  const { assessEvidence } = await import("../server/answer/evidence.ts");
+  const index = await sharedIndex();
+  const judge = (quote: string) => {
+    const p = passage(1, "plan", PLAN, undefined, quote);
+    const ctx: AnswerContext = { seg: index.segmenter, chunks: [{ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: quote, start: 0, end: quote.length, sentences: sentenceBounds(quote) }], facts: index.wordFacts };
+    return assessEvidence(analyzeQuestion("意见里说的“三个短板”，具体是哪三个？", ctx), [p], ctx).itemsFound;
+  };
+  assert.equal(judge("要坚持“两个毫不动摇”、“三个有利于”，补齐“三个短板”，推动高质量发展。"), false, "named among other numbered terms, never listed");
+  assert.equal(judge("补齐“三个短板”，即基础设施、公共服务、科技创新。"), true, "listed as what it is");
+});

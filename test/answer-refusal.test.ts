@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { answer } from "../server/answer/pipeline.ts";
 import { createExtractiveGenerator } from "../server/answer/generator.ts";
-import { FEATURES, refusalModel } from "../server/answer/refusal.ts";
+import { FEATURES, FEATURE_SIGNS, refusalModel } from "../server/answer/refusal.ts";
 import { readSettings } from "../config/settings.ts";
 import { sharedIndex } from "./support/shared-index.ts";
 
@@ -70,15 +70,30 @@ for (const [question, fact] of [
 
 test("the fitted model file: every feature's weight has the sign its meaning allows, and a threshold in (0, 1)", () => {
   const file = refusalModel();
-  const sign: Record<string, number> = { coverage: 1, sentence: 1, agreement: 1, semantic: 1, unbridged: -1, slotMissing: -1, numbersMissing: -1 };
   for (const model of [file.offline, file.semantic].filter((m) => m !== undefined)) {
     assert.equal(model.features.length, model.weights.length);
     model.features.forEach((f, i) => {
       assert.ok(FEATURES.includes(f), f);
-      assert.ok(model.weights[i] * sign[f] >= 0, `${f} weighs ${model.weights[i]}`);
+      assert.ok(model.weights[i] * FEATURE_SIGNS[f] >= 0, `${f} weighs ${model.weights[i]}`);
     });
   }
   assert.ok(file.threshold > 0 && file.threshold < 1);
+});
+
+test("the fit holds a weight the labelled cases would turn the wrong way at 0, and fits the rest", async () => {
+  const { fitLogistic } = await import("../evals/fit-refusal.ts");
+  // Made-up rows where more coverage goes with refusal (near misses about well-covered topics) and a
+  // missing slot decides: unconstrained, coverage would weigh against answering.
+  const X: number[][] = [];
+  const y: number[] = [];
+  for (let i = 0; i < 40; i++) {
+    const answerable = i % 2 === 0;
+    X.push([answerable ? 0.5 + (i % 5) / 20 : 0.8 + (i % 5) / 20, answerable ? 0 : 1]);
+    y.push(answerable ? 1 : 0);
+  }
+  const model = fitLogistic(X, y, 0.1, ["coverage", "slotMissing"]);
+  assert.equal(model.weights[0], 0, "coverage may only raise P(answerable)");
+  assert.ok(model.weights[1] < 0, `a missing slot lowers it: ${model.weights[1]}`);
 });
 
 test("REFUSAL_THRESHOLD is read by the one settings schema and moves the decision", async () => {

@@ -10,6 +10,7 @@ import type { Chunk } from "../../vectors/types.ts";
 import { passageSentences } from "../../text/passages.ts";
 import { statesNumber, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
 import { ANAPHORA } from "./lexicon.ts";
+import { numberedCount } from "./match.ts";
 import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
 
 /** A sentence of a retrieved passage, judged against the question. */
@@ -65,6 +66,8 @@ export interface Features {
   sentence: number;
   /** Share of the content terms that the corpus does not know and no bridge reaches. */
   unbridged: number;
+  /** The same share among the terms naming things (nouns, names, abbreviations, English words). */
+  nounsUnbridged: number;
   /** Share of the asked slots (and listed items, relative occurrence) not found about the topic. */
   slotMissing: number;
   /** Share of stated figures and dates not in the passages. */
@@ -74,6 +77,9 @@ export interface Features {
   /** Best sentence similarity under a pretrained model (only when one is configured). */
   semantic?: number;
 }
+
+/** The tagger's classes of words naming things: nouns and names (n…), abbreviations (j), English words (eng). */
+const THING_TAG = /^n|^j$|^eng$/;
 
 /** Passages whose coverage is within this of the best one's support the answer. */
 const SUPPORT_MARGIN = 0.2;
@@ -239,7 +245,9 @@ export function assessEvidence(
 
   let itemsFound: boolean | undefined;
   if (a.enumerate) {
-    const quoted = a.terms.find((t) => t.quoted && a.definition);
+    // The items of a quoted numbered term are asked when it is asked what it is, or, when the documents
+    // write it so, for as many as it numbers (“四个短板”是哪四个; not a gloss of the asker’s own such as “五个期”).
+    const quoted = a.terms.find((t) => t.quoted && (a.definition || (t.exact && numberedCount(t.text) === a.enumerate)));
     const count = a.enumerate;
     itemsFound = inSupport.some((s, i) => {
       if (!aboutTopic(s) && !(quoted && s.text.includes(quoted.text))) return false;
@@ -259,13 +267,18 @@ export function assessEvidence(
 
   const content = a.terms.filter((t) => t.content);
   // A term the corpus does not know counts against the passages only if no bridge of it is in them either.
-  const unbridged = content.length ? content.filter((t) => !t.known && !texts.some((x) => termMatch(x, t, ctx.seg) > 0)).length / content.length : 0;
+  const unreached = (t: TopicTerm) => !t.known && !texts.some((x) => termMatch(x, t, ctx.seg) > 0);
+  const unbridged = content.length ? content.filter(unreached).length / content.length : 0;
+  // The things named (nouns, names, abbreviations, English words): an unknown one is often what is asked about (签证, 锅包肉).
+  const things = content.filter((t) => THING_TAG.test(t.tag));
+  const nounsUnbridged = things.length ? things.filter(unreached).length / things.length : 0;
   const asked = [...slotsFound, ...(itemsFound === undefined ? [] : [itemsFound]), ...(relativeFound === undefined ? [] : [relativeFound])];
   const top = opts.ranks?.[0];
   const features: Features = {
     coverage: best,
     sentence: bestAbout,
     unbridged,
+    nounsUnbridged,
     slotMissing: asked.length ? asked.filter((f) => !f).length / asked.length : 0,
     numbersMissing: a.numbers.length ? missingNumbers.length / a.numbers.length : 0,
     agreement: top && (top.bm25 ?? 99) <= 3 && (top.dense ?? 99) <= 3 ? 1 : 0,

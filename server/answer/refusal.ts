@@ -13,8 +13,13 @@ import { shortSource, type Evidence, type Features } from "./evidence.ts";
 import { REFUSAL_OPENINGS } from "./lexicon.ts";
 import type { Slot } from "./slots.ts";
 
-export const FEATURES = ["coverage", "sentence", "unbridged", "slotMissing", "numbersMissing", "agreement", "semantic"] as const;
+export const FEATURES = ["coverage", "sentence", "unbridged", "nounsUnbridged", "slotMissing", "numbersMissing", "agreement", "semantic"] as const;
 export type FeatureName = (typeof FEATURES)[number];
+
+/** The sign each feature's weight may take: more coverage, agreement or similarity can only raise P(answerable); what is missing can only lower it. */
+export const FEATURE_SIGNS: Record<FeatureName, 1 | -1> = {
+  coverage: 1, sentence: 1, agreement: 1, semantic: 1, unbridged: -1, nounsUnbridged: -1, slotMissing: -1, numbersMissing: -1,
+};
 
 /** A fitted logistic model: P(answerable) = σ(bias + Σ weight·(x − mean)/scale). */
 export interface LogisticModel {
