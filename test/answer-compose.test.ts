@@ -44,6 +44,13 @@ async function context(): Promise<AnswerContext> {
   return ctx;
 }
 
+/** A context whose corpus is just these passages, read with the real index's segmenter and word facts. */
+async function contextOf(passages: Citation[]): Promise<AnswerContext> {
+  const index = await sharedIndex();
+  const chunks: Chunk[] = passages.map((p) => ({ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: p.quote, start: 0, end: p.quote.length, sentences: sentenceBounds(p.quote) }));
+  return { seg: index.segmenter, chunks, facts: index.wordFacts };
+}
+
 const compose = async (q: string, passages: Citation[] = ALL) => composeExtractive(q, passages, { lang: "zh", context: await context() });
 
 /** Each cited sentence is verbatim in the passage its marker names. */
@@ -148,9 +155,7 @@ test("a further passage joins a focused list only with its sentences on the focu
   const industry = passage(2, "plan", PLAN, "8.培育新兴产业",
     "8.培育新兴产业。制定实施新兴产业培育行动计划。重点打造新材料、机器人、氢能等产业集群。布局一批颠覆性技术研发应用。");
   const passages = [energy, industry];
-  const index = await sharedIndex();
-  const chunks: Chunk[] = passages.map((p) => ({ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: p.quote, start: 0, end: p.quote.length, sentences: sentenceBounds(p.quote) }));
-  const answer = composeExtractive("氢能产业要怎么发展", passages, { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  const answer = composeExtractive("氢能产业要怎么发展", passages, { lang: "zh", context: await contextOf(passages) });
   assert.match(answer, /发展壮大氢能产业集群/, answer);
   assert.match(answer, /氢能等产业集群/, `the other item's sentence on hydrogen joins:\n${answer}`);
   assert.doesNotMatch(answer, /行动计划|颠覆性|核电|风电/, `nothing off the focus:\n${answer}`);
@@ -160,9 +165,7 @@ test("a further passage joins a focused list only with its sentences on the focu
 test("a question for a category's members gets the sentence on its topic, not one listing other things with the category's word", async () => {
   const meeting = passage(1, "west", "《全国西部振兴工作会议召开》", undefined,
     "会议指出，西部地区资源条件较好，产业基础比较雄厚，区位优势独特，发展潜力巨大。今年要充分发挥比较优势、后发优势，推动全国高质量发展。");
-  const index = await sharedIndex();
-  const chunks: Chunk[] = [{ id: meeting.chunkId, articleId: meeting.articleId, title: meeting.title, headingPath: meeting.headingPath, text: meeting.quote, start: 0, end: meeting.quote.length, sentences: sentenceBounds(meeting.quote) }];
-  const answer = composeExtractive("会议认为西部地区产业有哪些优势", [meeting], { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  const answer = composeExtractive("会议认为西部地区产业有哪些优势", [meeting], { lang: "zh", context: await contextOf([meeting]) });
   assert.match(answer, /资源条件较好/, answer);
   assert.doesNotMatch(answer, /后发优势/, answer);
 });
@@ -170,9 +173,7 @@ test("a question for a category's members gets the sentence on its topic, not on
 test("a question for what something is gets the sentence saying what it is, not the article's other points", async () => {
   const meeting = passage(1, "logistics", "《全省物流工作会议召开》", undefined,
     "全省物流工作会议11月2日召开。会议指出，要完善物流配送体系，加快物流园区建设。会议强调，物流是经济运行的动脉，是产业竞争力的重要组成部分。要培育物流龙头企业。");
-  const index = await sharedIndex();
-  const chunks: Chunk[] = [{ id: meeting.chunkId, articleId: meeting.articleId, title: meeting.title, headingPath: meeting.headingPath, text: meeting.quote, start: 0, end: meeting.quote.length, sentences: sentenceBounds(meeting.quote) }];
-  const answer = composeExtractive("物流工作会议如何定位物流", [meeting], { lang: "zh", context: { seg: index.segmenter, chunks, facts: index.wordFacts } });
+  const answer = composeExtractive("物流工作会议如何定位物流", [meeting], { lang: "zh", context: await contextOf([meeting]) });
   assert.match(answer.split("\n")[1], /^会议强调，物流是经济运行的动脉/, answer);
   assert.doesNotMatch(answer, /龙头企业|物流园区/, answer);
 });
@@ -180,12 +181,11 @@ test("a question for what something is gets the sentence saying what it is, not 
 test("a quoted numbered term asked for its items is answered only by a sentence listing them, not by one naming it among others", async () => {
   const { analyzeQuestion } = await import("../server/answer/analysis.ts");
   const { assessEvidence } = await import("../server/answer/evidence.ts");
-  const index = await sharedIndex();
-  const judge = (quote: string) => {
+  const judge = async (quote: string) => {
     const p = passage(1, "plan", PLAN, undefined, quote);
-    const ctx: AnswerContext = { seg: index.segmenter, chunks: [{ id: p.chunkId, articleId: p.articleId, title: p.title, headingPath: p.headingPath, text: quote, start: 0, end: quote.length, sentences: sentenceBounds(quote) }], facts: index.wordFacts };
+    const ctx = await contextOf([p]);
     return assessEvidence(analyzeQuestion("意见里说的“三个短板”，具体是哪三个？", ctx), [p], ctx).itemsFound;
   };
-  assert.equal(judge("要坚持“两个毫不动摇”、“三个有利于”，补齐“三个短板”，推动高质量发展。"), false, "named among other numbered terms, never listed");
-  assert.equal(judge("补齐“三个短板”，即基础设施、公共服务、科技创新。"), true, "listed as what it is");
+  assert.equal(await judge("要坚持“两个毫不动摇”、“三个有利于”，补齐“三个短板”，推动高质量发展。"), false, "named among other numbered terms, never listed");
+  assert.equal(await judge("补齐“三个短板”，即基础设施、公共服务、科技创新。"), true, "listed as what it is");
 });
