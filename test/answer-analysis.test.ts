@@ -127,3 +127,24 @@ test("哪 with a measure word before the head noun asks for that sort (在哪座
   // 在哪里 alone still asks any place.
   assert.deepEqual(analyzeQuestion("那次论坛是在哪里办的", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
 });
+
+test("几个 asks how many, but 那几个/…的几个 X 是哪些 asks which ones", async () => {
+  const ctx = await context();
+  assert.deepEqual(analyzeQuestion("会议提出了几个重点领域", ctx).slots.map((s) => s.kind), ["quantity"]);
+  for (const q of ["会议说的那几个重点领域是什么", "会议要抓的几个重点领域是哪些"]) {
+    assert.ok(!analyzeQuestion(q, ctx).slots.some((s) => s.kind === "quantity"), q);
+  }
+});
+
+test("怎样 asks how something is done, but 怎样的 + a noun asks what kind it is", async () => {
+  const ctx = await context();
+  assert.equal(analyzeQuestion("那次论坛要怎样筹办", ctx).how, true);
+  assert.equal(analyzeQuestion("评论说那次论坛是一次怎样的会议", ctx).how, false);
+});
+
+test("a word the tagger glues from a framing verb and particles (搞了个) frames, and is no unknown term", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("为了留住人才，辽宁搞了个啥行动", ctx);
+  assert.ok(a.framing.includes("搞了个"), a.framing.join(" "));
+  assert.ok(!a.terms.some((t) => t.text.includes("搞")), a.terms.map((t) => t.text).join(" "));
+});

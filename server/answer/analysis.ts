@@ -127,6 +127,11 @@ const FUNCTION_TAG = /^(r|u|p|c|y|e|o|d|f|q|w|z)/;
 const CONTENT_TAG = /^(n|v|a|eng|j|x|l|i|s|t|b|nz|m|$)/;
 /** Named entities: a name's parts (人民 and 大会 in 人民大会堂) are no bridge to it. */
 const NAME_TAG = /^(nr|ns|nt|nz|eng)/;
+/** Particles that only carry the asking (吗, 呢, 了, 的, 一下). */
+const PARTICLES = /^[吗呢吧啊呀嘛哦的了一下]+$/;
+/** The everyday measure words a framing verb takes (搞了个, 做了些). */
+const MEASURES = /^[个些点]$/;
+
 /** An ordinal or counted specifier the question pins down (第十五届, 六次, 三季度). */
 const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?$`);
 const CONJUNCTION = /^(和|与|及|以及|跟|同|还有)$/;
@@ -151,7 +156,7 @@ export function searchText(question: string, ctx: Pick<AnswerContext, "seg">): s
       return words.length > 0 && words.every((w) => FRAMING_WORDS.has(w) || isStopword(w) || FRAMING_WORDS.has(w.replace(/'.*$/, "")));
     }
     // Framing words, and the particles, prepositions and conjunctions around them (给我讲讲, 帮我查一下).
-    return ctx.seg.tag(body, false).every(({ word, tag }) => FRAMING_WORDS.has(word) || /^[pucyeo]/.test(tag) || /^[吗呢吧啊呀嘛哦的了一下]+$/.test(word));
+    return ctx.seg.tag(body, false).every(({ word, tag }) => FRAMING_WORDS.has(word) || /^[pucyeo]/.test(tag) || PARTICLES.test(word));
   };
   const kept = clauses.filter((c) => !frames(c));
   return kept.length && kept.length < clauses.length ? kept.join("").trim() : question;
@@ -239,7 +244,9 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     if (!HAN.test(w)) continue;
     // A compound of framing words (具体内容, 主要任务) frames too.
     const parts = [...w].length > 2 ? ctx.seg.subwords(w) : [];
-    if (FRAMING_WORDS.has(w) || (parts.length >= 2 && parts.every((p) => FRAMING_WORDS.has(p)))) {
+    // So does a word the tagger glued from a framing verb and particles (搞了个, 做了些).
+    const glued = [...w].length <= 4 && [...w].some((c) => FRAMING_WORDS.has(c)) && [...w].every((c) => FRAMING_WORDS.has(c) || PARTICLES.test(c) || MEASURES.test(c));
+    if (FRAMING_WORDS.has(w) || glued || (parts.length >= 2 && parts.every((p) => FRAMING_WORDS.has(p)))) {
       framing.push(w);
       mask(start, word.length);
       continue;

@@ -24,7 +24,8 @@ export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
   [/哪|什么|何种/, "head"],
   // 在哪些/在哪“五个期” ask which ones, not where.
   [/在哪(?:儿|里)?(?![“"「]?[些几个项种一类方两二三四五六七八九十])|哪里|哪儿|何地|何处|什么地方|什么位置|地点|位于|设在哪/, "place"],
-  [/多少|(?<!哪)几(?:方面|[个项条座家次倍成年人名天台位所件种类])|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
+  // 那几个/这几个/…的几个 X 是哪些 point at things already counted: they ask which, not how many.
+  [/多少|(?<![哪那这的])几(?:方面|[个项条座家次倍成年人名天台位所件种类])|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
 ];
 
 /** How fine a place is asked for (哪个城市 → a city; 在哪里 → any place). */
@@ -67,7 +68,8 @@ export const EN_SLOT_CUES: readonly (readonly [RegExp, SlotKind])[] = [
  */
 export const ZH_FORMS = {
   list: /有哪些|哪些|哪几|有什么|有啥|包括什么|包括哪|包含什么|什么措施|什么举措|什么部署|什么安排|哪方面|几个方面|分别|各有/,
-  how: /如何|怎样|怎么(?!样)|咋|怎么办/,
+  // 怎样的/怎么样的 + a noun asks what kind (一次怎样的大会), not how something is done.
+  how: /如何|怎样(?!的)|怎么(?!样)|咋|怎么办/,
   why: /为什么|为何|为啥|原因|意义何在/,
   definition: /是什么意思|什么意思|啥意思|是什么|指什么|指的是|是指|含义|内涵|什么关系|怎么定位|如何定位|什么定位|什么作用|什么角色|什么地位/,
   yesNo: /是不是|是否|有没有|能不能(?!讲|说|谈|介绍)|对不对|吗[？?。\s]*$/,
