@@ -65,13 +65,10 @@ async function rows(c: EvalCase, index: SearchIndex): Promise<Row[]> {
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
 /**
- * The direction each feature may push, from what it measures: more of the topic covered, a better
- * sentence, retrievers agreeing, a closer semantic match can only raise P(answerable); unknown words,
- * missing slots and missing figures can only lower it. A weight fitted the other way (a quirk of the
- * labelled cases, e.g. near misses being about well-covered topics) is held at 0 instead.
+ * Logistic regression with each weight kept to the sign its feature allows (FEATURE_SIGNS): a weight
+ * fitted the other way (a quirk of the labelled cases, e.g. near misses being about well-covered
+ * topics) is fixed at 0 and the rest refitted.
  */
-
-/** Logistic regression with each weight kept to its sign (active set: a weight of the wrong sign is fixed at 0, the rest refitted). */
 export function fitLogistic(X: number[][], y: number[], lambda: number, names: FeatureName[]): LogisticModel {
   let active = names.map((_, j) => j);
   for (;;) {
@@ -259,6 +256,7 @@ async function main(): Promise<void> {
     if (!semanticIndex.semantic) throw new Error(`${model} at ${values["semantic-url"]} gives no sentence similarity (is it a pretrained model?)`);
     for (const c of cases) semanticRows.push(...(await rows(c, semanticIndex)));
     semantic = fitAll(semanticRows, [...OFFLINE, "semantic"]);
+    await semanticIndex.close();
   }
 
   const describe = (name: string, r: ReturnType<typeof fitAll>, n: number) => {
