@@ -189,3 +189,12 @@ test("a quoted numbered term asked for its items is answered only by a sentence 
   assert.equal(await judge("要坚持“两个毫不动摇”、“三个有利于”，补齐“三个短板”，推动高质量发展。"), false, "named among other numbered terms, never listed");
   assert.equal(await judge("补齐“三个短板”，即基础设施、公共服务、科技创新。"), true, "listed as what it is");
 });
+
+test("an unknown noun no bridge reaches counts among the things named; a known one does not", async () => {
+  const { analyzeQuestion } = await import("../server/answer/analysis.ts");
+  const { assessEvidence } = await import("../server/answer/evidence.ts");
+  const ctx = await contextOf(ALL);
+  const judge = (q: string) => assessEvidence(analyzeQuestion(q, ctx), ALL, ctx).features.nounsUnbridged;
+  assert.ok(judge("开发区的锅包肉怎么做") > 0, "锅包肉 is in no passage and bridges to none");
+  assert.equal(judge("开发区建设有哪些措施"), 0);
+});
