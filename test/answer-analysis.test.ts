@@ -147,4 +147,6 @@ test("a word the tagger glues from a framing verb and particles (搞了个) fram
   const a = analyzeQuestion("为了留住人才，辽宁搞了个啥行动", ctx);
   assert.ok(a.framing.includes("搞了个"), a.framing.join(" "));
   assert.ok(!a.terms.some((t) => t.text.includes("搞")), a.terms.map((t) => t.text).join(" "));
+  // A word of its own (会场: 会 is a framing word, 场 a measure) is no such glue.
+  assert.ok(analyzeQuestion("论坛的会场布置有什么要求", ctx).terms.some((t) => t.text === "会场"));
 });

@@ -164,6 +164,7 @@ export class EndpointEmbedder extends Embeddings {
     return ordered.map((d) => {
       const v = d.embedding;
       if (!Array.isArray(v) || v.length === 0 || !v.every(Number.isFinite)) throw new EmbeddingEndpointError(this.describe("returned a vector that is not a list of numbers"));
+      // Unit length, so cosine and dot product agree whatever the server does.
       return unit(v);
     });
   }
@@ -187,8 +188,6 @@ function infoFor(opts: EndpointOptions, profile: ModelProfile, roles: "prefix" |
     passagePrefix: profile.passagePrefix,
   };
 }
-
-/** Unit length, so cosine and dot product agree whatever the server does. */
 
 /** What went wrong, in words a user can act on. */
 function explain(err: unknown, opts: EndpointOptions): string {

@@ -29,7 +29,6 @@ export class VectorCache<V extends ArrayLike<number> = number[]> {
   }
 }
 
-/** Cosine similarity (0 when either vector has no direction). */
 /** The vector scaled to length 1 (a zero vector as it is). */
 export function unit(v: number[]): number[] {
   let n = 0;
@@ -38,6 +37,7 @@ export function unit(v: number[]): number[] {
   return n ? v.map((x) => x / n) : v;
 }
 
+/** Cosine similarity (0 when either vector has no direction). */
 export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
   let na = 0;

@@ -129,8 +129,8 @@ const CONTENT_TAG = /^(n|v|a|eng|j|x|l|i|s|t|b|nz|m|$)/;
 const NAME_TAG = /^(nr|ns|nt|nz|eng)/;
 /** Particles that only carry the asking (吗, 呢, 了, 的, 一下). */
 const PARTICLES = /^[吗呢吧啊呀嘛哦的了一下]+$/;
-/** The everyday measure words a framing verb takes (搞了个, 做了些). */
-const MEASURES = /^[个些点]$/;
+/** The tagger's particles (u…, y) and measure words or numerals (q, m): what a framing verb takes (搞了个, 做了些). */
+const PARTICLE_OR_MEASURE = /^(u|y|q|m)/;
 
 /** An ordinal or counted specifier the question pins down (第十五届, 六次, 三季度). */
 const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?$`);
@@ -244,8 +244,11 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
     if (!HAN.test(w)) continue;
     // A compound of framing words (具体内容, 主要任务) frames too.
     const parts = [...w].length > 2 ? ctx.seg.subwords(w) : [];
-    // So does a word the tagger glued from a framing verb and particles (搞了个, 做了些).
-    const glued = [...w].length <= 4 && [...w].some((c) => FRAMING_WORDS.has(c)) && [...w].every((c) => FRAMING_WORDS.has(c) || PARTICLES.test(c) || MEASURES.test(c));
+    // So does a word the tagger glued from a framing verb and particles (搞了个, 做了些): made of framing
+    // words and what the tagger calls particles or measures, with no sense of its own in CC-CEDICT (会场 has one).
+    const glued =
+      [...w].length <= 4 && [...w].some((c) => FRAMING_WORDS.has(c)) && !ctx.facts?.bridges(w).length &&
+      [...w].every((c) => FRAMING_WORDS.has(c) || PARTICLE_OR_MEASURE.test(ctx.seg.tag(c, false)[0]?.tag ?? ""));
     if (FRAMING_WORDS.has(w) || glued || (parts.length >= 2 && parts.every((p) => FRAMING_WORDS.has(p)))) {
       framing.push(w);
       mask(start, word.length);

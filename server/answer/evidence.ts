@@ -79,7 +79,7 @@ export interface Features {
 }
 
 /** The tagger's classes of words naming things: nouns and names (n…), abbreviations (j), English words (eng). */
-const THING_TAG = /^n|^j$|^eng$/;
+export const THING_TAG = /^n|^j$|^eng$/;
 
 /** Passages whose coverage is within this of the best one's support the answer. */
 const SUPPORT_MARGIN = 0.2;
@@ -111,7 +111,10 @@ export function weighted(a: QuestionAnalysis): TopicTerm[] {
   return a.terms.filter((t) => t.weight > 0);
 }
 
-/** Weighted share (0..1) of the terms a text mentions (bridges by their score). */
+/**
+ * Weighted share (0..1) of the terms a text mentions (bridges by their score). Without the context's
+ * segmenter a compound's telling parts do not count (氢能产业 in 氢能等产业集群): Chinese text needs it.
+ */
 export function coverage(text: string, terms: TopicTerm[], ctx?: AnswerContext): number {
   let total = 0;
   let hit = 0;

@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Citation, Lang } from "./types.ts";
 import type { QuestionAnalysis } from "./analysis.ts";
-import { shortSource, type Evidence, type Features } from "./evidence.ts";
+import { shortSource, THING_TAG, type Evidence, type Features } from "./evidence.ts";
 import { REFUSAL_OPENINGS } from "./lexicon.ts";
 import type { Slot } from "./slots.ts";
 
@@ -147,7 +147,7 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   // The question's words only when the passage has each term as written; else the words it has.
   const literal = named.every((t) => !text || text.includes(t.text));
   if (!cut && literal && [...span].length <= 24) return span;
-  const things = named.filter((t) => /^n|^eng$|^j$/.test(t.tag));
+  const things = named.filter((t) => THING_TAG.test(t.tag));
   const words = [...new Set((things.length ? things : named).map((t) => (text ? foundAs(text, t) : t.text)))];
   // A word inside another one named (核电 in 徐大堡核电基地) is said already.
   return words.filter((w) => !words.some((o) => o !== w && o.includes(w))).join("、");
