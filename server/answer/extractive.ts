@@ -68,7 +68,7 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   const ctx = opts.context;
   const a = opts.analysis ?? analyzeQuestion(question, ctx);
   const e = opts.evidence ?? assessEvidence(a, passages, ctx);
-  const cands = candidates(a, e, passages, opts.semantic, namedArticles(a, passages, ctx));
+  const cands = candidates({ a, e, passages, ctx, semantic: opts.semantic, allowed: namedArticles(a, passages, ctx) });
   if (!cands.length) return "";
 
   const cross = crossArticlePlan(a, passages, ctx);
@@ -76,7 +76,7 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
     const parts = cross.map(({ terms, subset }) => {
       const sub: QuestionAnalysis = { ...a, terms, groups: { sides: [], shared: terms }, category: undefined };
       const ev = assessEvidence(sub, subset, ctx);
-      const sel = pick(sub, ev, candidates(sub, ev, subset, undefined, namedArticles(sub, subset, ctx)), subset, { ...opts, maxPoints: 3 });
+      const sel = pick(sub, ev, candidates({ a: sub, e: ev, passages: subset, ctx, allowed: namedArticles(sub, subset, ctx) }), subset, { ...opts, maxPoints: 3 });
       return sel;
     });
     if (parts.every((p) => p.picked.length)) return format(opts.lang, parts.flatMap((p) => p.picked), parts.some((p) => p.list), true);
@@ -101,10 +101,22 @@ function namedArticles(a: QuestionAnalysis, passages: Citation[], ctx: AnswerCon
   return agreement.map((x) => x >= OFF_NAME);
 }
 
-function candidates(a: QuestionAnalysis, e: Evidence, passages: Citation[], semantic?: number[], allowed?: boolean[]): Candidate[] {
+/** What candidates are drawn from: the analysis, the judged passages, and which passages may be quoted. */
+interface CandidateInput {
+  a: QuestionAnalysis;
+  e: Evidence;
+  passages: Citation[];
+  ctx: AnswerContext;
+  /** Similarity of each judged sentence to the question (pretrained model). */
+  semantic?: number[];
+  /** Which passages may be quoted (namedArticles). */
+  allowed?: boolean[];
+}
+
+function candidates({ a, e, passages, ctx, semantic, allowed }: CandidateInput): Candidate[] {
   const terms = weighted(a);
   const pieceWeight = pieceWeights(terms);
-  const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms) + 0.3 / (1 + i));
+  const relevance = passages.map((p, i) => 0.5 * e.passageCoverage[i] + 0.2 * headingCoverage(p, terms, ctx) + 0.3 / (1 + i));
   // A pretrained model's cosines sit in a narrow band (e5: most within 0.85–0.95): rescaled over this
   // question's sentences, so that the most similar counts 1 and the least 0.
   const semLo = semantic?.length ? Math.min(...semantic) : 0;
@@ -142,9 +154,9 @@ function repeatsItemHeading(p: Citation, sentence: string): boolean {
   return item.length > 0 && bare(sentence) === item;
 }
 
-function headingCoverage(p: Citation, terms: TopicTerm[]): number {
+function headingCoverage(p: Citation, terms: TopicTerm[], ctx: AnswerContext): number {
   const item = p.headingPath.length > 1 ? p.headingPath[p.headingPath.length - 1] : "";
-  return item ? coverage(item, terms) : 0;
+  return item ? coverage(item, terms, ctx) : 0;
 }
 
 /** What was picked and how to show it: as a list, and in the order picked (the slot's sentence first). */
@@ -174,7 +186,7 @@ function pick(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passages: Ci
     if (picked.length) return { picked, list: picked.length > 1, ordered: false };
   }
   if (a.category) {
-    const picked = pickCategory(a, e, cands);
+    const picked = pickCategory(a, e, cands, opts.context);
     if (picked.length) return { picked, list: picked.length > 1, ordered: false };
   }
   return { picked: pickFacts(e, cands, opts.maxPoints ?? 3), list: false, ordered: false };
@@ -242,10 +254,10 @@ function proximity(c: Candidate, terms: TopicTerm[]): number {
 }
 
 /** How much a passage is the one a broad question is about: its heading, its coverage, the sentences on topic, its rank. */
-function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[], terms: TopicTerm[], agreement: number): number {
+function passageRelevance(i: number, p: Citation, e: Evidence, cands: Candidate[], terms: TopicTerm[], agreement: number, ctx: AnswerContext): number {
   const mine = cands.filter((c) => c.passage === i);
   const onTopic = mine.length ? mine.filter((c) => c.own > 0).length / mine.length : 0;
-  return 0.35 * headingCoverage(p, terms) + 0.3 * e.passageCoverage[i] + 0.15 * onTopic + 0.2 / (1 + i) + 0.3 * agreement;
+  return 0.35 * headingCoverage(p, terms, ctx) + 0.3 * e.passageCoverage[i] + 0.15 * onTopic + 0.2 / (1 + i) + 0.3 * agreement;
 }
 
 /**
@@ -260,14 +272,14 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
   const terms = weighted(a);
   const names = statedNames(a, ctx);
   const order = passages
-    .map((p, i) => [passageRelevance(i, p, e, cands, terms, articleAgreement(names, p, ctx)), i] as const)
+    .map((p, i) => [passageRelevance(i, p, e, cands, terms, articleAgreement(names, p, ctx), ctx), i] as const)
     .filter(([, i]) => e.supporting.includes(i))
     .sort((x, y) => y[0] - x[0]);
   const chosen: Candidate[] = [];
   // The first item is the topic as a whole only when it clearly is: its heading names the topic, or it
   // stands out of the passages retrieved, or the question's telling word is one only retrieval could read.
   const clear = (rank: number) =>
-    rank === 0 && (order.length === 1 || order[0][0] - order[1][0] >= CLEAR_MARGIN || headingCoverage(passages[order[0][1]], terms) >= NAMES_ITEM || a.unknown.length > 0);
+    rank === 0 && (order.length === 1 || order[0][0] - order[1][0] >= CLEAR_MARGIN || headingCoverage(passages[order[0][1]], terms, ctx) >= NAMES_ITEM || a.unknown.length > 0);
   for (const [k, [, i]] of order.entries()) {
     if (chosen.length >= Math.min(3, max)) break;
     const p = passages[i];
@@ -280,7 +292,8 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     const heaviest = Math.max(0, ...terms.map((t) => t.weight));
     const focus = terms.filter((t) => termMatch(heads, t) < 1 && t.weight >= FOCUS_WEIGHT * heaviest);
     // With the segmenter, so that a compound's telling parts count (氢能产业 in 氢能等产业集群).
-    const focusOf = (c: Candidate) => (focus.length ? coverage(c.text, focus, ctx) : 1);
+    const focusShare = new Map(mine.map((c) => [c, focus.length ? coverage(c.text, focus, ctx) : 1]));
+    const focusOf = (c: Candidate) => focusShare.get(c)!;
     const best = Math.max(0, ...mine.map(focusOf));
     // A further passage joins on the focus, or not at all: never with its measures on something else.
     if (chosen.length && focus.length && best === 0) continue;
@@ -336,14 +349,14 @@ const CATEGORY_OWN = 0.3;
  * list members (、) where the question's words are, the category's own words counting extra — though
  * the members are often listed without it (科技创新、先进制造、绿色发展 are the 领域 asked for).
  */
-function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
+function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx: AnswerContext): Candidate[] {
   const category = a.category!;
   const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
   // Any retrieved sentence may list them: the one saying most of the question, near the top, wins.
   const topOwn = Math.max(0, ...cands.map((c) => c.own));
   const pool = cands
     .filter((c) => c.own > 0 && c.own >= CATEGORY_OWN * topOwn)
-    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category) }))
+    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category, ctx) }))
     .sort((x, y) => y.key - x.key);
   if (!pool.length) return [];
   const chosen = [pool[0].c];
