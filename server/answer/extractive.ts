@@ -386,7 +386,7 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
 
 /** A question for what something is or how it is defined: the sentences saying what it is, the best first. */
 function pickDefinition(a: QuestionAnalysis, e: Evidence, cands: Candidate[]): Candidate[] {
-  const terms = weighted(a).filter((t) => t.weight > 0);
+  const terms = weighted(a);
   const pool = cands
     .filter((c) => e.supporting.includes(c.passage) && terms.some((t) => [t.text, ...t.alts.map((x) => x.text)].some((w) => saysWhatItIs(c.text, w))))
     .sort((x, y) => y.score - x.score);
