@@ -19,7 +19,7 @@ import { requestLog } from "./http/request-log.ts";
 import { lineLogger, type Logger } from "../log/logger.ts";
 import { deadline, type AppEnv } from "./http/deadline.ts";
 import { ApiError, errorBody, requestLang, type ErrorCode, type Lang } from "./http/errors.ts";
-import { questionLanguage } from "./http/question-language.ts";
+import { requestLanguage } from "./http/question-language.ts";
 import { createRateLimiter, rateLimit } from "./http/rate-limit.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { articleRoutes } from "./routes/articles.ts";
@@ -134,7 +134,7 @@ export function createApp(appDeps: AppDeps) {
   const PEEK: readonly ErrorCode[] = ["unauthorized", "rate_limited"];
   const reply = (c: Context, code: ErrorCode, status: ContentfulStatusCode, lang: Lang | undefined, params?: Record<string, string | number>) =>
     !lang && PEEK.includes(code)
-      ? questionLanguage(c, limits.maxBodyBytes).then((found) => c.json(errorBody(code, requestLang(c, found), params), status))
+      ? requestLanguage(c, limits.maxBodyBytes).then((found) => c.json(errorBody(code, requestLang(c, found), params), status))
       : c.json(errorBody(code, requestLang(c, lang), params), status);
 
   app.onError((err, c) => {

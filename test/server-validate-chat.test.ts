@@ -41,3 +41,38 @@ test("system and developer messages become instructions, never history or questi
   assert.ok(r.history.every((m) => m.role === "user" || m.role === "assistant"));
   assert.equal(r.question, "那粮食安全呢？");
 });
+
+test("a JSON body is parsed once: the route gets it validated, and a bad one is refused in its question's language", async () => {
+  const { Hono } = await import("hono");
+  const { z } = await import("zod");
+  const { validJson } = await import("../server/http/validate.ts");
+  const { inputLanguage } = await import("../server/http/question-language.ts");
+  const { ApiError } = await import("../server/http/errors.ts");
+  const schema = z.object({ question: z.string().max(5, "question_too_long") });
+  const app = new Hono()
+    .post("/ask", validJson(schema, { limits: { maxQuestionChars: 5 }, langOf: inputLanguage }), (c) => c.json({ got: c.req.valid("json").question }))
+    .onError((err, c) => c.json({ lang: err instanceof ApiError ? err.lang : undefined }, 400));
+  const ask = (question: string) => app.request("/ask", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ question }) });
+  await ask("海洋"); // the first request also loads node's fetch, which parses its own settings
+  const parse = JSON.parse;
+  let parses = 0;
+  JSON.parse = ((...args: Parameters<typeof JSON.parse>) => (parses++, parse(...args))) as typeof JSON.parse;
+  try {
+    const ok = await ask("海洋经济");
+    assert.equal(parses, 1);
+    assert.deepEqual(await ok.json(), { got: "海洋经济" });
+  } finally {
+    JSON.parse = parse;
+  }
+  const long = await ask("What about the ocean economy?");
+  assert.equal((await long.json()).lang, "en");
+});
+
+test("one reading of a request's language: a search's q, a chat question, the latest OpenAI message showing one", async () => {
+  const { inputLanguage } = await import("../server/http/question-language.ts");
+  assert.equal(inputLanguage({ q: ["  What is planned?", "辽宁"] }), "en");
+  assert.equal(inputLanguage({ question: "Who spoke at the 全会?" }), "en");
+  assert.equal(inputLanguage({ messages: [{ role: "user", content: "Hello there" }, { role: "user", content: [{ type: "text", text: "海洋经济呢？" }] }, { role: "user", content: "123" }] }), "zh");
+  assert.equal(inputLanguage({ question: 42 }), undefined);
+  assert.equal(inputLanguage("辽宁"), undefined);
+});

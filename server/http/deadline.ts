@@ -7,7 +7,15 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { ApiError } from "./errors.ts";
 
-export type AppEnv = { Variables: { signal: AbortSignal; /** Set by the request log (server/http/request-log.ts). */ requestId?: string } };
+export type AppEnv = {
+  Variables: {
+    signal: AbortSignal;
+    /** Set by the request log (server/http/request-log.ts). */
+    requestId?: string;
+    /** A JSON body as parsed, once, by `validJson` (server/http/validate.ts). */
+    body?: unknown;
+  };
+};
 
 /**
  * `shutdown` fires when a stopping server's grace period is over, with an ApiError("unavailable") as

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { Logger } from "../../log/logger.ts";
 import type { AppEnv } from "./deadline.ts";
 import { questionIn } from "./question-language.ts";
@@ -16,17 +16,9 @@ import { setResponseHeader } from "./response-header.ts";
 /** A client's id is kept only if it is short and plain (it goes into logs and a header). */
 const USABLE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-/** The question a request carried, from the query or the body a route already read (undefined otherwise). */
-async function questionOf(c: Parameters<MiddlewareHandler>[0]): Promise<string | undefined> {
-  const q = c.req.query("q");
-  if (q !== undefined) return q;
-  const text = c.req.bodyCache.text;
-  if (!text) return undefined;
-  try {
-    return questionIn(JSON.parse(await text));
-  } catch {
-    return undefined;
-  }
+/** The question a request carried, from the query or the body a route already parsed (undefined otherwise). */
+function questionOf(c: Context<AppEnv>): string | undefined {
+  return c.req.query("q") ?? questionIn(c.get("body"));
 }
 
 export function requestLog(logger: Logger, opts: { questions: boolean }): MiddlewareHandler<AppEnv> {
@@ -39,7 +31,7 @@ export function requestLog(logger: Logger, opts: { questions: boolean }): Middle
     setResponseHeader(c, "X-Request-Id", reqId);
     const { method } = c.req;
     const path = c.req.path;
-    const question = opts.questions ? await questionOf(c) : undefined;
+    const question = opts.questions ? questionOf(c) : undefined;
     const write = (status: number, aborted: boolean) => {
       const ms = Math.round((performance.now() - started) * 10) / 10;
       const record = { reqId, method, path, status, ms, ...(aborted ? { aborted: true } : {}), ...(question !== undefined ? { question } : {}) };

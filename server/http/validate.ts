@@ -4,6 +4,7 @@
  * each issue's message to an error code), in the language of the question when the request shows one.
  */
 import type { Context, MiddlewareHandler } from "hono";
+import type { AppEnv } from "./deadline.ts";
 import type { z } from "zod";
 import type { RequestLimits } from "../contract/chat.ts";
 import { ApiError, isErrorCode, type ErrorCode, type Lang } from "./errors.ts";
@@ -51,12 +52,21 @@ export function rejectInvalid(opts: { limits?: Partial<RequestLimits>; langOf?: 
 }
 
 /**
- * Before `zValidator("json", …)`: the body must be declared `application/json` and parse as JSON (Hono's
- * validator would read any other type as `{}` and answer malformed JSON with its own text).
+ * A JSON body checked against `schema`, read and parsed once: it must be declared `application/json`
+ * and parse as JSON (Hono's validator would read any other type as `{}`, answer malformed JSON with its
+ * own text, and parse the body a second time). The route reads the result with `c.req.valid("json")`;
+ * the parsed body is also kept as the context's `body` for the request log.
  */
-export function jsonBody(): MiddlewareHandler {
-  return async (_c, next) => {
-    await readJsonBody(_c);
+export function validJson<S extends z.ZodType>(
+  schema: S,
+  opts: { limits?: Partial<RequestLimits>; langOf?: (input: unknown) => Lang | undefined } = {},
+): MiddlewareHandler<AppEnv, string, { in: { json: z.input<S> }; out: { json: z.output<S> } }> {
+  return async (c, next) => {
+    const body = await readJsonBody(c);
+    c.set("body", body);
+    const result = schema.safeParse(body);
+    if (!result.success) throw apiErrorOf(result.error, opts.langOf?.(body), opts.limits);
+    c.req.addValidatedData("json", result.data as object);
     await next();
   };
 }

@@ -7,9 +7,8 @@ import { historySchema, questionSchema, type HistoryTurn, type RequestLimits } f
 import type { OpenAiMessage } from "../contract/openai.ts";
 import { stripSources } from "../format-sources.ts";
 import { ApiError, type Lang } from "../http/errors.ts";
-import { isPlainObject } from "../http/read-json.ts";
+import { inputLanguage, messageText } from "../http/question-language.ts";
 import { parseOrThrow } from "../http/validate.ts";
-import { textLanguage } from "../../vectors/language.ts";
 
 export interface Conversation {
   question: string;
@@ -20,34 +19,10 @@ export interface Conversation {
   lang: Lang;
 }
 
-/** A message's text: the string, or its text parts joined (images and other parts carry none). */
-export function messageText(content: OpenAiMessage["content"]): string {
-  if (typeof content === "string") return content;
-  if (content === null) return "";
-  return content.flatMap((p) => (p.type === "text" && typeof p.text === "string" ? [p.text] : [])).join("\n");
-}
-
-/**
- * The language of a request's messages as sent (validated or not): its latest message that shows one.
- * Used for error messages too, so it reads whatever it can.
- */
-export function conversationLanguage(body: unknown): Lang | undefined {
-  const messages = isPlainObject(body) && Array.isArray(body.messages) ? (body.messages as unknown[]) : [];
-  let lang: Lang | undefined;
-  for (const m of messages) {
-    if (!isPlainObject(m)) continue;
-    const c = m.content;
-    const text =
-      typeof c === "string" ? c : Array.isArray(c) ? c.map((p) => (isPlainObject(p) && typeof p.text === "string" ? p.text : "")).join("\n") : "";
-    lang = textLanguage(text) ?? lang;
-  }
-  return lang;
-}
-
 /** Splits validated messages into question, history and instructions, applying the request limits. */
 export function readConversation(messages: OpenAiMessage[], limits: RequestLimits): Conversation {
   const parsed = messages.map((m) => ({ role: m.role, content: messageText(m.content) }));
-  const lang = conversationLanguage({ messages });
+  const lang = inputLanguage({ messages });
   const last = parsed[parsed.length - 1];
   if (last.role !== "user") throw new ApiError("no_user_message", {}, lang);
   const question = parseOrThrow(questionSchema(limits), last.content, { lang, limits });

@@ -5,7 +5,6 @@
  * so far, the answer starts again (a model failed or was not supported, the extractive answer follows).
  * The shapes are the contract's (server/contract/chat.ts).
  */
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { answer, answerStream } from "../answer/pipeline.ts";
@@ -21,10 +20,10 @@ import {
 } from "../contract/chat.ts";
 import { requestSignal, type AppEnv } from "../http/deadline.ts";
 import { pipeAnswer } from "../http/pipe-answer.ts";
-import { isPlainObject } from "../http/read-json.ts";
-import { jsonBody, rejectInvalid } from "../http/validate.ts";
+import { inputLanguage } from "../http/question-language.ts";
+import { validJson } from "../http/validate.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { questionLanguage, textLanguage } from "../../vectors/language.ts";
+import { questionLanguage } from "../../vectors/language.ts";
 
 /** What a `done` event and the JSON reply carry (no undefined keys). */
 function donePayload(e: Extract<AnswerEvent, { type: "done" }>): DoneEvent {
@@ -51,13 +50,10 @@ function eventPayload(e: AnswerEvent): RetrievalEvent | TokenEvent | ResetEvent 
   }
 }
 
-/** The question's language, for error messages: only a string question shows one. */
-const questionLang = (body: unknown) => (isPlainObject(body) && typeof body.question === "string" ? textLanguage(body.question) : undefined);
-
 export function chatRoutes(deps: RouteDeps) {
   const { limits } = deps.config;
-  const body = zValidator("json", chatRequestSchema(limits), rejectInvalid({ limits, langOf: questionLang }));
-  return new Hono<AppEnv>().post("/chat", jsonBody(), body, async (c) => {
+  const body = validJson(chatRequestSchema(limits), { limits, langOf: inputLanguage });
+  return new Hono<AppEnv>().post("/chat", body, async (c) => {
     const req = c.req.valid("json");
     const wantsStream = req.stream ?? (c.req.header("accept") ?? "").includes("text/event-stream");
     const index = deps.getIndex();

@@ -14,7 +14,6 @@
  *  - GET /v1/models, GET /v1/models/:id.
  */
 import { randomUUID } from "node:crypto";
-import { zValidator } from "@hono/zod-validator";
 import { Hono } from "hono";
 import { streamSSE, type SSEStreamingApi } from "hono/streaming";
 import { answer, answerStream } from "../answer/pipeline.ts";
@@ -34,9 +33,10 @@ import { pieces } from "../answer/stream-text.ts";
 import { requestSignal, type AppEnv } from "../http/deadline.ts";
 import { ApiError, type Lang } from "../http/errors.ts";
 import { pipeAnswer } from "../http/pipe-answer.ts";
-import { jsonBody, rejectInvalid } from "../http/validate.ts";
+import { inputLanguage, messageText } from "../http/question-language.ts";
+import { validJson } from "../http/validate.ts";
 import { backgroundReply } from "../openai/background-task.ts";
-import { conversationLanguage, messageText, readConversation } from "../openai/conversation.ts";
+import { readConversation } from "../openai/conversation.ts";
 import { countTokens, TokenBudget } from "../openai/tokens.ts";
 import type { RouteDeps } from "../route-deps.ts";
 
@@ -56,7 +56,7 @@ function citedIn(text: string, citations: Citation[], cut: boolean): Citation[] 
 
 export function openAiRoutes(deps: RouteDeps) {
   const { limits } = deps.config;
-  const body = zValidator("json", openAiRequestSchema, rejectInvalid({ limits, langOf: conversationLanguage }));
+  const body = validJson(openAiRequestSchema, { limits, langOf: inputLanguage });
 
   return new Hono<AppEnv>()
     .get("/models", (c) => c.json({ object: "list", data: [MODEL] } satisfies ModelList))
@@ -64,7 +64,7 @@ export function openAiRoutes(deps: RouteDeps) {
       if (c.req.param("id") !== MODEL_ID) throw new ApiError("model_not_found");
       return c.json(MODEL);
     })
-    .post("/chat/completions", jsonBody(), body, async (c) => {
+    .post("/chat/completions", body, async (c) => {
       const req = c.req.valid("json");
       const conv = readConversation(req.messages, limits);
       const signal = requestSignal(c);

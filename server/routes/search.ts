@@ -5,18 +5,11 @@ import { searchQuerySchema, type SearchResponse } from "../contract/search.ts";
 import type { AppEnv } from "../http/deadline.ts";
 import { rejectInvalid } from "../http/validate.ts";
 import type { RouteDeps } from "../route-deps.ts";
-import { textLanguage } from "../../vectors/language.ts";
-
-/** The query's language (for error messages): of `q` as sent, its first value if repeated. */
-function queryLanguage(input: unknown): ReturnType<typeof textLanguage> {
-  const q = (input as { q?: unknown } | undefined)?.q;
-  const first = Array.isArray(q) ? q[0] : q;
-  return typeof first === "string" ? textLanguage(first.trim()) : undefined;
-}
+import { inputLanguage } from "../http/question-language.ts";
 
 export function searchRoutes(deps: RouteDeps) {
   const { limits } = deps.config;
-  return new Hono<AppEnv>().get("/search", zValidator("query", searchQuerySchema(limits), rejectInvalid({ limits, langOf: queryLanguage })), async (c) => {
+  return new Hono<AppEnv>().get("/search", zValidator("query", searchQuerySchema(limits), rejectInvalid({ limits, langOf: inputLanguage })), async (c) => {
     const { q, k, mode } = c.req.valid("query");
     const hits = await deps.getIndex().search(q, { k, mode });
     const body: SearchResponse = {
