@@ -150,3 +150,11 @@ test("a word the tagger glues from a framing verb and particles (搞了个) fram
   // A word of its own (会场: 会 is a framing word, 场 a measure) is no such glue.
   assert.ok(analyzeQuestion("论坛的会场布置有什么要求", ctx).terms.some((t) => t.text === "会场"));
 });
+
+test("a list's members are kinds of a head noun by their last character, the last one read before 等", async () => {
+  const { membersOfKind } = await import("../server/answer/slots.ts");
+  assert.equal(membersOfKind("高标准建设中德（沈阳）高端装备制造产业园、中日（大连）地方发展合作示范区、中俄（沈阳）经贸合作产业园。", "园区"), 3);
+  assert.equal(membersOfKind("发展先进制造业、现代服务业等产业。", "产业"), 2);
+  assert.equal(membersOfKind("加快在玉米、水稻、大豆、高粱等品种培育上取得突破。", "品种"), 0);
+  assert.equal(membersOfKind("建设一批物流园区。", "园区"), 0);
+});

@@ -170,6 +170,14 @@ test("a question for a category's members gets the sentence on its topic, not on
   assert.doesNotMatch(answer, /后发优势/, answer);
 });
 
+test("a question for a category's members gets the sentence listing kinds of its head noun, not one listing other things on its topic", async () => {
+  const meeting = passage(1, "parks", "《全省物流工作会议召开》", undefined,
+    "会议要求高标准建设国际物流园区，完善仓储、运输、配送等服务。会议提出，高标准建设大连港口国际物流产业园、沈阳空港物流园、营口冷链物流示范区。");
+  const answer = composeExtractive("全省要高标准建设哪些国际物流园区", [meeting], { lang: "zh", context: await contextOf([meeting]) });
+  assert.match(answer, /沈阳空港物流园/, answer);
+  assert.doesNotMatch(answer, /仓储/, answer);
+});
+
 test("a question for what something is gets the sentence saying what it is, not the article's other points", async () => {
   const meeting = passage(1, "logistics", "《全省物流工作会议召开》", undefined,
     "全省物流工作会议11月2日召开。会议指出，要完善物流配送体系，加快物流园区建设。会议强调，物流是经济运行的动脉，是产业竞争力的重要组成部分。要培育物流龙头企业。");

@@ -19,7 +19,7 @@ import { articleAgreement, assessEvidence, coverage, statedNames, crossArticlePl
 import { phraseCoverage } from "./phrase.ts";
 import { isPassageHeading } from "../../text/passages.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
-import { definesTerm, enumeration, saysWhatItIs } from "./slots.ts";
+import { definesTerm, enumeration, membersOfKind, saysWhatItIs } from "./slots.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
@@ -352,17 +352,23 @@ const CATEGORY_OWN = 0.3;
 function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx: AnswerContext): Candidate[] {
   const category = a.category!;
   const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
+  // A list whose members are kinds of the category's head noun (哪些国际合作园区: …产业园、…示范区) names
+  // them. The head ends the words written right after the asking word (哪些地方要履行主体责任: 地方).
+  let head = category[0];
+  for (const t of category.slice(1)) if (t.at === head.at + head.text.length) head = t;
+  const ofKind = (c: Candidate) => (head && /^n/.test(head.tag) && membersOfKind(c.quote, head.text) >= 2 ? 1 : 0);
   // Any retrieved sentence may list them: the one saying most of the question, near the top, wins.
   const topOwn = Math.max(0, ...cands.map((c) => c.own));
   const pool = cands
     .filter((c) => c.own > 0 && c.own >= CATEGORY_OWN * topOwn)
-    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * coverage(c.text, category, ctx) }))
+    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * ofKind(c) + 0.3 * coverage(c.text, category, ctx) }))
     .sort((x, y) => y.key - x.key);
   if (!pool.length) return [];
   const chosen = [pool[0].c];
   for (const { c, key } of pool.slice(1)) {
     if (chosen.length >= 3 || key < 0.9 * pool[0].key) break;
-    if (!listing(c) || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+    // Once the best names kinds of the head, a sentence listing other things is no more of them.
+    if (!listing(c) || ofKind(c) < ofKind(pool[0].c) || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
     chosen.push(c);
   }
   return chosen;

@@ -290,6 +290,24 @@ export function saysWhatItIs(sentence: string, term: string): boolean {
   return false;
 }
 
+/**
+ * How many members of a sentence's longest list (A、B、C in one clause) are kinds of `head`, by their last
+ * character: Chinese compounds put the head last, so 中德…产业园 and …合作示范区 are kinds of 园区, 制造业 of
+ * 产业. The last member ends before 等 when the list closes with one (玉米、水稻等品种).
+ */
+export function membersOfKind(sentence: string, head: string): number {
+  const heads = new Set([...head].filter((ch) => /\p{Script=Han}/u.test(ch)));
+  let best = 0;
+  for (const clause of sentence.split(/[，,；;：:。！!？?]/)) {
+    const parts = clause.split("、");
+    if (parts.length < 2) continue;
+    parts[parts.length - 1] = parts[parts.length - 1].split("等")[0];
+    const lastHan = (p: string) => [...p.replace(/[（(][^）)]*[）)]$/, "")].filter((ch) => /\p{Script=Han}/u.test(ch)).pop();
+    best = Math.max(best, parts.filter((p) => heads.has(lastHan(p) ?? "")).length);
+  }
+  return best;
+}
+
 /** The values of the slot in a sentence (empty when it holds none). */
 export function slotValues(slot: Slot, sentence: string, ctx: SlotContext, exclude: readonly string[] = [], topic: readonly string[] = []): string[] {
   // A date or a place inside a document's title (《…2023年…报告》) is the title's, not the event's.
