@@ -158,3 +158,22 @@ test("a list's members are kinds of a head noun by their last character, the las
   assert.equal(membersOfKind("加快在玉米、水稻、大豆、高粱等品种培育上取得突破。", "品种"), 0);
   assert.equal(membersOfKind("建设一批物流园区。", "园区"), 0);
 });
+
+test("a near miss about a quoted numbered term names the term, not the asking words that repeat part of it", async () => {
+  const { assessQuestion } = await import("../server/answer/evidence.ts");
+  const { topicPhrase } = await import("../server/answer/refusal.ts");
+  const { sentenceBounds } = await import("../text/sentences.ts");
+  const index = await sharedIndex();
+  const quote = "全省要持续推动节能降耗、供热改造“两改联动”，更好发挥煤电作用。";
+  const p = { n: 1, chunkId: "c1", articleId: "a", title: "《能源工作要点》", headingPath: [], quote, score: 1 } as unknown as import("../server/answer/types.ts").Citation;
+  const ctx = { seg: index.segmenter, chunks: [{ id: "c1", articleId: "a", title: p.title, headingPath: [], text: quote, start: 0, end: quote.length, sentences: sentenceBounds(quote) }], facts: index.wordFacts };
+  const a = analyzeQuestion("“两改联动”指的是哪两改", ctx);
+  assert.equal(topicPhrase(a, assessQuestion(a, [p], ctx), [p]), "两改联动");
+});
+
+test("a numbered term is defined by the items before it, the last two joined by 和 as often as by 、", async () => {
+  const { definesTerm } = await import("../server/answer/slots.ts");
+  assert.ok(definesTerm("持续推动节能、供热和调峰“三项改造”，更好发挥作用。", "三项改造", 3));
+  assert.ok(!definesTerm("持续推动节能和供热“三项改造”。", "三项改造", 3));
+  assert.ok(!definesTerm("补齐“三项改造”的短板。", "三项改造", 3));
+});

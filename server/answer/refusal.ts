@@ -136,7 +136,9 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   const best = e.passageCoverage.indexOf(Math.max(...e.passageCoverage));
   const text = best >= 0 ? `${passages[best].title}\n${passages[best].headingPath.join("\n")}\n${passages[best].quote}` : "";
   const matched = a.terms.filter((t) => t.weight > 0 && !e.unmatched.includes(t) && text && termIn(text, t));
-  const named = matched.length ? matched : a.terms.filter((t) => t.weight > 0);
+  const found = matched.length ? matched : a.terms.filter((t) => t.weight > 0);
+  // A term inside another (三改 of “三改联动”, asked again in 哪三改) adds nothing, and would stretch the span over the asking words.
+  const named = found.filter((t) => !found.some((o) => o.text !== t.text && o.text.includes(t.text)));
   if (!named.length) return a.question.replace(/[？?。.!！\s]+$/u, "");
   if (a.language === "en") return englishRuns(a.question, named);
   const start = Math.min(...named.map((t) => t.at));

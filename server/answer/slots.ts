@@ -273,7 +273,8 @@ export function definesTerm(sentence: string, term: string, count: number): bool
     if (new RegExp(`^[^，,。；;：:]{0,8}[，,]?\\s*(是|指|即|就是|也就是|包括|主要包括|分别是|[：:]|——)[：:]?${listed}`).test(after)) return true;
     const before = sentence.slice(0, at).replace(/[“"「]$/, "");
     const clause = before.split(/[，,。；;：:！!？?]/).pop() ?? "";
-    const items = clause.split("、");
+    // The last two items may be joined by 和/及/与 instead (节能降耗、供热和灵活性“三改联动”).
+    const items = clause.split("、").flatMap((x, i, all) => (i === all.length - 1 && all.length + 1 === count ? x.split(/和|及|与/) : [x]));
     if (items.length >= Math.max(2, count) && items.slice(1).every((x) => [...x].length >= 1 && [...x].length <= 5)) return true;
   }
   return false;
