@@ -43,6 +43,17 @@ test("the near-miss line says the file mentions only what the passage holds, in 
   for (const word of topic.split("、")) assert.ok(`${cited.title}${cited.headingPath.join("")}${cited.quote}`.includes(word), `"${word}" is not in the cited passage: ${r.answer}`);
 });
 
+test("the near-miss line never quotes half a quotation nor a one-character word as the topic", async () => {
+  const r = await ask("结构调整“三篇大文章”是谁提出来的？");
+  assert.equal(r.refused, true, r.answer);
+  const topic = /^文件提到了(.+)，但没有给出/.exec(r.answer)?.[1] ?? "";
+  assert.equal((topic.match(/“/g) ?? []).length, (topic.match(/”/g) ?? []).length, r.answer);
+  assert.match(topic, /三篇大文章/, r.answer);
+  const lone = await ask("政治局那次学民族问题时，到场的人一共有几位？");
+  const words = (/^文件提到了(.+)，但没有给出/.exec(lone.answer)?.[1] ?? "").split("、");
+  assert.ok(words.every((w) => [...w].length > 1), lone.answer);
+});
+
 test("an English near miss is refused in one English line, the question's own words for the topic", async () => {
   const r = await ask("In which hall was the Liaoning plenary session held?");
   assert.equal(r.refused, true, r.answer);

@@ -145,14 +145,29 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   const end = Math.max(...named.map((t) => t.at + t.text.length));
   // The copula of the question's frame (论坛是在大连) is no part of what the documents mention.
   const span = a.question.slice(start, end).replace(/^[的在是和与]+|[的在是和与]+$/g, "").replace(/是(?=在)/g, "");
-  const cut = a.slots.some((s) => s.at > start && s.at < end);
+  // A span broken by a clause mark or splitting a quotation (辽宁说的“整零共同体) is no phrase to quote.
+  const cut = a.slots.some((s) => s.at > start && s.at < end) || /[，,；;：:]/.test(span) || !quotesBalanced(span);
   // The question's words only when the passage has each term as written; else the words it has.
   const literal = named.every((t) => !text || text.includes(t.text));
   if (!cut && literal && [...span].length <= 24) return span;
-  const things = named.filter((t) => THING_TAG.test(t.tag));
-  const words = [...new Set((things.length ? things : named).map((t) => (text ? foundAs(text, t) : t.text)))];
+  // A one-character word (学 of 学民族问题) names no topic when longer ones are there.
+  const long = named.filter((t) => [...t.text].length > 1);
+  const pool = long.length ? long : named;
+  const things = pool.filter((t) => THING_TAG.test(t.tag));
+  const words = [...new Set((things.length ? things : pool).map((t) => (text ? foundAs(text, t) : t.text)))];
   // A word inside another one named (核电 in 徐大堡核电基地) is said already.
   return words.filter((w) => !words.some((o) => o !== w && o.includes(w))).join("、");
+}
+
+/** Every opening quotation mark in the text is closed, and none closes what did not open. */
+function quotesBalanced(text: string): boolean {
+  let open = 0;
+  for (const ch of text) {
+    if (ch === "“" || ch === "「") open++;
+    else if (ch === "”" || ch === "」") open--;
+    if (open < 0) return false;
+  }
+  return open === 0;
 }
 
 /** How the passage writes a term: as the question does, or as the first of its bridges it holds. */
