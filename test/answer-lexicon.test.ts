@@ -65,6 +65,8 @@ test("FRAMING_WORDS: a polite or planning frame adds no topic term", () => {
   for (const framed of ["我想知道，物流园区扩建规划", "请问物流园区扩建规划", "能不能讲讲物流园区扩建规划", "省里打算怎么搞物流园区扩建规划"])
     assert.deepEqual(terms(framed).filter((t) => t !== "省里"), plain, framed);
   assert.ok(FRAMING_WORDS.has("打算") && FRAMING_WORDS.has("please"));
+  // 指 asks what a term refers to (“两改联动”具体指哪两改), as 解释 does: it is no topic word, however it is tagged.
+  assert.ok(!terms("“两改联动”具体指哪两改").includes("指"));
   assert.deepEqual(terms("I'd like to know: what ports are planned?"), terms("What ports are planned?"));
   // A verb saying only that a meeting took place is no topic term, in either language.
   assert.deepEqual(terms("港口论坛在哪里举行"), terms("港口论坛在哪里"));

@@ -54,6 +54,13 @@ test("the near-miss line never quotes half a quotation nor a one-character word 
   assert.ok(words.every((w) => [...w].length > 1), lone.answer);
 });
 
+test("a quoted numbered term asked for its items by an open count of its own noun is a near miss where the items are never listed", async () => {
+  // The documents only invoke “四个短板” (补齐“四个短板”); another sentence lists other 短板 (基础零部件…等短板).
+  const r = await ask("补齐“四个短板”具体指哪几个短板？");
+  assert.equal(r.refused, true, r.answer);
+  assert.match(r.answer, /^文件提到了四个短板，但没有给出/, r.answer);
+});
+
 test("an English near miss is refused in one English line, the question's own words for the topic", async () => {
   const r = await ask("In which hall was the Liaoning plenary session held?");
   assert.equal(r.refused, true, r.answer);
