@@ -57,6 +57,16 @@ test("two subjects joined by 和 are split into sides, each with its own terms",
   assert.deepEqual(a.slots.map((s) => s.kind), ["date"]);
 });
 
+test("the sides are the noun phrases the first 和 joins; what follows a preposition is said of both, its own 和 included", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("物流会议和港口规划对仓储和冷链分别提了哪些要求", ctx);
+  const text = (ts: { text: string }[]) => ts.map((t) => t.text);
+  assert.equal(a.groups.sides.length, 2, JSON.stringify(a.groups));
+  assert.ok(text(a.groups.sides[0]).includes("会议") && text(a.groups.sides[1]).includes("规划"), JSON.stringify(a.groups));
+  for (const side of a.groups.sides) assert.ok(!text(side).includes("冷链"), JSON.stringify(a.groups));
+  assert.ok(text(a.groups.shared).includes("冷链"), JSON.stringify(a.groups));
+});
+
 test("stated figures and dates are read from the question; ordinals are not figures", async () => {
   const ctx = await context();
   assert.deepEqual(analyzeQuestion("2030年的装机目标是多少", ctx).numbers, ["2030"]);

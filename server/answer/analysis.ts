@@ -598,8 +598,12 @@ function joinCorpusWords(tagged: { word: string; tag: string }[], ctx: AnswerCon
 function splitGroups(q: string, terms: TopicTerm[], words: { word: string; tag: string }[]): { sides: TopicTerm[][]; shared: TopicTerm[] } {
   let at = 0;
   const cuts: number[] = [];
+  // Where a preposition or an adverb starts: the joined noun phrases lie between two such words (not
+  // verbs: jieba tags the verbal nouns of a phrase as verbs, 集体学习).
+  const breaks: number[] = [];
   for (const { word, tag } of words) {
     if (CONJUNCTION.test(word.trim()) && /^(c|p)/.test(tag)) cuts.push(at);
+    else if (/^(p|d)/.test(tag)) breaks.push(at);
     at += word.length;
   }
   if (!cuts.length) return { sides: [], shared: terms };
@@ -607,15 +611,15 @@ function splitGroups(q: string, terms: TopicTerm[], words: { word: string; tag: 
   const bounds = [...q.matchAll(/[，,。？?！!；;]/g)].map((m) => m.index!);
   const from = Math.max(-1, ...bounds.filter((b) => b < cuts[0]));
   const to = Math.min(q.length, ...bounds.filter((b) => b > cuts[0]));
-  const inClause = cuts.filter((c) => c > from && c < to);
-  const edges = [from, ...inClause, to];
+  // The noun phrases the first conjunction joins: from the last break before it to the first after it
+  // (深改委会议和辽宁的意见 | 对国有资本和国企分别提了…: what follows is said of both, its own 和 included).
+  const start = Math.max(from, ...breaks.filter((b) => b > from && b < cuts[0]));
+  const end = Math.min(to, ...breaks.filter((b) => b > cuts[0] && b < to));
+  const inPhrase = cuts.filter((c) => c > start && c < end);
+  const edges = [start, ...inPhrase, end];
   const sides: TopicTerm[][] = [];
   for (let i = 0; i + 1 < edges.length; i++) sides.push(terms.filter((t) => t.at > edges[i] && t.at < edges[i + 1]));
-  // The last side is the noun phrase after the conjunction: a verb after it (分别在哪里举行) is said of both.
-  const last = sides[sides.length - 1];
-  const verb = last.findIndex((t) => /^v/.test(t.tag));
-  const predicate = verb > 0 ? last.splice(verb) : [];
-  const shared = [...terms.filter((t) => t.at < from || t.at > to), ...predicate];
+  const shared = terms.filter((t) => t.at <= start || t.at >= end);
   return sides.filter((g) => g.length).length >= 2 ? { sides: sides.filter((g) => g.length), shared } : { sides: [], shared: terms };
 }
 
