@@ -55,6 +55,9 @@ test("ZH_FORMS / EN_FORMS: lists, methods, reasons, definitions, yes/no and broa
   assert.ok(analyzeQuestion("这项工程怎么推进", bare).how);
   assert.ok(analyzeQuestion("为什么要建设物流园", bare).why);
   assert.ok(analyzeQuestion("“双循环”是什么意思", bare).definition);
+  // How a thing is positioned asks what it is, and the thing stays a topic term.
+  const positioned = analyzeQuestion("规划是怎么给物流园区定位的", bare);
+  assert.ok(positioned.definition && positioned.terms.some((t) => t.text.includes("物流")), JSON.stringify(positioned.terms.map((t) => t.text)));
   assert.ok(analyzeQuestion("论坛是不是在春天举办", bare).yesNo);
   assert.ok(analyzeQuestion("What does the province plan for ports?", bare).broad);
   assert.ok(ZH_FORMS.list && EN_FORMS.list);
