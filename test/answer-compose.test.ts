@@ -178,6 +178,15 @@ test("a question for a category's members gets the sentence listing kinds of its
   assert.doesNotMatch(answer, /仓储/, answer);
 });
 
+test("an open count answered by parallel sentences gets all of them, a connective before the first no obstacle", async () => {
+  const plan = passage(1, "ports", "《港口发展评论》", undefined,
+    "为此，我们要在“联”上发力，打通铁路、公路、水运通道；在“转”上发力，推动港口转型升级；在“融”上发力，促进港产城融合发展。要加快建设物流园区、冷链基地、保税仓库。");
+  const other = passage(2, "news", "《港口新闻》", undefined, "港口建设加快推进。");
+  const answer = composeExtractive("评论说港口要在哪几个方面发力？", [plan], { lang: "zh", context: await contextOf([plan, other]) });
+  for (const point of ["“联”", "“转”", "“融”"]) assert.match(answer, new RegExp(point), answer);
+  assert.doesNotMatch(answer, /冷链基地/, answer);
+});
+
 test("a question for what something is gets the sentence saying what it is, not the article's other points", async () => {
   const meeting = passage(1, "logistics", "《全省物流工作会议召开》", undefined,
     "全省物流工作会议11月2日召开。会议指出，要完善物流配送体系，加快物流园区建设。会议强调，物流是经济运行的动脉，是产业竞争力的重要组成部分。要培育物流龙头企业。");

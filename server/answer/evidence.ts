@@ -368,6 +368,9 @@ export function parallelTerms(a: QuestionAnalysis, terms: TopicTerm[]): TopicTer
   return sorted.slice(0, Math.max(1, Math.ceil(sorted.length / 2)));
 }
 
+/** A first clause this short (characters) is a connective (为此, 同时, 此外), not the sentence's opening words. */
+const LEAD_CONNECTIVE = 3;
+
 /**
  * Items said as parallel sentences rather than a list (在“实”上发力，…；在“新”上发力，…；在“未来”上发力，…):
  * the longest run, at least `min` long, of consecutive sentences of one paragraph that all repeat the
@@ -377,7 +380,12 @@ export function parallelRun(sentences: JudgedSentence[], terms: TopicTerm[], ctx
   let best: JudgedSentence[] = [];
   for (const t of terms) {
     let run: JudgedSentence[] = [];
-    const opens = (s: JudgedSentence) => termMatch(s.text.split(/[，,：:]/)[0], t, ctx.seg) === 1;
+    // Its first clause, past a connective of a word or two (为此，我们要在“实”上发力).
+    const opens = (s: JudgedSentence) => {
+      const clauses = s.text.split(/[，,：:]/);
+      const first = [...clauses[0]].length <= LEAD_CONNECTIVE && clauses.length > 1 ? clauses[1] : clauses[0];
+      return termMatch(first, t, ctx.seg) === 1;
+    };
     for (const s of sentences) {
       const last = run[run.length - 1];
       if (opens(s) && (!last || (last.passage === s.passage && last.para === s.para && last.pos === s.pos - 1))) run.push(s);

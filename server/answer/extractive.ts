@@ -382,12 +382,20 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   const lists = (c: Candidate) =>
     quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms]).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
+  // Said as parallel sentences (在“实”上发力…；在“新”上发力…；在“未来”上发力…): those sentences, for an
+  // open count when there are three or more of them, as many as a stated count.
+  const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(a.openCount ? 3 : 2, count)).map((s) => `${s.passage}:${s.pos}`));
+  const parallel = cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
+  // …unless a listing sentence lists the counted noun's kinds (哪几种监管: 机构监管、行为监管…).
+  const counted = a.itemsOf?.length ? a.itemsOf : (a.category ?? []);
+  const ofNoun = (c: Candidate) => counted.length > 0 && enumeration(c.text, count, (clause) => counted.some((t) => termMatch(clause, t) > 0), { clauses: true }).length > 0;
+  if (a.openCount && parallel.length && !pool.some(ofNoun)) return parallel;
   // A stated count is one list; an open one (哪几个方向) may be said over a few sentences of the passage.
   if (pool.length && a.openCount) return pool.filter((c) => c.passage === pool[0].passage).slice(0, 3).sort((x, y) => x.pos - y.pos);
   if (pool.length) return pool.slice(0, 1);
-  // Said as parallel sentences (在“实”上发力…；在“新”上发力…): those sentences.
-  const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).map((s) => `${s.passage}:${s.pos}`));
-  return cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
+  if (parallel.length) return parallel;
+  const pairs = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, 2).map((s) => `${s.passage}:${s.pos}`));
+  return cands.filter((c) => pairs.has(`${c.passage}:${c.pos}`));
 }
 
 /** A question for what something is or how it is defined: the sentences saying what it is, the best first. */
