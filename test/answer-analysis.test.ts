@@ -167,6 +167,9 @@ test("a list's members are kinds of a head noun by their last character, the las
   assert.equal(membersOfKind("发展先进制造业、现代服务业等产业。", "产业"), 2);
   assert.equal(membersOfKind("加快在玉米、水稻、大豆、高粱等品种培育上取得突破。", "品种"), 0);
   assert.equal(membersOfKind("建设一批物流园区。", "园区"), 0);
+  // Closed by 等 + the kind, a list says all its members are of it, whatever their own last characters.
+  assert.equal(membersOfKind("稳步做大港口物流、仓储、冷链运输等产业。", "产业"), 3);
+  assert.equal(membersOfKind("稳步做大港口物流、仓储、冷链运输等环节。", "产业"), 0);
 });
 
 test("a near miss about a quoted numbered term names the term, not the asking words that repeat part of it", async () => {

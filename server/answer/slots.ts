@@ -302,8 +302,14 @@ export function membersOfKind(sentence: string, head: string): number {
   for (const clause of sentence.split(/[，,；;：:。！!？?]/)) {
     const parts = clause.split("、");
     if (parts.length < 2) continue;
-    parts[parts.length - 1] = parts[parts.length - 1].split("等")[0];
     const lastHan = (p: string) => [...p.replace(/[（(][^）)]*[）)]$/, "")].filter((ch) => /\p{Script=Han}/u.test(ch)).pop();
+    // A list closed by 等 + the kind (油气、矿业、化工等产业) says all its members are of it.
+    const [lastMember, kind] = parts[parts.length - 1].split("等");
+    if (kind !== undefined && heads.has(lastHan(kind.split(/[和与及]/)[0]) ?? "")) {
+      best = Math.max(best, parts.length);
+      continue;
+    }
+    parts[parts.length - 1] = lastMember;
     best = Math.max(best, parts.filter((p) => heads.has(lastHan(p) ?? "")).length);
   }
   return best;
