@@ -187,6 +187,14 @@ test("an open count answered by parallel sentences gets all of them, a connectiv
   assert.doesNotMatch(answer, /冷链基地/, answer);
 });
 
+test("a long sentence is never cut before the asked value it holds", async () => {
+  const plan = passage(1, "plants", "《制造业发展评论》", undefined,
+    "大连“智造工程”为我们提供了一份可复制的样本，要学习运用“智造工程”经验，持续推进工厂数字化、网络化、智能化改造，分类建设智能工厂、数字车间、示范产线和工业互联网平台，打造具有北方特色、国内领先的先进制造业集群。");
+  // (The other passages make the corpus: a place in every passage of it would be its setting, no answer.)
+  const answer = composeExtractive("建设智能工厂是借鉴哪里的经验？", [plan], { lang: "zh", context: await contextOf([plan, ...ALL]) });
+  assert.match(answer, /大连/, answer);
+});
+
 test("a question for what something is gets the sentence saying what it is, not the article's other points", async () => {
   const meeting = passage(1, "logistics", "《全省物流工作会议召开》", undefined,
     "全省物流工作会议11月2日召开。会议指出，要完善物流配送体系，加快物流园区建设。会议强调，物流是经济运行的动脉，是产业竞争力的重要组成部分。要培育物流龙头企业。");

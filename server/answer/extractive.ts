@@ -128,7 +128,7 @@ function candidates({ a, e, passages, ctx, semantic, allowed }: CandidateInput):
     if (allowed && !allowed[s.passage]) return;
     if (isPassageHeading(cite, s) || repeatsItemHeading(cite, s.text) || [...s.text].length < 6) return;
     // Cut a long sentence to its clauses with the asked detail only for a fact: a list keeps its measures whole.
-    const quote = a.slots.length || (!a.broad && !a.list) ? trimLong(s.text, terms) : s.text;
+    const quote = a.slots.length || (!a.broad && !a.list) ? trimLong(s.text, terms, s.values.flat()) : s.text;
     const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
     const prev2 = e.sentences[index - 2]?.passage === s.passage ? e.sentences[index - 2].own : 0;
     // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
@@ -439,11 +439,12 @@ function pickFacts(e: Evidence, cands: Candidate[], max: number): Candidate[] {
 }
 
 /**
- * A long sentence is cut to its trailing clauses when every question term it mentions lies there:
+ * A long sentence is cut to its trailing clauses when every question term it mentions and every asked
+ * value it holds (a place, a name, a date) lies there:
  * the fragment is still verbatim and still ends at the sentence's own mark, and a leading …… says
  * that something came before it.
  */
-function trimLong(sentence: string, terms: TopicTerm[]): string {
+function trimLong(sentence: string, terms: TopicTerm[], values: readonly string[] = []): string {
   if ([...sentence].length <= LONG) return sentence;
   const hits = terms.filter((t) => termMatch(sentence, t) > 0);
   if (hits.length === 0) return sentence;
@@ -451,7 +452,8 @@ function trimLong(sentence: string, terms: TopicTerm[]): string {
   for (let i = sentence.indexOf("，"); i >= 0; i = sentence.indexOf("，", i + 1)) {
     const tail = sentence.slice(i + 1);
     if ([...tail].length < 20) break;
-    if (hits.every((t) => termMatch(tail, t) > 0)) cut = tail;
+    // A clause may go only if it holds neither a term nor an asked value (浙江 of 浙江“千万工程”为…).
+    if (hits.every((t) => termMatch(tail, t) > 0) && values.every((v) => tail.includes(v))) cut = tail;
     else break;
   }
   return cut === sentence ? sentence : `……${cut}`;
