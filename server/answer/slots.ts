@@ -294,7 +294,8 @@ export function saysWhatItIs(sentence: string, term: string): boolean {
 /**
  * How many members of a sentence's longest list (A、B、C in one clause) are kinds of `head`, by their last
  * character: Chinese compounds put the head last, so 中德…产业园 and …合作示范区 are kinds of 园区, 制造业 of
- * 产业. The last member ends before 等 when the list closes with one (玉米、水稻等品种).
+ * 产业. A list closed by 等 + the kind (油气、矿业等产业) says all its members are of it; closed by 等 + any
+ * other word (玉米、水稻等品种 asked as 作物), its last member ends before 等.
  */
 export function membersOfKind(sentence: string, head: string): number {
   const heads = new Set([...head].filter((ch) => /\p{Script=Han}/u.test(ch)));
