@@ -190,3 +190,14 @@ test("a numbered term is defined by the items before it, the last two joined by 
   assert.ok(!definesTerm("持续推动节能和供热“三项改造”。", "三项改造", 3));
   assert.ok(!definesTerm("补齐“三项改造”的短板。", "三项改造", 3));
 });
+
+test("an English compound written with a hyphen is one term when the glossary renders it whole; others stay apart", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("Which port is building a high-end logistics park?", ctx);
+  const term = a.terms.find((t) => t.text === "high-end");
+  assert.ok(term, JSON.stringify(a.terms.map((t) => t.text)));
+  assert.ok(term.alts.some((x) => x.text === "高端"), JSON.stringify(term.alts));
+  assert.ok(!a.terms.some((t) => t.text === "end"), "the hyphen's halves are not terms of their own");
+  const apart = analyzeQuestion("Which Sino-Foo park is planned?", ctx);
+  assert.ok(apart.terms.some((t) => t.text === "sino"), JSON.stringify(apart.terms.map((t) => t.text)));
+});

@@ -223,7 +223,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   }
 
   let at = 0;
-  const words = glue(joinCorpusWords(ctx.seg.tag(masked.join(""), false), ctx));
+  const words = glue(joinCorpusWords(joinHyphenated(ctx.seg.tag(masked.join(""), false), ctx), ctx));
   for (const { word, tag } of words) {
     const start = at;
     at += word.length;
@@ -562,6 +562,30 @@ function glue(input: { word: string; tag: string }[]): { word: string; tag: stri
     else if (prev && namePart(t) && namePart(prev)) out[out.length - 1] = { word: prev.word + t.word, tag: prev.tag === "nr" ? "nr" : "x" };
     else if (prev && prev.tag === "nr" && [...prev.word].length <= 2 && namePart(t)) out[out.length - 1] = { word: prev.word + t.word, tag: "nr" };
     else out.push({ ...t });
+  }
+  return out;
+}
+
+/**
+ * English words joined by a hyphen that the glossary renders whole (high-end → 高端): one word, as
+ * jieba splits them at the hyphen. Others (Sino-German) stay apart, each word rendered on its own.
+ */
+function joinHyphenated(tagged: { word: string; tag: string }[], ctx: AnswerContext): { word: string; tag: string }[] {
+  if (!ctx.glossary) return tagged;
+  const out: { word: string; tag: string }[] = [];
+  for (let i = 0; i < tagged.length; i++) {
+    const [a, dash, b] = [tagged[i], tagged[i + 1], tagged[i + 2]];
+    const latin = (t?: { word: string }) => !!t && /^[A-Za-z]+$/.test(t.word);
+    if (latin(a) && dash?.word === "-" && latin(b)) {
+      const joined = `${a.word}-${b.word}`;
+      const key = joined.toLowerCase();
+      if (ctx.glossary.phrases[key] ?? ctx.glossary.phrases[`1:${key}`]) {
+        out.push({ word: joined, tag: "eng" });
+        i += 2;
+        continue;
+      }
+    }
+    out.push(a);
   }
   return out;
 }
