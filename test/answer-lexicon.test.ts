@@ -132,3 +132,11 @@ test("REFUSAL_OPENINGS: both refusal forms are recognised as refusals", () => {
   assert.ok(REFUSAL_OPENINGS.test("The documents mention the park but do not give the figure[1]."));
   assert.ok(!REFUSAL_OPENINGS.test("根据资料：物流园区占地300亩。[1]"));
 });
+
+test("ITEM_JOINERS / CONJUNCTIONS: items split at 和/与/及/以及, never inside a compound; questions' sides also at 跟/同/还有", async () => {
+  const { CONJUNCTIONS, ITEM_JOINERS, ITEM_JOINER_RE } = await import("../server/answer/lexicon.ts");
+  assert.deepEqual("供热和灵活性".split(ITEM_JOINER_RE), ["供热", "灵活性"]);
+  assert.deepEqual("中华民族共同体理论".split(ITEM_JOINER_RE), ["中华民族共同体理论"]);
+  for (const j of ITEM_JOINERS) assert.ok(CONJUNCTIONS.includes(j), j);
+  assert.ok(CONJUNCTIONS.includes("跟") && !(ITEM_JOINERS as readonly string[]).includes("跟"));
+});

@@ -240,13 +240,18 @@ export function numberTerm(word: string): string | undefined {
  * name by its pinyin (Shenyang → 沈阳), else its gloss; at most `perTerm` candidates per matched term
  * (they are all corpus words).
  */
+/** A phrase's renderings as the glossary stores them: as a corpus phrase, a single-character one (1:) or a near one (~). */
+export function glossaryEntry(g: Glossary, form: string): string[] | undefined {
+  return g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
+}
+
 export function translateQuery(question: string, g: Glossary, perTerm = 2): string[] {
   const raw = question.replace(/[^A-Za-z0-9' -]+/g, " ").split(/\s+/).filter((w) => w && !isStopword(w.toLowerCase()));
   const words = raw.map((w) => w.toLowerCase().replace(/'s$/, ""));
   const out: string[] = [];
   const lookup = (key: string): string[] | undefined => {
     const hits: string[][] = [];
-    const get = (form: string) => g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
+    const get = (form: string) => glossaryEntry(g, form);
     // The word's own renderings first, then those of its other forms (cities: 城镇, and city: 城市;
     // guidance: 指引, and guide: 指导).
     for (const form of [...new Set(singular(key))]) {

@@ -11,14 +11,14 @@
  * Framing words (我想知道, 请问, 打算, 是不是, 说法) are set apart, never topic terms.
  */
 import type { Chunk, SentenceSimilarity } from "../../vectors/types.ts";
-import { translateQuery, type Glossary } from "../../vectors/query-translation.ts";
+import { glossaryEntry, translateQuery, type Glossary } from "../../vectors/query-translation.ts";
 import { questionLanguage, type Language } from "../../vectors/language.ts";
 import { segmenterFor, type Segmenter } from "../../vectors/segmenter.ts";
 import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  CONJUNCTIONS, EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -134,7 +134,6 @@ const PARTICLE_OR_MEASURE = /^(u|y|q|m)/;
 
 /** An ordinal or counted specifier the question pins down (第十五届, 六次, 三季度). */
 const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?$`);
-const CONJUNCTION = /^(和|与|及|以及|跟|同|还有)$/;
 /** A numeral and a noun character in one token (三论, 二论) — not a count with its classifier (两个, 几种). */
 const NUMBERED_NAME = new RegExp(`^[${ZH_DIGITS}]+[^${ZH_DIGITS}个种项位类件条次届年]$`);
 const DURATION_UNITS = ["天", "日", "小时", "年", "个月", "周"];
@@ -312,6 +311,10 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const itemsOf = enumerate
     ? terms.filter((t) => t.quoted || (countedEnd >= 0 && t.at >= countedEnd - 1 && t.at <= countedEnd + 1 && /^(n|j|l|x|$)/.test(t.tag)))
     : [];
+  // An open count of a quoted numbered term's own noun (“四个短板”指哪几个短板) asks for as many items as it numbers.
+  const numbered = counted?.[1] === "几" ? itemsOf.find((t) => t.quoted && t.exact && numberedCount(t.text) && itemsOf.some((x) => x !== t && t.text.endsWith(x.text))) : undefined;
+  if (numbered) enumerate = numberedCount(numbered.text);
+  const openCount = counted?.[1] === "几" && !numbered && enumerate !== undefined;
   // A list question names its category right after the asking word (哪些特色农产品加工产业); after 有哪些措施
   // or 什么说法 there is no category (the asking noun is a framing word), and the question is broad.
   const listCue = [...q.matchAll(new RegExp((language === "en" ? EN_FORMS : ZH_FORMS).list.source, "gi"))].pop();
@@ -323,7 +326,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const relative = RELATIVE_OCCURRENCE.find(([asks]) => asks.test(q))?.[1];
   const a: QuestionAnalysis = {
     question: q, language, slots, list, how, why, definition, yesNo, broad, ...(category && !broad ? { category } : {}), terms, unknown, framing,
-    numbers: statedNumbers(q), groups: splitGroups(q, terms, words), ...(itemsOf.length ? { itemsOf } : {}), ...(counted?.[1] === "几" && enumerate ? { openCount: true } : {}), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
+    numbers: statedNumbers(q), groups: splitGroups(q, terms, words), ...(itemsOf.length ? { itemsOf } : {}), ...(openCount ? { openCount: true } : {}), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
   };
   return a;
 }
@@ -578,8 +581,7 @@ function joinHyphenated(tagged: { word: string; tag: string }[], ctx: AnswerCont
     const latin = (t?: { word: string }) => !!t && /^[A-Za-z]+$/.test(t.word);
     if (latin(a) && dash?.word === "-" && latin(b)) {
       const joined = `${a.word}-${b.word}`;
-      const key = joined.toLowerCase();
-      if (ctx.glossary.phrases[key] ?? ctx.glossary.phrases[`1:${key}`]) {
+      if (glossaryEntry(ctx.glossary, joined.toLowerCase())) {
         out.push({ word: joined, tag: "eng" });
         i += 2;
         continue;
@@ -626,7 +628,7 @@ function splitGroups(q: string, terms: TopicTerm[], words: { word: string; tag: 
   // verbs: jieba tags the verbal nouns of a phrase as verbs, 集体学习).
   const breaks: number[] = [];
   for (const { word, tag } of words) {
-    if (CONJUNCTION.test(word.trim()) && /^(c|p)/.test(tag)) cuts.push(at);
+    if (CONJUNCTIONS.includes(word.trim()) && /^(c|p)/.test(tag)) cuts.push(at);
     else if (/^(p|d)/.test(tag)) breaks.push(at);
     at += word.length;
   }

@@ -250,10 +250,8 @@ export function assessEvidence(
   if (a.enumerate) {
     // The items of a quoted numbered term are asked when it is asked what it is, or, when the documents
     // write it so, for as many as it numbers (“四个短板”是哪四个; not a gloss of the asker’s own such as “五个期”).
-    // An open count of the term's own noun (“四个短板”指哪几个短板) asks for its items too, as many as it numbers.
-    const ownNoun = (t: TopicTerm) => a.openCount === true && (a.itemsOf ?? []).some((x) => x.text !== t.text && t.text.endsWith(x.text));
-    const quoted = a.terms.find((t) => t.quoted && (a.definition || (t.exact && (numberedCount(t.text) === a.enumerate || ownNoun(t)))));
-    const count = quoted && ownNoun(quoted) ? (numberedCount(quoted.text) ?? a.enumerate) : a.enumerate;
+    const quoted = a.terms.find((t) => t.quoted && (a.definition || (t.exact && numberedCount(t.text) === a.enumerate)));
+    const count = a.enumerate;
     itemsFound = inSupport.some((s, i) => {
       if (!aboutTopic(s) && !(quoted && s.text.includes(quoted.text))) return false;
       // A numbered term's content is its items, listed as defining it (not any list near it).

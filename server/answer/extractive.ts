@@ -354,21 +354,25 @@ function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx:
   const listing = (c: Candidate) => ((c.quote.match(/、/g)?.length ?? 0) >= 1 ? 1 : 0);
   // A list whose members are kinds of the category's head noun (哪些国际合作园区: …产业园、…示范区) names
   // them. The head ends the words written right after the asking word (哪些地方要履行主体责任: 地方).
-  let head = category[0];
-  for (const t of category.slice(1)) if (t.at === head.at + head.text.length) head = t;
+  let head: TopicTerm | undefined = category[0];
+  for (const t of category.slice(1)) if (head && t.at === head.at + head.text.length) head = t;
+  // (The category may be empty: 有哪些，X asks after a comma.)
   const ofKind = (c: Candidate) => (head && /^n/.test(head.tag) && membersOfKind(c.quote, head.text) >= 2 ? 1 : 0);
   // Any retrieved sentence may list them: the one saying most of the question, near the top, wins.
   const topOwn = Math.max(0, ...cands.map((c) => c.own));
   const pool = cands
     .filter((c) => c.own > 0 && c.own >= CATEGORY_OWN * topOwn)
-    .map((c) => ({ c, key: c.score + 0.3 * listing(c) + 0.3 * ofKind(c) + 0.3 * coverage(c.text, category, ctx) }))
+    .map((c) => {
+      const kind = ofKind(c);
+      return { c, kind, key: c.score + 0.3 * listing(c) + 0.3 * kind + 0.3 * coverage(c.text, category, ctx) };
+    })
     .sort((x, y) => y.key - x.key);
   if (!pool.length) return [];
   const chosen = [pool[0].c];
-  for (const { c, key } of pool.slice(1)) {
+  for (const { c, kind, key } of pool.slice(1)) {
     if (chosen.length >= 3 || key < 0.9 * pool[0].key) break;
     // Once the best names kinds of the head, a sentence listing other things is no more of them.
-    if (!listing(c) || ofKind(c) < ofKind(pool[0].c) || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+    if (!listing(c) || kind < pool[0].kind || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
     chosen.push(c);
   }
   return chosen;
@@ -382,10 +386,11 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   const lists = (c: Candidate) =>
     quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms]).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount }).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
-  // Said as parallel sentences (在“实”上发力…；在“新”上发力…；在“未来”上发力…): those sentences, for an
-  // open count when there are three or more of them, as many as a stated count.
-  const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, Math.max(a.openCount ? 3 : 2, count)).map((s) => `${s.passage}:${s.pos}`));
-  const parallel = cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
+  // Said as parallel sentences (在“实”上发力…；在“新”上发力…；在“未来”上发力…): those sentences. Before any
+  // list for an open count when there are three or more of them, or a stated count's number.
+  const run = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, 2).map((s) => `${s.passage}:${s.pos}`));
+  const inRun = cands.filter((c) => run.has(`${c.passage}:${c.pos}`));
+  const parallel = run.size >= Math.max(a.openCount ? 3 : 2, count) ? inRun : [];
   // …unless a listing sentence lists the counted noun's kinds (哪几种监管: 机构监管、行为监管…).
   const counted = a.itemsOf?.length ? a.itemsOf : (a.category ?? []);
   const ofNoun = (c: Candidate) => counted.length > 0 && enumeration(c.text, count, (clause) => counted.some((t) => termMatch(clause, t) > 0), { clauses: true }).length > 0;
@@ -393,9 +398,7 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   // A stated count is one list; an open one (哪几个方向) may be said over a few sentences of the passage.
   if (pool.length && a.openCount) return pool.filter((c) => c.passage === pool[0].passage).slice(0, 3).sort((x, y) => x.pos - y.pos);
   if (pool.length) return pool.slice(0, 1);
-  if (parallel.length) return parallel;
-  const pairs = new Set(parallelRun(e.sentences, parallelTerms(a, terms), ctx, 2).map((s) => `${s.passage}:${s.pos}`));
-  return cands.filter((c) => pairs.has(`${c.passage}:${c.pos}`));
+  return inRun;
 }
 
 /** A question for what something is or how it is defined: the sentences saying what it is, the best first. */

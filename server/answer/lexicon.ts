@@ -159,6 +159,20 @@ export const SURNAMES =
 export const AFTER_NAME = "同志|作了|作|主持|出席|强调|指出|表示|讲话|到会|就|受|向|在|讲解|说明|发言|辞去|担任|任";
 
 /**
+ * Words joining the last two items of a list (甲、乙和丙; 节能降耗、供热和灵活性), found in text the tagger
+ * does not see whole. Why a list: they are the grammar of coordination; 跟, 同 and 还有 are left out,
+ * as they sit inside compounds (共同体, 同步) where no tagger checks them.
+ */
+export const ITEM_JOINERS = ["以及", "和", "与", "及"] as const;
+/** An item joiner anywhere in a text (to split items at). */
+export const ITEM_JOINER_RE = new RegExp(ITEM_JOINERS.join("|"));
+/**
+ * Words joining two subjects of a question (论坛和博览会, 辽宁跟吉林), counted only where the tagger
+ * calls them a conjunction or preposition.
+ */
+export const CONJUNCTIONS: readonly string[] = [...ITEM_JOINERS, "还有", "跟", "同"];
+
+/**
  * Suffixes that make a place of a proper name (辽宁省, 沈阳市, 太平湾). Why a list: jieba's ns also
  * tags common words (山水, 滨海); a proper stem plus one of these is a place however it is tagged.
  */

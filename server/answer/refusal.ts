@@ -138,7 +138,7 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   const matched = a.terms.filter((t) => t.weight > 0 && !e.unmatched.includes(t) && text && termIn(text, t));
   const found = matched.length ? matched : a.terms.filter((t) => t.weight > 0);
   // A term inside another (三改 of “三改联动”, asked again in 哪三改) adds nothing, and would stretch the span over the asking words.
-  const named = found.filter((t) => !found.some((o) => o.text !== t.text && o.text.includes(t.text)));
+  const named = outermost(found, (t) => t.text);
   if (!named.length) return a.question.replace(/[？?。.!！\s]+$/u, "");
   if (a.language === "en") return englishRuns(a.question, named);
   const start = Math.min(...named.map((t) => t.at));
@@ -156,7 +156,12 @@ export function topicPhrase(a: QuestionAnalysis, e: Evidence, passages: Citation
   const things = pool.filter((t) => THING_TAG.test(t.tag));
   const words = [...new Set((things.length ? things : pool).map((t) => (text ? foundAs(text, t) : t.text)))];
   // A word inside another one named (核电 in 徐大堡核电基地) is said already.
-  return words.filter((w) => !words.some((o) => o !== w && o.includes(w))).join("、");
+  return outermost(words, (w) => w).join("、");
+}
+
+/** The items whose text is inside no other item's. */
+function outermost<T>(items: T[], textOf: (x: T) => string): T[] {
+  return items.filter((x) => !items.some((o) => textOf(o) !== textOf(x) && textOf(o).includes(textOf(x))));
 }
 
 /** Every opening quotation mark in the text is closed, and none closes what did not open. */

@@ -13,7 +13,7 @@ import type { Segmenter } from "../../vectors/segmenter.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { Chunk } from "../../vectors/types.ts";
 import { documentFrequency, escapeRe } from "./match.ts";
-import { AFTER_NAME, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, VENUE_SUFFIXES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
+import { AFTER_NAME, ITEM_JOINER_RE, GENERIC_BODY, ORG_SUFFIXES, PLACE_SUFFIXES, SURNAMES, VENUE_SUFFIXES, TITLES, UNITS, ZH_DIGITS, type PlaceGrain, type SlotKind } from "./lexicon.ts";
 
 export interface Slot {
   kind: SlotKind;
@@ -274,7 +274,7 @@ export function definesTerm(sentence: string, term: string, count: number): bool
     const before = sentence.slice(0, at).replace(/[“"「]$/, "");
     const clause = before.split(/[，,。；;：:！!？?]/).pop() ?? "";
     // The last two items may be joined by 和/及/与 instead (节能降耗、供热和灵活性“三改联动”).
-    const items = clause.split("、").flatMap((x, i, all) => (i === all.length - 1 && all.length + 1 === count ? x.split(/和|及|与/) : [x]));
+    const items = clause.split("、").flatMap((x, i, all) => (i === all.length - 1 && all.length + 1 === count ? x.split(ITEM_JOINER_RE) : [x]));
     if (items.length >= Math.max(2, count) && items.slice(1).every((x) => [...x].length >= 1 && [...x].length <= 5)) return true;
   }
   return false;
@@ -306,7 +306,7 @@ export function membersOfKind(sentence: string, head: string): number {
     const lastHan = (p: string) => [...p.replace(/[（(][^）)]*[）)]$/, "")].filter((ch) => /\p{Script=Han}/u.test(ch)).pop();
     // A list closed by 等 + the kind (油气、矿业、化工等产业) says all its members are of it.
     const [lastMember, kind] = parts[parts.length - 1].split("等");
-    if (kind !== undefined && heads.has(lastHan(kind.split(/[和与及]/)[0]) ?? "")) {
+    if (kind !== undefined && heads.has(lastHan(kind.split(ITEM_JOINER_RE)[0]) ?? "")) {
       best = Math.max(best, parts.length);
       continue;
     }
