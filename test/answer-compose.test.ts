@@ -223,3 +223,26 @@ test("an unknown noun no bridge reaches counts among the things named; a known o
   assert.ok(judge("开发区的锅包肉怎么做") > 0, "锅包肉 is in no passage and bridges to none");
   assert.equal(judge("开发区建设有哪些措施"), 0);
 });
+
+test("a broad question on one point of an item gets that point, though the point's characters are common ones", async () => {
+  const energy = passage(1, "plan", PLAN, "7.建设清洁能源强省",
+    "7.建设清洁能源强省。完善风电、光伏规划布局。稳步推进核电基地建设，加强核能供热利用。发挥副产氢能资源丰富等优势，发展壮大氢能产业集群。推进抽水蓄能电站建设。");
+  const industry = passage(2, "plan", PLAN, "8.培育新兴产业", "8.培育新兴产业。制定实施新兴产业培育行动计划。布局一批电子信息和核心技术研发应用。");
+  const passages = [energy, industry];
+  const answer = composeExtractive("核电要怎么搞", passages, { lang: "zh", context: await contextOf(passages) });
+  assert.match(answer, /稳步推进核电基地建设/, answer);
+  assert.doesNotMatch(answer, /风电|氢能|抽水蓄能/, `the item's other points stay out:\n${answer}`);
+  assertVerbatim(answer, passages);
+});
+
+test("a further passage's paragraph joins a list with its sentences on the focus only, not whole", async () => {
+  const energy = passage(1, "plan", PLAN, "7.建设清洁能源强省",
+    "7.建设清洁能源强省。完善风电、光伏规划布局。发挥副产氢能资源丰富等优势，发展壮大氢能产业集群。推进抽水蓄能电站建设。");
+  const communique = passage(2, "plenum", "《全会公报》", undefined,
+    "全会强调，要发展壮大氢能产业，建设清洁能源强省。要深化国资国企改革。要加快建设食品工业大省。");
+  const passages = [energy, communique];
+  const answer = composeExtractive("氢能产业要怎么发展", passages, { lang: "zh", context: await contextOf(passages) });
+  assert.match(answer, /发展壮大氢能产业集群/, answer);
+  assert.doesNotMatch(answer, /国资国企|食品工业/, `the rest of the paragraph stays out:\n${answer}`);
+  assertVerbatim(answer, passages);
+});

@@ -303,13 +303,15 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
       // naming the item and adding a focus (开发区建设 + 冷链), or asking about a focus whose telling
       // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
       const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
-      const spread = telling.length ? mine.filter((c) => telling.some((ch) => c.text.includes(ch))).length / mine.length : 1;
+      // When none of its characters tells (核电: 核 and 电 are everywhere), the focus words themselves do.
+      const spread = mine.filter((c) => (telling.length ? telling.some((ch) => c.text.includes(ch)) : focusOf(c) > 0)).length / mine.length;
       // A question whose telling word the corpus does not know (生娃) has its topic there, not in the focus.
       const narrow = best > 0 && (!clear(k) || (!a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD)));
       keep = narrow ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
     } else {
       const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
-      keep = top.opensParagraph && focusOf(top) > 0
+      // Only the first passage stands for the topic as a paragraph; a further one joins on its focus sentences.
+      keep = top.opensParagraph && focusOf(top) > 0 && !chosen.length
         ? mine.filter((c) => c.para === top.para && c.pos >= top.pos)
         : mine.filter((c) => best > 0 && focusOf(c) >= FOCUS_KEEP * best);
     }
