@@ -246,3 +246,13 @@ test("a further passage's paragraph joins a list with its sentences on the focus
   assert.doesNotMatch(answer, /国资国企|食品工业/, `the rest of the paragraph stays out:\n${answer}`);
   assertVerbatim(answer, passages);
 });
+
+test("a sentence naming the topic only in the titles of documents reviewed is no answer to what was said of it", async () => {
+  const report = passage(1, "meeting", "《市政府常务会议召开》", undefined,
+    "市政府常务会议3月5日召开，审议通过了《关于完善养老服务体系的意见》、《关于加快发展冷链物流的方案》。\n会议指出，完善养老服务体系，要发展社区嵌入式养老服务，扩大普惠养老床位供给。\n会议强调，要加快冷链物流建设，降低流通成本。");
+  const passages = [report];
+  const answer = composeExtractive("会议对养老服务体系提出了哪些要求", passages, { lang: "zh", context: await contextOf(passages) });
+  assert.match(answer, /社区嵌入式养老服务/, answer);
+  assert.doesNotMatch(answer, /审议通过/, `the list of documents is no requirement:\n${answer}`);
+  assertVerbatim(answer, passages);
+});

@@ -292,7 +292,7 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     const heaviest = Math.max(0, ...terms.map((t) => t.weight));
     const focus = terms.filter((t) => termMatch(heads, t) < 1 && t.weight >= FOCUS_WEIGHT * heaviest);
     // With the segmenter, so that a compound's telling parts count (氢能产业 in 氢能等产业集群).
-    const focusShare = new Map(mine.map((c) => [c, focus.length ? coverage(c.text, focus, ctx) : 1]));
+    const focusShare = new Map(mine.map((c) => [c, focus.length ? saysOf(c.text, focus, ctx) : 1]));
     const focusOf = (c: Candidate) => focusShare.get(c)!;
     const best = Math.max(0, ...mine.map(focusOf));
     // A further passage joins on the focus, or not at all: never with its measures on something else.
@@ -326,6 +326,18 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
     }
   }
   return chosen;
+}
+
+/**
+ * The weighted share of the terms a sentence says something of: none when it names them only in
+ * documents' titles (《关于…预算制度的意见》 in a list of documents reviewed), which say only that the
+ * documents exist.
+ */
+function saysOf(text: string, terms: TopicTerm[], ctx: AnswerContext): number {
+  const full = coverage(text, terms, ctx);
+  if (!full || !text.includes("《")) return full;
+  const bare = text.replace(/《[^》]*》/g, "《》");
+  return terms.some((t) => termMatch(bare, t, ctx.seg) > 0) ? full : 0;
 }
 
 /** A sentence that repeats the question's words whole (its topic sentence, not yet its answer). */
