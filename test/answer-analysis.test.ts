@@ -170,6 +170,9 @@ test("a list's members are kinds of a head noun by their last character, the las
   // Closed by 等 + the kind, a list says all its members are of it, whatever their own last characters.
   assert.equal(membersOfKind("稳步做大港口物流、仓储、冷链运输等产业。", "产业"), 3);
   assert.equal(membersOfKind("稳步做大港口物流、仓储、冷链运输等环节。", "产业"), 0);
+  // …and so do two members joined by 与 or 和 before 等 + the kind; one member alone is no list.
+  assert.equal(membersOfKind("大力发展冷链装备与跨境物流等优势产业。", "产业"), 2);
+  assert.equal(membersOfKind("大力发展冷链装备等优势产业。", "产业"), 0);
 });
 
 test("a near miss about a quoted numbered term names the term, not the asking words that repeat part of it", async () => {

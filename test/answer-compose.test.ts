@@ -256,3 +256,14 @@ test("a sentence naming the topic only in the titles of documents reviewed is no
   assert.doesNotMatch(answer, /审议通过/, `the list of documents is no requirement:\n${answer}`);
   assertVerbatim(answer, passages);
 });
+
+test("a question for a category's members gets each sentence naming kinds of it, two joined by 与 among them", async () => {
+  const marine = passage(1, "plan", PLAN, "9.建设海洋经济强省",
+    "9.建设海洋经济强省。大力发展海洋工程装备与船舶等优势产业。稳步做大海洋油气、矿业、化工等产业，加快发展海洋生物医药等新兴产业。全面加强海洋生态修复。");
+  const passages = [marine];
+  const answer = composeExtractive("具体要发展哪些海洋产业？", passages, { lang: "zh", context: await contextOf(passages) });
+  assert.match(answer, /海洋工程装备与船舶/, answer);
+  assert.match(answer, /海洋油气/, answer);
+  assert.doesNotMatch(answer, /生态修复/, answer);
+  assertVerbatim(answer, passages);
+});

@@ -378,7 +378,7 @@ function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx:
     .filter((c) => c.own > 0 && c.own >= CATEGORY_OWN * topOwn)
     .map((c) => {
       const kind = ofKind(c);
-      return { c, kind, key: c.score + 0.3 * listing(c) + 0.3 * kind + 0.3 * coverage(c.text, category, ctx) };
+      return { c, kind, key: c.score + 0.3 * Math.max(listing(c), kind) + 0.3 * kind + 0.3 * coverage(c.text, category, ctx) };
     })
     .sort((x, y) => y.key - x.key);
   if (!pool.length) return [];
@@ -386,7 +386,7 @@ function pickCategory(a: QuestionAnalysis, e: Evidence, cands: Candidate[], ctx:
   for (const { c, kind, key } of pool.slice(1)) {
     if (chosen.length >= 3 || key < 0.9 * pool[0].key) break;
     // Once the best names kinds of the head, a sentence listing other things is no more of them.
-    if (!listing(c) || kind < pool[0].kind || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
+    if (!(listing(c) || kind) || kind < pool[0].kind || chosen.some((x) => jaccard(x.grams, c.grams) >= DUPLICATE)) continue;
     chosen.push(c);
   }
   return chosen;

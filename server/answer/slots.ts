@@ -302,14 +302,15 @@ export function membersOfKind(sentence: string, head: string): number {
   let best = 0;
   for (const clause of sentence.split(/[，,；;：:。！!？?]/)) {
     const parts = clause.split("、");
-    if (parts.length < 2) continue;
     const lastHan = (p: string) => [...p.replace(/[（(][^）)]*[）)]$/, "")].filter((ch) => /\p{Script=Han}/u.test(ch)).pop();
-    // A list closed by 等 + the kind (油气、矿业、化工等产业) says all its members are of it.
+    // A list closed by 等 + the kind (油气、矿业、化工等产业; 海洋工程装备与船舶等优势产业) says all its members are of it.
     const [lastMember, kind] = parts[parts.length - 1].split("等");
     if (kind !== undefined && heads.has(lastHan(kind.split(ITEM_JOINER_RE)[0]) ?? "")) {
-      best = Math.max(best, parts.length);
+      const members = parts.length - 1 + lastMember.split(ITEM_JOINER_RE).filter(Boolean).length;
+      if (members >= 2) best = Math.max(best, members);
       continue;
     }
+    if (parts.length < 2) continue;
     parts[parts.length - 1] = lastMember;
     best = Math.max(best, parts.filter((p) => heads.has(lastHan(p) ?? "")).length);
   }
