@@ -267,3 +267,11 @@ test("a question for a category's members gets each sentence naming kinds of it,
   assert.doesNotMatch(answer, /生态修复/, answer);
   assertVerbatim(answer, passages);
 });
+
+test("a long sentence saying the asked thing in each clause is quoted whole, not cut to its last clauses", async () => {
+  const review = passage(1, "review", "《全会评论》", undefined,
+    "这是一次凝心聚力、感恩奋进的大会，是一次振奋精神、鼓舞士气、开拓进取的大会，是一次坚定信心、凝聚力量、共谋振兴的大会，必将激励全省广大党员干部群众以更加昂扬的斗志奋发有为、再创佳绩、勇毅前行，奋力谱写新篇章。");
+  const answer = composeExtractive("评论说这次全会是一次怎样的大会？", [review], { lang: "zh", context: await contextOf([review, ...ALL]) });
+  assert.match(answer, /感恩奋进/, answer);
+  assert.match(answer, /共谋振兴/, answer);
+});

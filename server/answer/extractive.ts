@@ -457,7 +457,7 @@ function pickFacts(e: Evidence, cands: Candidate[], max: number): Candidate[] {
 
 /**
  * A long sentence is cut to its trailing clauses when every question term it mentions and every asked
- * value it holds (a place, a name, a date) lies there:
+ * value it holds (a place, a name, a date) lies there and nowhere in the clauses cut:
  * the fragment is still verbatim and still ends at the sentence's own mark, and a leading …… says
  * that something came before it.
  */
@@ -469,8 +469,10 @@ function trimLong(sentence: string, terms: TopicTerm[], values: readonly string[
   for (let i = sentence.indexOf("，"); i >= 0; i = sentence.indexOf("，", i + 1)) {
     const tail = sentence.slice(i + 1);
     if ([...tail].length < 20) break;
-    // A clause may go only if it holds neither a term nor an asked value (浙江 of 浙江“千万工程”为…).
-    if (hits.every((t) => termMatch(tail, t) > 0) && values.every((v) => tail.includes(v))) cut = tail;
+    // A clause may go only if it holds neither a term nor an asked value (浙江 of 浙江“千万工程”为…): one
+    // saying what the rest says (这是一次…的大会，是一次…的大会) answers too.
+    const head = sentence.slice(0, i);
+    if (hits.every((t) => termMatch(tail, t) > 0) && values.every((v) => tail.includes(v)) && !hits.some((t) => termMatch(head, t) > 0) && !values.some((v) => head.includes(v))) cut = tail;
     else break;
   }
   return cut === sentence ? sentence : `……${cut}`;
