@@ -204,3 +204,22 @@ test("an English compound written with a hyphen is one term when the glossary re
   const apart = analyzeQuestion("Which Sino-Foo park is planned?", ctx);
   assert.ok(apart.terms.some((t) => t.text === "sino"), JSON.stringify(apart.terms.map((t) => t.text)));
 });
+
+test("a question asking two things of two subjects is two questions; one leaning on the other or asking nothing more is one", async () => {
+  const { subQuestions } = await import("../server/answer/sub-questions.ts");
+  const ctx = await context();
+  const two = subQuestions("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？", ctx);
+  assert.deepEqual(two?.map((p) => p.text), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"]);
+  assert.equal(subQuestions("中央金融工作会议是哪天召开的？由谁主持？", ctx), undefined, "the second part leans on the first");
+  assert.equal(subQuestions("辽宁对民营企业有什么支持？我自己开了一家小公司", ctx), undefined, "the second part asks nothing");
+  assert.equal(subQuestions("中央金融工作会议在哪里召开", ctx), undefined);
+});
+
+test("a stated count's items may be clauses of one sentence, each naming the counted thing, but only as many as counted", async () => {
+  const { enumeration } = await import("../server/answer/slots.ts");
+  const names = (clause: string) => clause.includes("物流枢纽");
+  const text = "建设大连国际物流枢纽，提升营口国际物流枢纽能级，完善集疏运体系。";
+  assert.deepEqual(enumeration(text, 2, names, { each: true }), ["建设大连国际物流枢纽", "提升营口国际物流枢纽能级"]);
+  assert.deepEqual(enumeration(text, 2, names), [], "not without `each`");
+  assert.deepEqual(enumeration(text, 3, names, { each: true }), [], "two clauses are no three items");
+});

@@ -275,3 +275,10 @@ test("a long sentence saying the asked thing in each clause is quoted whole, not
   assert.match(answer, /感恩奋进/, answer);
   assert.match(answer, /共谋振兴/, answer);
 });
+
+test("a question asking two things of two subjects, one in each article, gets both answered, each from its article", async () => {
+  const answer = await compose("国际物流论坛由谁主持开幕式？装备制造博览会设置了哪几个展区？");
+  assert.match(answer, /周明远主持开幕式。\[3\]/, answer);
+  assert.match(answer, /智能制造、新能源装备、工业软件三个展区。\[4\]/, answer);
+  assertVerbatim(answer, ALL);
+});

@@ -158,3 +158,14 @@ test("an English two-part question gets each slot: the date from the report's op
     assertCitationsSound(r, index);
   }
 });
+
+test("two questions in one, on two articles, are each searched and answered, both articles cited", async () => {
+  const index = await sharedIndex();
+  const r = await answer({ question: "国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？" }, { index, generator });
+  assert.equal(r.refused, false, r.answer);
+  assert.match(r.answer, /扩大实施范围/, r.answer);
+  assert.match(r.answer, /北京/, r.answer);
+  assert.equal(new Set(r.citations.map((c) => c.articleId)).size, 2, `both articles cited:\n${r.answer}`);
+  assertCitationsSound(r, index);
+  assertSentencesVerbatim(r);
+});

@@ -119,6 +119,8 @@ export interface QuestionAnalysis {
 }
 
 const HAN = /[\u3400-\u9fff]/;
+/** A term weighing less (idf) than this is in most of the corpus's passages (辽宁, 落实): it names no topic. */
+export const GENERIC_WEIGHT = 1;
 const HAN_ONLY = /^[\u3400-\u9fff]+$/;
 const QUOTED = /[“"「『《]([^“”"「」『』《》\n]{2,24})[”"」』》]/g;
 /** Parts of speech that frame rather than name: pronouns, particles, prepositions, conjunctions, adverbs, directions, classifiers. */
@@ -127,6 +129,8 @@ const FUNCTION_TAG = /^(r|u|p|c|y|e|o|d|f|q|w|z)/;
 const CONTENT_TAG = /^(n|v|a|eng|j|x|l|i|s|t|b|nz|m|$)/;
 /** Named entities: a name's parts (人民 and 大会 in 人民大会堂) are no bridge to it. */
 const NAME_TAG = /^(nr|ns|nt|nz|eng)/;
+/** The tagger's classes of words naming things: nouns and names (n…), abbreviations (j), English words (eng). */
+export const THING_TAG = /^n|^j$|^eng$/;
 /** Particles that only carry the asking (吗, 呢, 了, 的, 一下). */
 const PARTICLES = /^[吗呢吧啊呀嘛哦的了一下]+$/;
 /** The tagger's particles (u…, y) and measure words or numerals (q, m): what a framing verb takes (搞了个, 做了些). */

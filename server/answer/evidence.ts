@@ -8,7 +8,8 @@
 import type { Citation } from "./types.ts";
 import type { Chunk } from "../../vectors/types.ts";
 import { passageSentences } from "../../text/passages.ts";
-import { statesNumber, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
+import { statesNumber, termMatch, THING_TAG, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
+import { subQuestions } from "./sub-questions.ts";
 import { ANAPHORA } from "./lexicon.ts";
 import { numberedCount } from "./match.ts";
 import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
@@ -78,8 +79,6 @@ export interface Features {
   semantic?: number;
 }
 
-/** The tagger's classes of words naming things: nouns and names (n…), abbreviations (j), English words (eng). */
-export const THING_TAG = /^n|^j$|^eng$/;
 
 /** Passages whose coverage is within this of the best one's support the answer. */
 const SUPPORT_MARGIN = 0.2;
@@ -260,7 +259,7 @@ export function assessEvidence(
       // The items of a stated count share its noun (哪三个体系: X体系、Y体系); an open count's may not
       // (哪几个方向: 数字化、网络化、智能化), so a list on any topic term answers it.
       const named = a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms];
-      return enumeration(next, count, (clause) => named.some((t) => termMatch(clause, t, ctx.seg) > 0), { clauses: a.openCount }).length > 0;
+      return enumeration(next, count, (clause) => named.some((t) => termMatch(clause, t, ctx.seg) > 0), { clauses: a.openCount, each: !!a.itemsOf?.length && !a.openCount }).length > 0;
     }) || parallelRun(sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).length > 0;
   }
   const relativeFound = a.relative ? inSupport.some((s) => a.relative!.test(s.text)) : undefined;
@@ -326,6 +325,17 @@ export function assessQuestion(
   opts: { ranks?: { dense?: number; bm25?: number }[] } = {},
 ): Evidence {
   const whole = assessEvidence(a, passages, ctx, opts);
+  // Two questions in one: each part judged on its own, the features the weaker part's (both must be answerable).
+  const subs = subQuestions(a.question, ctx);
+  if (subs) {
+    const parts = subs.map((s) => assessEvidence(s.analysis, passages, ctx, opts));
+    const f = whole.features;
+    for (const k of ["coverage", "sentence"] as const) f[k] = Math.min(...parts.map((e) => e.features[k]));
+    for (const k of ["unbridged", "nounsUnbridged", "slotMissing", "numbersMissing"] as const) f[k] = Math.max(...parts.map((e) => e.features[k]));
+    whole.slotsFound = a.slots.map((slot) => parts.some((e, k) => subs[k].analysis.slots.some((s, j) => s.cue === slot.cue && e.slotsFound[j])));
+    whole.coverage = f.coverage;
+    return whole;
+  }
   const plan = crossArticlePlan(a, passages, ctx);
   if (!plan) return whole;
   const sides = plan.map(({ terms, subset }) => assessEvidence({ ...a, terms, groups: { sides: [], shared: terms }, category: undefined }, subset, ctx));

@@ -8,7 +8,7 @@
  * question analysis (analysis.ts) with the index's segmenter.
  */
 import type { ChatTurn, Generator, PassageIndex } from "./types.ts";
-import { analyzeQuestion, answerContext, searchText, type AnswerContext } from "./analysis.ts";
+import { analyzeQuestion, answerContext, GENERIC_WEIGHT, searchText, type AnswerContext } from "./analysis.ts";
 import { questionLanguage } from "../../vectors/language.ts";
 import { segmenterFor } from "../../vectors/segmenter.ts";
 import { EN_POINTERS, REFUSAL_OPENINGS, ZH_POINTERS } from "./lexicon.ts";
@@ -32,8 +32,6 @@ function termsOf(text: string, ctx: AnswerContext): Term[] {
   return analyzeQuestion(text, ctx).terms.map((t) => ({ text: t.text, tag: t.tag, weight: t.weight }));
 }
 
-/** A term weighing less (idf) than this is in most of the corpus's passages (辽宁, 落实): it names no topic. */
-const GENERIC_WEIGHT = 1;
 
 /** True when the question cannot stand alone (given that there was a previous question). */
 export function isFollowUp(question: string, history: ChatTurn[], index?: PassageIndex): boolean {

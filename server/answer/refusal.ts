@@ -8,8 +8,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { Citation, Lang } from "./types.ts";
-import type { QuestionAnalysis } from "./analysis.ts";
-import { shortSource, THING_TAG, type Evidence, type Features } from "./evidence.ts";
+import { THING_TAG, type QuestionAnalysis } from "./analysis.ts";
+import { shortSource, type Evidence, type Features } from "./evidence.ts";
 import { REFUSAL_OPENINGS } from "./lexicon.ts";
 import type { Slot } from "./slots.ts";
 

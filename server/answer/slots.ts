@@ -226,8 +226,10 @@ export function orgs(text: string, ctx: SlotContext, exclude: readonly string[] 
 /**
  * Items a text lists next to where `about` is true: "、"-separated items in that clause or, after a
  * colon or a short lead-in (即：), in the next; or 一是……二是…… after it. At least `count` items.
+ * With `each` (`about` then names the counted thing): also exactly `count` clauses of one sentence
+ * each naming it (增强上海国际金融中心…，巩固提升香港国际金融中心…: two centres).
  */
-export function enumeration(text: string, count: number, about: (clause: string) => boolean = () => true, opts: { clauses?: boolean } = {}): string[] {
+export function enumeration(text: string, count: number, about: (clause: string) => boolean = () => true, opts: { clauses?: boolean; each?: boolean } = {}): string[] {
   const clauses = [...text.matchAll(/[^，,；;：:。]+([，,；;：:。]?)/g)].map((m) => ({ text: m[0], colon: /[：:]/.test(m[1]), end: /。/.test(m[1]) }));
   const items = (c: string | undefined) => {
     const parts = (c ?? "").replace(/[，,；;：:。]$/, "").split("、");
@@ -253,6 +255,16 @@ export function enumeration(text: string, count: number, about: (clause: string)
       }
       if (rest.length >= Math.max(3, count)) return rest;
     }
+  }
+  if (opts.each && count >= 2) {
+    let sentence: string[] = [];
+    for (const c of clauses) {
+      if (about(c.text)) sentence.push(c.text.replace(/[，,；;。]$/, ""));
+      if (!c.end) continue;
+      if (sentence.length === count) return sentence;
+      sentence = [];
+    }
+    if (sentence.length === count) return sentence;
   }
   return [];
 }
