@@ -206,13 +206,12 @@ test("an English compound written with a hyphen is one term when the glossary re
 });
 
 test("a question asking two things of two subjects is two questions; one leaning on the other or asking nothing more is one", async () => {
-  const { subQuestions } = await import("../server/answer/sub-questions.ts");
   const ctx = await context();
-  const two = subQuestions("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？", ctx);
-  assert.deepEqual(two?.map((p) => p.text), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"]);
-  assert.equal(subQuestions("中央金融工作会议是哪天召开的？由谁主持？", ctx), undefined, "the second part leans on the first");
-  assert.equal(subQuestions("辽宁对民营企业有什么支持？我自己开了一家小公司", ctx), undefined, "the second part asks nothing");
-  assert.equal(subQuestions("中央金融工作会议在哪里召开", ctx), undefined);
+  const parts = (q: string) => analyzeQuestion(q, ctx).parts?.map((p) => p.question);
+  assert.deepEqual(parts("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？"), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"]);
+  assert.equal(parts("中央金融工作会议是哪天召开的？由谁主持？"), undefined, "the second part leans on the first");
+  assert.equal(parts("辽宁对民营企业有什么支持？我自己开了一家小公司"), undefined, "the second part asks nothing");
+  assert.equal(parts("中央金融工作会议在哪里召开"), undefined);
 });
 
 test("a stated count's items may be clauses of one sentence, each naming the counted thing, but only as many as counted", async () => {

@@ -116,6 +116,11 @@ export interface QuestionAnalysis {
   groups: { sides: TopicTerm[][]; shared: TopicTerm[] };
   /** The question's content as runs of Han characters (asking phrases and framing words removed). */
   runs: string[];
+  /**
+   * Two questions in one: each sentence asks something of a subject of its own (…会议审议的是什么文件？
+   * 深改委…哪几个行业…？), each analysed; searched, judged and answered part by part.
+   */
+  parts?: QuestionAnalysis[];
 }
 
 const HAN = /[\u3400-\u9fff]/;
@@ -328,11 +333,38 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   const category = head ? terms.filter((t) => t.at >= head.at && t.at < clauseEnd) : undefined;
   const broad = how || (list && !category) || ZH_FORMS.broad.test(q) || (language === "en" && EN_FORMS.broad.test(q));
   const relative = RELATIVE_OCCURRENCE.find(([asks]) => asks.test(q))?.[1];
+  const parts = askedParts(q, ctx);
   const a: QuestionAnalysis = {
     question: q, language, slots, list, how, why, definition, yesNo, broad, ...(category && !broad ? { category } : {}), terms, unknown, framing,
     numbers: statedNumbers(q), groups: splitGroups(q, terms, words), ...(itemsOf.length ? { itemsOf } : {}), ...(openCount ? { openCount: true } : {}), runs: masked.join("").split(/[^\u3400-\u9fff]+/).filter((r) => [...r].length >= 2), ...(enumerate ? { enumerate } : {}), ...(relative ? { relative } : {}),
+    ...(parts ? { parts } : {}),
   };
   return a;
+}
+
+/** Whether a question asks for something: a slot, a list, a count, what a thing is, how or why. */
+function asks(a: QuestionAnalysis): boolean {
+  return a.slots.length > 0 || a.list || a.enumerate !== undefined || a.definition || a.how || a.why;
+}
+
+/**
+ * A question's sentences as questions of their own, when each asks something of a subject of its own;
+ * undefined when it is one question: one part leaning on another (第九次集体学习是哪天进行的？由谁来讲解？)
+ * or asking nothing (…有什么扶持？我是开小公司的).
+ */
+function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefined {
+  const pieces = q.split(/(?<=[？?])/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s) && [...s].length >= 4);
+  if (pieces.length < 2) return undefined;
+  const parts = pieces.map((p) => analyzeQuestion(p, ctx));
+  // A part's subject: the telling things it names that the corpus knows (not 辽宁 or 工作, in most passages; not a verb).
+  const subjects = parts.map((p) => p.terms.filter((t) => t.known && THING_TAG.test(t.tag) && t.weight >= GENERIC_WEIGHT).map((t) => t.text));
+  const ownSubject = (i: number) => subjects[i].some((w) => !subjects.some((other, j) => j !== i && other.some((o) => o.includes(w) || w.includes(o))));
+  return parts.every((p, i) => asks(p) && ownSubject(i)) ? parts : undefined;
+}
+
+/** A stated count of named things (哪两个国际金融中心): its items name them, each. */
+export function countsNamedItems(a: QuestionAnalysis): boolean {
+  return !!a.itemsOf?.length && !a.openCount;
 }
 
 /** Slots asked, in question order; each cue is masked so its words are not taken for the topic. */

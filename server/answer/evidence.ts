@@ -8,8 +8,7 @@
 import type { Citation } from "./types.ts";
 import type { Chunk } from "../../vectors/types.ts";
 import { passageSentences } from "../../text/passages.ts";
-import { statesNumber, termMatch, THING_TAG, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
-import { subQuestions } from "./sub-questions.ts";
+import { countsNamedItems, statesNumber, termMatch, THING_TAG, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
 import { ANAPHORA } from "./lexicon.ts";
 import { numberedCount } from "./match.ts";
 import { definesTerm, enumeration, slotValues, type Slot } from "./slots.ts";
@@ -78,7 +77,6 @@ export interface Features {
   /** Best sentence similarity under a pretrained model (only when one is configured). */
   semantic?: number;
 }
-
 
 /** Passages whose coverage is within this of the best one's support the answer. */
 const SUPPORT_MARGIN = 0.2;
@@ -258,8 +256,8 @@ export function assessEvidence(
       const next = inSupport.slice(i, i + 3).filter((x) => x.passage === s.passage).map((x) => x.text).join("");
       // The items of a stated count share its noun (哪三个体系: X体系、Y体系); an open count's may not
       // (哪几个方向: 数字化、网络化、智能化), so a list on any topic term answers it.
-      const named = a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms];
-      return enumeration(next, count, (clause) => named.some((t) => termMatch(clause, t, ctx.seg) > 0), { clauses: a.openCount, each: !!a.itemsOf?.length && !a.openCount }).length > 0;
+      const named = countsNamedItems(a) ? a.itemsOf! : [...(a.itemsOf ?? []), ...terms];
+      return enumeration(next, count, (clause) => named.some((t) => termMatch(clause, t, ctx.seg) > 0), { clauses: a.openCount, each: countsNamedItems(a) }).length > 0;
     }) || parallelRun(sentences, parallelTerms(a, terms), ctx, Math.max(2, count)).length > 0;
   }
   const relativeFound = a.relative ? inSupport.some((s) => a.relative!.test(s.text)) : undefined;
@@ -326,13 +324,13 @@ export function assessQuestion(
 ): Evidence {
   const whole = assessEvidence(a, passages, ctx, opts);
   // Two questions in one: each part judged on its own, the features the weaker part's (both must be answerable).
-  const subs = subQuestions(a.question, ctx);
+  const subs = a.parts;
   if (subs) {
-    const parts = subs.map((s) => assessEvidence(s.analysis, passages, ctx, opts));
+    const parts = subs.map((s) => assessEvidence(s, passages, ctx, opts));
     const f = whole.features;
     for (const k of ["coverage", "sentence"] as const) f[k] = Math.min(...parts.map((e) => e.features[k]));
     for (const k of ["unbridged", "nounsUnbridged", "slotMissing", "numbersMissing"] as const) f[k] = Math.max(...parts.map((e) => e.features[k]));
-    whole.slotsFound = a.slots.map((slot) => parts.some((e, k) => subs[k].analysis.slots.some((s, j) => s.cue === slot.cue && e.slotsFound[j])));
+    whole.slotsFound = a.slots.map((slot) => parts.some((e, k) => subs[k].slots.some((s, j) => s.cue === slot.cue && e.slotsFound[j])));
     whole.coverage = f.coverage;
     return whole;
   }

@@ -14,13 +14,12 @@
  * Order: by passage rank, then position; lines grouped by source. One-line lead in the question's language.
  */
 import type { Citation, Lang } from "./types.ts";
-import { analyzeQuestion, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
+import { analyzeQuestion, countsNamedItems, termMatch, type AnswerContext, type QuestionAnalysis, type TopicTerm } from "./analysis.ts";
 import { articleAgreement, assessEvidence, coverage, statedNames, crossArticlePlan, isAboutTopic, parallelRun, parallelTerms, passageHeadings, shortSource, shortTitle, weighted, type Evidence, type JudgedSentence } from "./evidence.ts";
 import { phraseCoverage } from "./phrase.ts";
 import { isPassageHeading } from "../../text/passages.ts";
 import { bigrams, documentFrequency, jaccard } from "./match.ts";
 import { definesTerm, enumeration, membersOfKind, saysWhatItIs } from "./slots.ts";
-import { subQuestions } from "./sub-questions.ts";
 
 export interface ExtractiveOptions {
   lang: Lang;
@@ -73,11 +72,10 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   if (!cands.length) return "";
 
   // Two questions in one (…审议的是什么文件？集体学习是谁来讲解的？): each answered, when from different articles.
-  const subs = subQuestions(question, ctx);
-  if (subs) {
-    const parts = subs.map((s) => {
-      const ev = assessEvidence(s.analysis, passages, ctx);
-      return pick(s.analysis, ev, candidates({ a: s.analysis, e: ev, passages, ctx, allowed: namedArticles(s.analysis, passages, ctx) }), passages, { ...opts, maxPoints: 3 });
+  if (a.parts) {
+    const parts = a.parts.map((sub) => {
+      const ev = assessEvidence(sub, passages, ctx);
+      return pick(sub, ev, candidates({ a: sub, e: ev, passages, ctx, allowed: namedArticles(sub, passages, ctx) }), passages, { ...opts, maxPoints: 3 });
     });
     const picked = parts.flatMap((p) => p.picked).filter((c, i, all) => all.findIndex((x) => x.cite === c.cite && x.pos === c.pos) === i);
     if (parts.every((p) => p.picked.length) && new Set(picked.map((c) => c.cite.articleId)).size > 1) return format(opts.lang, picked, parts.some((p) => p.list), true);
@@ -410,7 +408,7 @@ function pickEnumeration(a: QuestionAnalysis, e: Evidence, cands: Candidate[], c
   const count = a.enumerate!;
   const terms = weighted(a);
   const lists = (c: Candidate) =>
-    quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (a.itemsOf?.length && !a.openCount ? a.itemsOf : [...(a.itemsOf ?? []), ...terms]).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount, each: !!a.itemsOf?.length && !a.openCount }).length > 0;
+    quoted && c.text.includes(quoted.text) ? definesTerm(c.text, quoted.text, count) : enumeration(c.text, count, (clause) => (countsNamedItems(a) ? a.itemsOf! : [...(a.itemsOf ?? []), ...terms]).some((t) => termMatch(clause, t) > 0), { clauses: a.openCount, each: countsNamedItems(a) }).length > 0;
   const pool = cands.filter((c) => e.supporting.includes(c.passage) && lists(c)).sort((x, y) => y.score - x.score);
   // Said as parallel sentences (在“实”上发力…；在“新”上发力…；在“未来”上发力…): those sentences. Before any
   // list for an open count when there are three or more of them, or a stated count's number.

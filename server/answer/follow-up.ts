@@ -32,7 +32,6 @@ function termsOf(text: string, ctx: AnswerContext): Term[] {
   return analyzeQuestion(text, ctx).terms.map((t) => ({ text: t.text, tag: t.tag, weight: t.weight }));
 }
 
-
 /** True when the question cannot stand alone (given that there was a previous question). */
 export function isFollowUp(question: string, history: ChatTurn[], index?: PassageIndex): boolean {
   if (!previousUserQuestion(history)) return false;

@@ -17,7 +17,6 @@ import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
 import { analyzeQuestion, answerContext, searchText, type AnswerContext, type QuestionAnalysis } from "./analysis.ts";
 import { assessQuestion, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
-import { subQuestions } from "./sub-questions.ts";
 
 export type { AnswerEvent, AnswerRequest, AnswerResult, Citation, ChatTurn } from "./types.ts";
 
@@ -173,10 +172,9 @@ export async function retrieve(question: string, index: AnswerDeps["index"], k: 
     ? aliased.reduce((q, t) => q.replace(t.text, t.alts.find((x) => x.via === "alias")!.text), question)
     : undefined;
   // A question asking two things of two subjects (…审议了什么文件？集体学习是谁讲解的？): each part searched too.
-  const parts = subQuestions(question, ctx) ?? [];
   const extra = [
     ...(respelled ? [respelled] : []),
-    ...parts.map((p) => p.analysis.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(p.text, ctx)).trim() || p.text),
+    ...(a.parts ?? []).map((p) => p.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(p.question, ctx)).trim() || p.question),
     ...(a.groups.sides.length >= 2 ? a.groups.sides.map((side) => `${side.map((t) => t.text).join(" ")} ${a.groups.shared.map((t) => t.text).join(" ")}`.trim()) : []),
   ];
   if (!extra.length) return withLede(hits, a, ctx);
