@@ -134,8 +134,9 @@ test("哪 with a measure word before the head noun asks for that sort (在哪座
     assert.deepEqual(a.slots.map((s) => [s.kind, s.grain]), [["place", "city"]], q);
     assert.ok(!a.terms.some((t) => t.text === "城市"), `${q}: ${a.terms.map((t) => t.text).join(" ")}`);
   }
-  // 在哪里 alone still asks any place.
+  // 在哪里 alone still asks any place; so does 哪个地区 (the documents name regions: 辽西北等地区).
   assert.deepEqual(analyzeQuestion("那次论坛是在哪里办的", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
+  assert.deepEqual(analyzeQuestion("海上风电基地重点建在哪个地区", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
 });
 
 test("几个 asks how many, but 那几个/…的几个 X 是哪些 asks which ones", async () => {

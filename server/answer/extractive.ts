@@ -71,14 +71,14 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   const cands = candidates({ a, e, passages, ctx, semantic: opts.semantic, allowed: namedArticles(a, passages, ctx) });
   if (!cands.length) return "";
 
-  // Two questions in one (…审议的是什么文件？集体学习是谁来讲解的？): each answered, when from different articles.
+  // Two questions in one (…哪几个行业…？…哪两个国际金融中心？): each answered on its own.
   if (a.parts) {
     const parts = a.parts.map((sub) => {
       const ev = assessEvidence(sub, passages, ctx);
       return pick(sub, ev, candidates({ a: sub, e: ev, passages, ctx, allowed: namedArticles(sub, passages, ctx) }), passages, { ...opts, maxPoints: 3 });
     });
     const picked = parts.flatMap((p) => p.picked).filter((c, i, all) => all.findIndex((x) => x.cite === c.cite && x.pos === c.pos) === i);
-    if (parts.every((p) => p.picked.length) && new Set(picked.map((c) => c.cite.articleId)).size > 1) return format(opts.lang, picked, parts.some((p) => p.list), true);
+    if (parts.every((p) => p.picked.length)) return format(opts.lang, picked, parts.some((p) => p.list), true);
   }
 
   const cross = crossArticlePlan(a, passages, ctx);

@@ -35,11 +35,11 @@ export type PlaceGrain = "city" | "province" | "county" | "district" | "country"
  * Nouns after 哪个/哪些/什么 that name the kind of thing asked (哪个城市, 哪些国家, 哪位领导, 什么单位),
  * with the sort of place for a place. Why a list: the head noun decides the slot, and CC-CEDICT
  * glosses (city, unit, department) do not map to a slot any more directly than this table does.
- * (哪些地方/哪些地区 are left out: they ask "in which respects" as often as "where".)
+ * (哪些地方 is left out: it asks "in which respects" as often as "where"; 地区 asks where.)
  */
 export const SLOT_HEADS: Readonly<Record<string, readonly [SlotKind, PlaceGrain?]>> = {
   城市: ["place", "city"], 城: ["place", "city"], 市: ["place", "city"], 省: ["place", "province"], 省份: ["place", "province"],
-  县: ["place", "county"], 区: ["place", "district"], 国家: ["place", "country"],
+  县: ["place", "county"], 区: ["place", "district"], 地区: ["place"], 国家: ["place", "country"],
   港口: ["place", "port"], 港: ["place", "port"], 地点: ["place"], 位置: ["place"], 场馆: ["place", "venue"], 会场: ["place", "venue"], 场所: ["place", "venue"], 场地: ["place", "venue"], 会址: ["place", "venue"], 地址: ["place", "venue"],
   人: ["person"], 领导: ["person"], 同志: ["person"], 官员: ["person"], 专家: ["person"], 负责人: ["person"], 干部: ["person"],
   单位: ["org"], 部门: ["org"], 机构: ["org"], 组织: ["org"], 企业: ["org"], 公司: ["org"], 银行: ["org"], 高校: ["org"], 大学: ["org"],
