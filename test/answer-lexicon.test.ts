@@ -6,7 +6,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   AFTER_NAME, ANAPHORA, EN_FORMS, EN_PLACE_HEADS, EN_POINTERS, EN_SLOT_CUES, FRAMING_WORDS, ORG_SUFFIXES, PLACE_SUFFIXES,
-  REFUSAL_OPENINGS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, TITLES, UNITS, ZH_DIGITS, ZH_FORMS, ZH_POINTERS, ZH_SLOT_CUES,
+  REFUSAL_OPENINGS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, TITLES, UNIT_GROUPS, UNITS, ZH_DIGITS, ZH_FORMS, ZH_POINTERS, ZH_SLOT_CUES,
 } from "../server/answer/lexicon.ts";
 import { analyzeQuestion, type AnswerContext } from "../server/answer/analysis.ts";
 import { orgs, persons, places, quantities } from "../server/answer/slots.ts";
@@ -139,4 +139,12 @@ test("ITEM_JOINERS / CONJUNCTIONS: items split at 和/与/及/以及, never insi
   assert.deepEqual("中华民族共同体理论".split(ITEM_JOINER_RE), ["中华民族共同体理论"]);
   for (const j of ITEM_JOINERS) assert.ok(CONJUNCTIONS.includes(j), j);
   assert.ok(CONJUNCTIONS.includes("跟") && !(ITEM_JOINERS as readonly string[]).includes("跟"));
+});
+
+test("UNIT_GROUPS: a question's unit finds a figure counted in another unit of its group, and no other", () => {
+  const units = (q: string) => analyzeQuestion(q, bare).slots[0]?.units ?? [];
+  assert.deepEqual(quantities("出席会议的有代表120人，列席15人。", units("出席的代表有几位")), ["120人", "15人"]);
+  assert.deepEqual(quantities("项目建设周期为3年，投资50亿元。", units("项目要建多久")), ["3年"]);
+  assert.deepEqual(quantities("出席会议的有代表120人。", units("建了几座")), []);
+  assert.ok(UNIT_GROUPS.every((g) => g.every((u) => UNITS.split("|").includes(u))), "every grouped unit is a unit");
 });

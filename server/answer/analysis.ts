@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  CONJUNCTIONS, EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  CONJUNCTIONS, EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNIT_GROUPS, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -145,7 +145,6 @@ const PARTICLE_OR_MEASURE = /^(u|y|q|m)/;
 const ORDINAL_TERM = new RegExp(`^第?[${ZH_DIGITS}\\d]+[届次批期轮季]度?$`);
 /** A numeral and a noun character in one token (三论, 二论) — not a count with its classifier (两个, 几种). */
 const NUMBERED_NAME = new RegExp(`^[${ZH_DIGITS}]+[^${ZH_DIGITS}个种项位类件条次届年]$`);
-const DURATION_UNITS = ["天", "日", "小时", "年", "个月", "周"];
 
 
 /** Analyses a question against the index it will be answered from. */
@@ -419,7 +418,10 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
             cue += unit;
           } else if (/^(钱|资金|经费)/.test(after)) slot.units = ["元"];
         } else if (/^几./.test(cue)) slot.units = [cue.slice(1)];
-        if (/^多[久长]/.test(cue) || (slot.units && slot.units.every((u) => DURATION_UNITS.includes(u)))) slot.units = DURATION_UNITS;
+        // 多久 asks a duration; a unit counts as any of its group (几位 finds 87人).
+        if (/^多[久长]/.test(cue)) slot.units = [...UNIT_GROUPS[0]];
+        const group = UNIT_GROUPS.find((g) => slot.units?.length && slot.units.every((u) => g.includes(u)));
+        if (group) slot.units = [...group];
         if (/百分之|比例|占比|增速|增幅|增长率|几成|百分点/.test(q)) slot.percent = true;
       }
       if (/哪几|哪些|几位/.test(cue)) slot.many = true;

@@ -202,7 +202,17 @@ export const GENERIC_BODY = /^(有关|相关|各级|各|本|该|其|地方|主�
  * but 87人, 50项, 3000万千瓦 need the unit to tell a count from an ordinal or a code.
  */
 export const UNITS =
-  "%|％|周年|个|家|项|亿元|万元|元|亿|万|千|百|人次|人|名|位|座|公里|千米|平方公里|平方米|米|吨|亩|公顷|千瓦时|千瓦|瓦|倍|次|届|所|户|条|台|辆|艘|架|年|天|日|小时|成|批|类|件|方面|大|GW|MW|kW|km";
+  "%|％|周年|个月|个|家|项|亿元|万元|元|亿|万|千|百|人次|人|名|位|座|公里|千米|平方公里|平方米|米|吨|亩|公顷|千瓦时|千瓦|瓦|倍|次|届|所|户|条|台|辆|艘|架|年|天|日|小时|周|成|批|类|件|方面|大|GW|MW|kW|km";
+
+/**
+ * Units that count the same thing, so that a question's unit finds a figure in another of its group
+ * (多久 / 几年 and 3天; 几位委员 and 委员87人). Why a list: the classifiers of time and of people are
+ * grammar, which CC-CEDICT glosses only as "classifier for …".
+ */
+export const UNIT_GROUPS: readonly (readonly string[])[] = [
+  ["天", "日", "小时", "年", "个月", "周"],
+  ["人", "名", "位"],
+];
 
 /** Every character of a Chinese numeral, from the one numerals module (text/numerals.ts). */
 export const ZH_DIGITS = NUMERAL_CHARACTERS;
