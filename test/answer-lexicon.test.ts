@@ -23,8 +23,9 @@ test("ZH_SLOT_CUES: the asking phrases give the slots asked, in order, several i
   assert.deepEqual(kinds("谁负责编制这份规划"), ["person"]);
   assert.deepEqual(kinds("新建的物流园占地多少亩"), ["quantity"]);
   assert.deepEqual(kinds("博览会是第几届"), ["ordinal"]);
-  // 在哪些 asks which ones, not where.
+  // 在哪些 asks which ones, not where; 好几个 says "several".
   assert.deepEqual(kinds("要在哪些行业推广"), []);
+  assert.deepEqual(kinds("办事要跑好几个窗口，这个怎么改"), []);
   assert.equal(ZH_SLOT_CUES.length > 0, true);
 });
 

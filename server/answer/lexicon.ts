@@ -24,8 +24,9 @@ export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
   [/哪|什么|何种/, "head"],
   // 在哪些/在哪“五个期” ask which ones, not where.
   [/在哪(?:儿|里)?(?![“"「]?[些几个项种一类方两二三四五六七八九十])|哪里|哪儿|何地|何处|什么地方|什么位置|地点|位于|设在哪/, "place"],
-  // 那几个/这几个/…的几个 X 是哪些 point at things already counted: they ask which, not how many.
-  [/多少|(?<![哪那这的])几(?:方面|[个项条座家次倍成年人名天台位所件种类])|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
+  // 那几个/这几个/…的几个 X 是哪些 point at things already counted: they ask which, not how many;
+  // 好几个 says "several" (跑好几个窗口).
+  [/多少|(?<![哪那这的好])几(?:方面|[个项条座家次倍成年人名天台位所件种类])|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
 ];
 
 /** How fine a place is asked for (哪个城市 → a city; 在哪里 → any place). */
