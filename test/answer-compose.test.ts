@@ -282,3 +282,12 @@ test("a question asking two things of two subjects, one in each article, gets bo
   assert.match(answer, /智能制造、新能源装备、工业软件三个展区。\[4\]/, answer);
   assertVerbatim(answer, ALL);
 });
+
+test("a question on two events answers each from the article giving the asked detail, not from a commentary naming the event", async () => {
+  const comment = passage(5, "comment", "《评论：开放合作再出发》", undefined, "国际物流论坛的成功举办，展现了开放合作的新气象。办好国际物流论坛，要持续优化营商环境。");
+  const passages = [comment, forum, expo].map((p, i) => ({ ...p, n: i + 1 }));
+  const answer = composeExtractive("国际物流论坛和装备制造博览会分别是哪天举行的？", passages, { lang: "zh", context: await contextOf(passages) });
+  assert.match(answer, /9月18日/, answer);
+  assert.match(answer, /5月20日/, answer);
+  assertVerbatim(answer, passages);
+});
