@@ -223,3 +223,11 @@ test("a stated count's items may be clauses of one sentence, each naming the cou
   assert.deepEqual(enumeration(text, 2, names), [], "not without `each`");
   assert.deepEqual(enumeration(text, 3, names, { each: true }), [], "two clauses are no three items");
 });
+
+test("four or more single characters the corpus writes together are one set phrase, framing characters among them", async () => {
+  const ctx = await context();
+  const a = analyzeQuestion("文件里说要做大做强哪些产业", ctx);
+  assert.ok(a.terms.some((t) => t.text === "做大做强" && t.known), a.terms.map((t) => t.text).join(" "));
+  // Characters the corpus never writes together stay apart.
+  assert.ok(!analyzeQuestion("要做大做好做强吗", ctx).terms.some((t) => t.text.includes("做大做好")));
+});

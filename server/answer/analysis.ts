@@ -630,16 +630,33 @@ function joinHyphenated(tagged: { word: string; tag: string }[], ctx: AnswerCont
   return out;
 }
 
+/** A set phrase of single characters (做/大/做/强) has at least this many. */
+const SET_PHRASE = 4;
+
 /**
  * Single characters in a row that the corpus writes as one word (日/韩 → 日韩, which jieba tags as a
- * numeral and an abbreviation): one word, as the corpus has it.
+ * numeral and an abbreviation): one word, as the corpus has it. So are four or more the corpus writes
+ * together (做/大/做/强 → 做大做强), framing characters among them: a set phrase, not four words.
  */
 function joinCorpusWords(tagged: { word: string; tag: string }[], ctx: AnswerContext): { word: string; tag: string }[] {
   if (!ctx.chunks.length) return tagged;
   const out: { word: string; tag: string }[] = [];
   const single = (t?: { word: string }) => !!t && [...t.word].length === 1 && HAN.test(t.word) && !FRAMING_WORDS.has(t.word);
   const free = (t: { tag: string }) => !/^(u|p|c|y|r)/.test(t.tag);
+  const char = (t?: { word: string; tag: string }) => !!t && [...t.word].length === 1 && HAN.test(t.word) && free(t);
   for (let i = 0; i < tagged.length; i++) {
+    let run = 0;
+    while (char(tagged[i + run])) run++;
+    let joined = 0;
+    for (let len = Math.min(run, MAX_PHRASE); len >= SET_PHRASE && !joined; len--) {
+      const phrase = tagged.slice(i, i + len).map((t) => t.word).join("");
+      if (documentFrequency(phrase, ctx.chunks, ctx.seg, false) > 0) joined = len;
+    }
+    if (joined) {
+      out.push({ word: tagged.slice(i, i + joined).map((t) => t.word).join(""), tag: "l" });
+      i += joined - 1;
+      continue;
+    }
     const a = tagged[i];
     const b = tagged[i + 1];
     const c = tagged[i + 2];
