@@ -231,3 +231,13 @@ test("four or more single characters the corpus writes together are one set phra
   // Characters the corpus never writes together stay apart.
   assert.ok(!analyzeQuestion("要做大做好做强吗", ctx).terms.some((t) => t.text.includes("做大做好")));
 });
+
+test("a word jieba guesses to be a name without a surname is a noun, bridged through the parts the corpus uses", async () => {
+  const ctx = await context();
+  const pension = analyzeQuestion("退休以后的养老钱能按时发吗", ctx).terms.find((t) => t.text === "养老钱");
+  assert.ok(pension, "养老钱 is a term");
+  assert.notEqual(pension.tag, "nr");
+  assert.ok(pension.alts.some((x) => x.text === "养老"), JSON.stringify(pension.alts));
+  // A name with a surname stays a name.
+  assert.equal(analyzeQuestion("王延中讲了什么", ctx).terms.find((t) => t.text === "王延中")?.tag, "nr");
+});

@@ -230,7 +230,7 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   }
 
   let at = 0;
-  const words = glue(joinCorpusWords(joinHyphenated(ctx.seg.tag(masked.join(""), false), ctx), ctx));
+  const words = glue(joinCorpusWords(joinHyphenated(ctx.seg.tag(masked.join(""), false), ctx), ctx)).map(notAName(ctx));
   for (const { word, tag } of words) {
     const start = at;
     at += word.length;
@@ -628,6 +628,14 @@ function joinHyphenated(tagged: { word: string; tag: string }[], ctx: AnswerCont
     out.push(a);
   }
   return out;
+}
+
+/**
+ * jieba guesses nr for words it does not know (养老钱, 小没人带): a name only when it opens with a
+ * surname or CC-CEDICT says it names a person; otherwise a noun, bridged like any unknown word.
+ */
+function notAName(ctx: AnswerContext): (t: { word: string; tag: string }) => { word: string; tag: string } {
+  return (t) => (t.tag === "nr" && !SURNAMES.includes([...t.word][0]) && ctx.facts?.kind(t.word) !== "person" ? { ...t, tag: "n" } : t);
 }
 
 /** A set phrase of single characters (做/大/做/强) has at least this many. */
