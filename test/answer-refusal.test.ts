@@ -24,6 +24,8 @@ for (const [question, missing] of [
   ["我想问一下，徐大堡核电基地建成后会有几台核电机组？", /具体数字/],
   // The city the question names is no answer to which building.
   ["辽宁省委十三届六次全会在沈阳哪个会场召开？", /具体会场/],
+  // The year the question states is no answer to how much.
+  ["到2035年美丽中国目标基本实现，生态环境要改善多少？", /具体数字/],
 ] as const) {
   test(`a near miss is refused in one line naming what is missing, the passage cited: ${question}`, async () => {
     const r = await ask(question);
