@@ -17,7 +17,7 @@ const corpus = fs
   .map((f) => compact(fs.readFileSync(path.join(ROOT, "corpus", f), "utf8")))
   .join("\n");
 const tuned = loadCases(path.join(ROOT, "evals/qa.jsonl"));
-const BLIND = ["blind1.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind7.jsonl", "blind8.jsonl", "blind9.jsonl"];
+const BLIND = ["blind1.jsonl", "blind2.jsonl", "blind3.jsonl", "blind4.jsonl", "blind5.jsonl", "blind7.jsonl", "blind8.jsonl", "blind9.jsonl", "blind11.jsonl", "blind12.jsonl"];
 
 /** Character-bigram Jaccard similarity of two questions (whitespace and case ignored). */
 function similarity(a: string, b: string): number {
