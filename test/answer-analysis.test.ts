@@ -136,7 +136,7 @@ test("哪 with a measure word before the head noun asks for that sort (在哪座
   }
   // 在哪里 alone still asks any place; so does 哪个地区 (the documents name regions: 辽西北等地区).
   assert.deepEqual(analyzeQuestion("那次论坛是在哪里办的", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
-  assert.deepEqual(analyzeQuestion("海上风电基地重点建在哪个地区", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
+  assert.deepEqual(analyzeQuestion("冷链物流中心要建在哪个地区", ctx).slots.map((s) => [s.kind, s.grain]), [["place", undefined]]);
 });
 
 test("几个 asks how many, but 那几个/…的几个 X 是哪些 asks which ones", async () => {
@@ -226,18 +226,18 @@ test("a stated count's items may be clauses of one sentence, each naming the cou
 
 test("four or more single characters the corpus writes together are one set phrase, framing characters among them", async () => {
   const ctx = await context();
-  const a = analyzeQuestion("文件里说要做大做强哪些产业", ctx);
+  const a = analyzeQuestion("民营企业怎样才能做大做强", ctx);
   assert.ok(a.terms.some((t) => t.text === "做大做强" && t.known), a.terms.map((t) => t.text).join(" "));
   // Characters the corpus never writes together stay apart.
   assert.ok(!analyzeQuestion("要做大做好做强吗", ctx).terms.some((t) => t.text.includes("做大做好")));
 });
 
-test("a word jieba guesses to be a name without a surname is a noun, bridged through the parts the corpus uses", async () => {
+test("a word jieba tags as a name without a surname is a noun; a name with a surname stays a name", async () => {
   const ctx = await context();
-  const pension = analyzeQuestion("退休以后的养老钱能按时发吗", ctx).terms.find((t) => t.text === "养老钱");
-  assert.ok(pension, "养老钱 is a term");
-  assert.notEqual(pension.tag, "nr");
-  assert.ok(pension.alts.some((x) => x.text === "养老"), JSON.stringify(pension.alts));
+  // jieba's dictionary files 养老 as nr.
+  const care = analyzeQuestion("养老费怎么交", ctx).terms.find((t) => t.text === "养老");
+  assert.ok(care, "养老 is a term");
+  assert.notEqual(care.tag, "nr");
   // A name with a surname stays a name.
   assert.equal(analyzeQuestion("王延中讲了什么", ctx).terms.find((t) => t.text === "王延中")?.tag, "nr");
 });

@@ -18,7 +18,7 @@ import { isStopword } from "../../vectors/stopwords.ts";
 import type { WordFactsLookup } from "../../vectors/word-facts.ts";
 import type { PassageIndex } from "./types.ts";
 import {
-  CONJUNCTIONS, EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, UNIT_GROUPS, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
+  CONJUNCTIONS, EN_FORMS, EN_FRAMING_PHRASES, EN_PLACE_HEADS, EN_SLOT_CUES, FRAMING_WORDS, RELATIVE_OCCURRENCE, SLOT_HEADS, SURNAMES, TIME_UNITS, UNIT_GROUPS, UNITS, VENUE_SUFFIXES, ZH_DIGITS, ZH_FORMS, ZH_SLOT_CUES, type PlaceGrain, type SlotKind,
 } from "./lexicon.ts";
 import { chineseYear, documentFrequency, escapeRe, idf, mentions, numberedCount } from "./match.ts";
 import type { Slot } from "./slots.ts";
@@ -117,8 +117,8 @@ export interface QuestionAnalysis {
   /** The question's content as runs of Han characters (asking phrases and framing words removed). */
   runs: string[];
   /**
-   * Two questions in one: each sentence asks something of a subject of its own (…会议审议的是什么文件？
-   * 深改委…哪几个行业…？), each analysed; searched, judged and answered part by part.
+   * Two questions in one: each sentence asks something of a subject of its own (论坛是哪天开的？博览会
+   * 设了哪几个展区？), each analysed; searched, judged and answered part by part.
    */
   parts?: QuestionAnalysis[];
 }
@@ -348,8 +348,8 @@ function asks(a: QuestionAnalysis): boolean {
 
 /**
  * A question's sentences as questions of their own, when each asks something of a subject of its own;
- * undefined when it is one question: one part leaning on another (第九次集体学习是哪天进行的？由谁来讲解？)
- * or asking nothing (…有什么扶持？我是开小公司的).
+ * undefined when it is one question: one part leaning on another (论坛是哪天开的？由谁主持？) or asking
+ * nothing (…有什么支持政策？我在那边开了个厂).
  */
 function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefined {
   const pieces = q.split(/(?<=[？?])/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s) && [...s].length >= 4);
@@ -361,7 +361,7 @@ function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefin
   return parts.every((p, i) => asks(p) && ownSubject(i)) ? parts : undefined;
 }
 
-/** A stated count of named things (哪两个国际金融中心): its items name them, each. */
+/** A stated count of named things (哪两个物流枢纽): its items name them, each. */
 export function countsNamedItems(a: QuestionAnalysis): boolean {
   return !!a.itemsOf?.length && !a.openCount;
 }
@@ -419,7 +419,7 @@ function findSlots(q: string, mask: (at: number, len: number) => void, ctx: Answ
           } else if (/^(钱|资金|经费)/.test(after)) slot.units = ["元"];
         } else if (/^几./.test(cue)) slot.units = [cue.slice(1)];
         // 多久 asks a duration; a unit counts as any of its group (几位 finds 87人).
-        if (/^多[久长]/.test(cue)) slot.units = [...UNIT_GROUPS[0]];
+        if (/^多[久长]/.test(cue)) slot.units = [...TIME_UNITS];
         const group = UNIT_GROUPS.find((g) => slot.units?.length && slot.units.every((u) => g.includes(u)));
         if (group) slot.units = [...group];
         if (/百分之|比例|占比|增速|增幅|增长率|几成|百分点/.test(q)) slot.percent = true;
@@ -631,8 +631,8 @@ function joinHyphenated(tagged: { word: string; tag: string }[], ctx: AnswerCont
 }
 
 /**
- * jieba guesses nr for words it does not know (养老钱, 小没人带): a name only when it opens with a
- * surname or CC-CEDICT says it names a person; otherwise a noun, bridged like any unknown word.
+ * jieba tags some common words nr (养老) and guesses nr for words it does not know: a name only when it
+ * opens with a surname or CC-CEDICT says it names a person; otherwise a noun, bridged like any unknown word.
  */
 function notAName(ctx: AnswerContext): (t: { word: string; tag: string }) => { word: string; tag: string } {
   return (t) => (t.tag === "nr" && !SURNAMES.includes([...t.word][0]) && ctx.facts?.kind(t.word) !== "person" ? { ...t, tag: "n" } : t);

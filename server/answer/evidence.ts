@@ -218,7 +218,7 @@ export function assessEvidence(
         lastAbout = pos;
         carried = about;
       }
-      // A figure the question states (到2035年…降到多少) is not the one it asks for.
+      // A figure the question states (承办2028年…投入多少) is not the one it asks for.
       const stated = (v: string) => a.numbers.some((n) => n === v || n === v.replace(/[^\d.]/g, ""));
       const values = a.slots.map((slot) => slotValues(slot, s.text, slotCtx, questionNames, a.language === "zh" ? a.terms.map((t) => t.text) : []).filter((v) => !stated(v)));
       // Each slot on its own part of the topic (谁发表了重要讲话 is about the speech, 哪天开的 about the meeting).

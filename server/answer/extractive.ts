@@ -71,7 +71,7 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
   const cands = candidates({ a, e, passages, ctx, semantic: opts.semantic, allowed: namedArticles(a, passages, ctx) });
   if (!cands.length) return "";
 
-  // Two questions in one (…哪几个行业…？…哪两个国际金融中心？): each answered on its own.
+  // Two questions in one (论坛是哪天开的？博览会设了哪几个展区？): each answered on its own.
   if (a.parts) {
     const parts = a.parts.map((sub) => {
       const ev = assessEvidence(sub, passages, ctx);
@@ -313,7 +313,7 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
       // naming the item and adding a focus (开发区建设 + 冷链), or asking about a focus whose telling
       // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
       const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
-      // When none of its characters tells (核电: 核 and 电 are everywhere), the focus words themselves do.
+      // When none of its characters tells (储能: 储 and 能 are in many passages), the focus words themselves do.
       const spread = mine.filter((c) => (telling.length ? telling.some((ch) => c.text.includes(ch)) : focusOf(c) > 0)).length / mine.length;
       // A question whose telling word the corpus does not know (生娃) has its topic there, not in the focus.
       const narrow = best > 0 && (!clear(k) || (!a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD)));
@@ -480,7 +480,7 @@ function trimLong(sentence: string, terms: TopicTerm[], values: readonly string[
     const tail = sentence.slice(i + 1);
     if ([...tail].length < 20) break;
     // A clause may go only if it holds neither a term nor an asked value (浙江 of 浙江“千万工程”为…): one
-    // saying what the rest says (这是一次…的大会，是一次…的大会) answers too.
+    // saying what the rest says (是一次…的会议，是一次…的会议) answers too.
     const head = sentence.slice(0, i);
     if (hits.every((t) => termMatch(tail, t) > 0) && values.every((v) => tail.includes(v)) && !hits.some((t) => termMatch(head, t) > 0) && !values.some((v) => head.includes(v))) cut = tail;
     else break;

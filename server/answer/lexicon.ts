@@ -25,7 +25,7 @@ export const ZH_SLOT_CUES: readonly (readonly [RegExp, SlotKind | "head"])[] = [
   // 在哪些/在哪“五个期” ask which ones, not where.
   [/在哪(?:儿|里)?(?![“"「]?[些几个项种一类方两二三四五六七八九十])|哪里|哪儿|何地|何处|什么地方|什么位置|地点|位于|设在哪/, "place"],
   // 那几个/这几个/…的几个 X 是哪些 point at things already counted: they ask which, not how many;
-  // 好几个 says "several" (跑好几个窗口).
+  // 好几个 says "several" (去了好几个地方).
   [/多少|(?<![哪那这的好])几(?:方面|[个项条座家次倍成年人名天台位所件种类])|多[大高长远久重快]|百分之几|几成|比例是|占比|增速|增幅|增长率|规模有?多/, "quantity"],
 ];
 
@@ -210,10 +210,8 @@ export const UNITS =
  * (多久 / 几年 and 3天; 几位委员 and 委员87人). Why a list: the classifiers of time and of people are
  * grammar, which CC-CEDICT glosses only as "classifier for …".
  */
-export const UNIT_GROUPS: readonly (readonly string[])[] = [
-  ["天", "日", "小时", "年", "个月", "周"],
-  ["人", "名", "位"],
-];
+export const TIME_UNITS: readonly string[] = ["天", "日", "小时", "年", "个月", "周"];
+export const UNIT_GROUPS: readonly (readonly string[])[] = [TIME_UNITS, ["人", "名", "位"]];
 
 /** Every character of a Chinese numeral, from the one numerals module (text/numerals.ts). */
 export const ZH_DIGITS = NUMERAL_CHARACTERS;
