@@ -234,16 +234,17 @@ export function numberTerm(word: string): string | undefined {
   return undefined;
 }
 
+/** A phrase's renderings as the glossary stores them: as a corpus phrase, a single-character one (1:) or a near one (~). */
+export function glossaryEntry(g: Glossary, form: string): string[] | undefined {
+  return g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
+}
+
 /**
  * Chinese candidates for an English question: longest gloss phrases first (up to 3 words: "winter
  * games", "clean energy"), then single words — an ordinal or year rendered directly, a capitalised
  * name by its pinyin (Shenyang → 沈阳), else its gloss; at most `perTerm` candidates per matched term
  * (they are all corpus words).
  */
-/** A phrase's renderings as the glossary stores them: as a corpus phrase, a single-character one (1:) or a near one (~). */
-export function glossaryEntry(g: Glossary, form: string): string[] | undefined {
-  return g.phrases[form] ?? g.phrases[`1:${form}`] ?? g.phrases[`~${form}`];
-}
 
 export function translateQuery(question: string, g: Glossary, perTerm = 2): string[] {
   const raw = question.replace(/[^A-Za-z0-9' -]+/g, " ").split(/\s+/).filter((w) => w && !isStopword(w.toLowerCase()));

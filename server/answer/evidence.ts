@@ -293,17 +293,24 @@ export function assessEvidence(
   };
 }
 
+/** A passage covering this share of a side's best coverage is about that side too. */
+const NEAR_SIDE = 0.8;
+
 /**
  * A question joining two subjects (X和Y, …分别…) whose best passages lie in different articles:
  * each side's terms (with the shared ones) and the passages of its article. Undefined otherwise.
  */
-/** A passage covering this share of a side's best coverage is about that side too. */
-const NEAR_SIDE = 0.8;
 
 export function crossArticlePlan(a: QuestionAnalysis, passages: Citation[], ctx: AnswerContext): { terms: TopicTerm[]; subset: Citation[] }[] | undefined {
   const sides = a.groups.sides;
   if (sides.length < 2) return undefined;
   const shared = a.groups.shared.filter((t) => t.weight > 0);
+  // Whether a passage gives every asked slot (the same for each side; read once a side needs it).
+  const given = new Map<number, boolean>();
+  const gives = (i: number) => {
+    if (!given.has(i)) given.set(i, a.slots.length > 0 && a.slots.every((slot) => slotValues(slot, passageText(passages[i]), ctx).length > 0));
+    return given.get(i)!;
+  };
   const plan = sides.map((side) => {
     const terms = [...side, ...shared].filter((t) => t.weight > 0);
     const own = side.filter((t) => t.weight > 0);
@@ -311,10 +318,8 @@ export function crossArticlePlan(a: QuestionAnalysis, passages: Citation[], ctx:
     const top = Math.max(...covs);
     // Of the passages about as much on the side, one giving what is asked (the 公报's date, not a
     // commentary naming the 全会): a commentary repeats the name, the report states the facts.
-    const slotCtx = { seg: ctx.seg, facts: ctx.facts, chunks: ctx.chunks };
-    const gives = (p: Citation) => a.slots.length > 0 && a.slots.every((slot) => slotValues(slot, passageText(p), slotCtx).length > 0);
     const near = covs.map((c, i) => [c, i] as const).filter(([c]) => top > 0 && c >= NEAR_SIDE * top);
-    const best = near.find(([, i]) => gives(passages[i]))?.[1] ?? covs.indexOf(top);
+    const best = near.find(([, i]) => gives(i))?.[1] ?? covs.indexOf(top);
     return { terms, best };
   });
   if (plan.some((p) => p.best < 0 || !p.terms.length)) return undefined;

@@ -67,9 +67,6 @@ const CLEAR_MARGIN = 0.15;
 export function composeExtractive(question: string, passages: Citation[], opts: ExtractiveOptions): string {
   const ctx = opts.context;
   const a = opts.analysis ?? analyzeQuestion(question, ctx);
-  const e = opts.evidence ?? assessEvidence(a, passages, ctx);
-  const cands = candidates({ a, e, passages, ctx, semantic: opts.semantic, allowed: namedArticles(a, passages, ctx) });
-  if (!cands.length) return "";
 
   // Two questions in one (论坛是哪天开的？博览会设了哪几个展区？): each answered on its own.
   if (a.parts) {
@@ -80,6 +77,10 @@ export function composeExtractive(question: string, passages: Citation[], opts: 
     const picked = parts.flatMap((p) => p.picked).filter((c, i, all) => all.findIndex((x) => x.cite === c.cite && x.pos === c.pos) === i);
     if (parts.every((p) => p.picked.length)) return format(opts.lang, picked, parts.some((p) => p.list), true);
   }
+
+  const e = opts.evidence ?? assessEvidence(a, passages, ctx);
+  const cands = candidates({ a, e, passages, ctx, semantic: opts.semantic, allowed: namedArticles(a, passages, ctx) });
+  if (!cands.length) return "";
 
   const cross = crossArticlePlan(a, passages, ctx);
   if (cross) {
@@ -482,7 +483,7 @@ function trimLong(sentence: string, terms: TopicTerm[], values: readonly string[
     // A clause may go only if it holds neither a term nor an asked value (浙江 of 浙江“千万工程”为…): one
     // saying what the rest says (是一次…的会议，是一次…的会议) answers too.
     const head = sentence.slice(0, i);
-    if (hits.every((t) => termMatch(tail, t) > 0) && values.every((v) => tail.includes(v)) && !hits.some((t) => termMatch(head, t) > 0) && !values.some((v) => head.includes(v))) cut = tail;
+    if (!hits.some((t) => termMatch(head, t) > 0) && !values.some((v) => head.includes(v))) cut = tail;
     else break;
   }
   return cut === sentence ? sentence : `……${cut}`;

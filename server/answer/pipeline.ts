@@ -162,19 +162,16 @@ export async function retrieve(question: string, index: AnswerDeps["index"], k: 
   const search = async (q: string, n: number) => (await index.retriever({ k: n, ...(signal ? { signal } : {}) }).invoke(q, { signal })).map(hitOf);
   const ctx = answerContext(index);
   const a = analysed ?? analyzeQuestion(question, ctx);
-  // Searched without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。), nor the words
-  // asking for a slot (哪个城市 would find passages on cities, not the one on the meeting).
-  const asked = a.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(question, ctx)).trim();
-  const hits = await search(asked || question, k);
+  const hits = await search(searchQuery(a, ctx), k);
   // A numbered name the corpus also writes out (十三届六次全会 → 第十三届委员会第六次全体会议): searched both ways.
   const aliased = a.terms.filter((t) => t.alts.some((x) => x.via === "alias"));
   const respelled = aliased.length
     ? aliased.reduce((q, t) => q.replace(t.text, t.alts.find((x) => x.via === "alias")!.text), question)
     : undefined;
-  // A question asking two things of two subjects (…审议了什么文件？集体学习是谁讲解的？): each part searched too.
   const extra = [
     ...(respelled ? [respelled] : []),
-    ...(a.parts ?? []).map((p) => p.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(p.question, ctx)).trim() || p.question),
+    // Two questions in one (论坛是哪天开的？博览会设了哪几个展区？): each part searched too.
+    ...(a.parts ?? []).map((p) => searchQuery(p, ctx)),
     ...(a.groups.sides.length >= 2 ? a.groups.sides.map((side) => `${side.map((t) => t.text).join(" ")} ${a.groups.shared.map((t) => t.text).join(" ")}`.trim()) : []),
   ];
   if (!extra.length) return withLede(hits, a, ctx);
@@ -187,6 +184,14 @@ export async function retrieve(question: string, index: AnswerDeps["index"], k: 
   for (let i = 0; i < SIDE_K; i++) for (const side of perSide) if (side[i]) add(side[i]);
   hits.forEach(add);
   return out;
+}
+
+/**
+ * What is searched for a question: without the clauses that only frame it (请帮我查一下：…, …请根据文件回答。),
+ * nor the words asking for a slot (哪个城市 would find passages on cities, not the one on the meeting).
+ */
+function searchQuery(a: QuestionAnalysis, ctx: AnswerContext): string {
+  return a.slots.reduce((q, s) => q.replace(s.cue, " "), searchText(a.question, ctx)).trim() || a.question;
 }
 
 /**
