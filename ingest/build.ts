@@ -15,6 +15,7 @@ import {
   currentIndexDir,
   FORMAT_VERSION,
   IndexDamagedError,
+  IndexFormatError,
   newBuildDir,
   publishIndex,
   readIndexCore,
@@ -212,7 +213,8 @@ export async function openIndex(opts: IngestOptions & { onSummary?: (summary: In
     return await open(summary.indexDir);
   } catch (err) {
     if (!(err instanceof IndexDamagedError || err instanceof EmbeddingMismatchError)) throw err;
-    const why = err instanceof EmbeddingMismatchError ? "it was built with another embedding model" : "it is damaged";
+    const why =
+      err instanceof EmbeddingMismatchError ? "it was built with another embedding model" : err instanceof IndexFormatError ? "another version of the indexer wrote it" : "it is damaged";
     log(`The index in ${summary.indexDir} cannot be used, ${why} (${err.message}). Rebuilding it…`);
     const rebuilt = await runIngest({ ...opts, force: true });
     opts.onSummary?.(rebuilt);
@@ -232,7 +234,8 @@ function checkReusable(
     core = readIndexCore(current);
   } catch (err) {
     if (!(err instanceof IndexDamagedError)) throw err;
-    log(`the index at ${current} is damaged (${err.message}); rebuilding it`);
+    const why = err instanceof IndexFormatError ? "was written by another version of the indexer" : "is damaged";
+    log(`the index at ${current} ${why} (${err.message}); rebuilding it`);
     return undefined;
   }
   if (!hasSearchIndex(current)) {

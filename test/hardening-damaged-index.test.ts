@@ -15,7 +15,7 @@ import { loadCorpusFile } from "../ingest/load-file.ts";
 import { splitArticles } from "../ingest/split-articles.ts";
 import { prepareIndex } from "../server/prepare-index.ts";
 import { readSettings } from "../config/settings.ts";
-import { currentIndexDir, IndexDamagedError } from "../vectors/index-folder.ts";
+import { currentIndexDir, FORMAT_VERSION, IndexDamagedError } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 
 const SEED = path.resolve(import.meta.dirname, "../corpus/辽宁学习资料汇编-2023年11月.txt");
@@ -129,4 +129,19 @@ test("a dangling `current` link (its build folder deleted) is rebuilt, not a cra
   const index = await prepareIndex({ corpusDir, indexRoot: root, settings, log: (m) => logs.push(m) });
   assert.ok((await index.search("民族团结", { k: 3 })).length > 0);
   assert.ok(currentIndexDir(root));
+});
+
+test("an index an older version of the indexer wrote is rebuilt at start, and the log says so (not that it is damaged)", async () => {
+  const root = copyIndex("older-format");
+  const build = fs.realpathSync(currentIndexDir(root)!);
+  const file = path.join(build, "manifest.json");
+  const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+  fs.writeFileSync(file, JSON.stringify({ ...manifest, formatVersion: FORMAT_VERSION - 1 }));
+  const logs: string[] = [];
+  const index = await prepareIndex({ corpusDir, indexRoot: root, settings, log: (m) => logs.push(m) });
+  const said = logs.join("\n");
+  assert.match(said, /another version of the indexer/, said);
+  assert.doesNotMatch(said, /damaged/, said);
+  assert.ok((await index.search("民族团结", { k: 3 })).length > 0, "the rebuilt index answers searches");
+  assert.notEqual(fs.realpathSync(currentIndexDir(root)!), build, "current points at a new build");
 });

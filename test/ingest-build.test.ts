@@ -13,7 +13,7 @@ import { acquireLock, LOCK_FILE } from "../ingest/lock.ts";
 import { parseCorpusFile } from "../ingest/parse-file.ts";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readSettings } from "../config/settings.ts";
-import { currentIndexDir, readIndexCore } from "../vectors/index-folder.ts";
+import { currentIndexDir, FORMAT_VERSION, readIndexCore } from "../vectors/index-folder.ts";
 import { openSearchIndex } from "../vectors/search-index.ts";
 import { BOOKLET, encodeGbk, layoutBooklet, makePdf } from "./fixtures/ingest/make-files.ts";
 import { CORPUS_DIR, sharedIndexRoot } from "./support/shared-index.ts";
@@ -55,7 +55,7 @@ test("the first ingest builds the index, reports unreadable files by name and in
   assert.match(s.warnings.find((w) => w.startsWith("budget.xlsx"))!, /unknown file type/);
 
   const { manifest, chunks, articles } = readIndexCore(s.indexDir);
-  assert.equal(manifest.formatVersion, 1);
+  assert.equal(manifest.formatVersion, FORMAT_VERSION);
   assert.ok(Date.parse(manifest.createdAt) > Date.now() - 600_000);
   assert.deepEqual(manifest.corpus.map((f) => f.file), ["booklet.txt", "budget.xlsx", "empty.txt", "notice.pdf", "scan.txt", "sub/energy-gbk.txt"]);
   for (const f of manifest.corpus) assert.equal(Boolean(f.error), ["budget.xlsx", "empty.txt", "scan.txt"].includes(f.file), f.file);

@@ -9,7 +9,8 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Article, Chunk, Manifest } from "./types.ts";
 
-export const FORMAT_VERSION = 1;
+/** Raised when what a build writes changes (2: CC-CEDICT bridges read plural senses as singular), so older indexes are rebuilt. */
+export const FORMAT_VERSION = 2;
 
 export interface IndexCore {
   manifest: Manifest;
@@ -62,6 +63,11 @@ export class IndexDamagedError extends Error {
   override name = "IndexDamagedError";
 }
 
+/** An index another version of the indexer wrote: sound, but rebuilt like a damaged one. */
+export class IndexFormatError extends IndexDamagedError {
+  override name = "IndexFormatError";
+}
+
 export function writeIndexCore(dir: string, core: IndexCore): void {
   writeJson(path.join(dir, "articles.json"), core.articles);
   writeJson(path.join(dir, "chunks.json"), core.chunks);
@@ -72,7 +78,7 @@ export function writeIndexCore(dir: string, core: IndexCore): void {
 export function readIndexCore(dir: string): IndexCore {
   const manifest = readJson<Manifest>(path.join(dir, "manifest.json"));
   if (manifest.formatVersion !== FORMAT_VERSION) {
-    throw new IndexDamagedError(`index format ${manifest.formatVersion} in ${dir}, this version reads ${FORMAT_VERSION}`);
+    throw new IndexFormatError(`index format ${manifest.formatVersion} in ${dir}, this version reads ${FORMAT_VERSION}`);
   }
   const articles = readJson<Article[]>(path.join(dir, "articles.json"));
   const chunks = readJson<Chunk[]>(path.join(dir, "chunks.json"));

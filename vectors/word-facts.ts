@@ -14,6 +14,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import pluralize from "pluralize";
 import { cleanGloss, readCedict, type CedictEntry } from "./cedict.ts";
 
 export const WORD_FACTS_FILE = "word-facts.json";
@@ -66,6 +67,17 @@ const MAX_WORD_SPREAD = 40;
 /** English words that say nothing about a sense's meaning. */
 const GLOSS_STOP = new Set(["the", "and", "for", "with", "etc", "one", "one's", "sth", "sb", "something", "someone", "from", "into", "onto", "out", "off", "over"]);
 
+/** Words this short are left as they are (its, us, gas: not plurals). */
+const MIN_PLURAL = 4;
+
+/**
+ * A sense with its nouns in the singular, so that two words glossed "child" and "children" meet
+ * (孩子 and 子女, 大学生 "university student" and 学子 "students").
+ */
+export function singularSense(sense: string): string {
+  return sense.replace(/[a-z]+/g, (w) => (w.length >= MIN_PLURAL ? pluralize.singular(w) : w));
+}
+
 /**
  * Builds the facts for the corpus's words (`words`: every token the BM25 index holds). Bridges are
  * computed for every CC-CEDICT headword of 2–4 Han characters whose senses reach a corpus word,
@@ -90,7 +102,7 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
       const g = cleanGloss(raw.trim(), MAX_SENSE_WORDS);
       if (typeof g !== "string" || NOTE.test(g) || g.length < 3) continue;
       if (!set) senses.set(zh, (set = new Set()));
-      set.add(g);
+      set.add(singularSense(g));
     }
   }
 
@@ -103,7 +115,7 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
   const byWord = new Map<string, { sense: string; words: string[] }[]>();
   for (const s of bySense.keys()) {
     const words = contentWords(s);
-    if (words.length >= 2) for (const w of words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push({ sense: s, words });
+    for (const w of words) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push({ sense: s, words });
   }
 
   const bridges: Record<string, [string, number][]> = Object.create(null);
@@ -120,7 +132,7 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
     for (const s of ss) {
       credit(s, 1);
       const mine = contentWords(s);
-      if (mine.length < 2) continue;
+      if (!mine.length) continue;
       // Any sense within this one holds one of its words; one holding this one holds all of them.
       const seen = new Set<string>();
       for (const w of mine) {
@@ -131,7 +143,15 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
           if (other.sense === s || seen.has(other.sense)) continue;
           seen.add(other.sense);
           const [small, large] = other.words.length <= mine.length ? [other.words, mine] : [mine, other.words];
-          if (small.every((x) => large.includes(x))) credit(other.sense, PARTIAL_SENSE);
+          const [smallSense, largeSense] = large === mine ? [other.sense, s] : [s, other.sense];
+          // A one-word sense is within a two-word one only as its head ("student" of "university
+          // student"; not "child" of "child prodigy", "person" of "in person" or "give birth to a child").
+          // (Only for words the corpus does not use, which have nothing else to be matched by.)
+          const contained =
+            small.length > 1
+              ? small.every((x) => large.includes(x))
+              : !corpus.has(zh) && smallSense === small[0] && largeSense === large.join(" ") && large.length === 2 && large[1] === small[0];
+          if (contained) credit(other.sense, PARTIAL_SENSE);
         }
       }
     }
