@@ -47,6 +47,18 @@ function assertSentencesVerbatim(r: AnswerResult): void {
   }
 }
 
+test("two questions in one, one of them unanswerable: the answerable one is answered, the other named as missing, not refused whole", async () => {
+  const index = await sharedIndex();
+  const r = await answer({ question: "中央金融工作会议在哪里召开？辽宁清洁能源强省建设要投入多少亿元？" }, { index, generator });
+  assert.equal(r.refused, false, `something asked was answered:\n${r.answer}`);
+  assert.match(r.answer, /北京/, r.answer);
+  const last = r.answer.trim().split("\n").at(-1)!;
+  assert.match(last, /^文件提到了.*清洁能源强省.*但没有给出具体金额\[\d+\]。$/, r.answer);
+  assertCitationsSound(r, index);
+  // The answered part's sentences are verbatim; the line naming what is missing is the product's own.
+  assertSentencesVerbatim({ ...r, answer: r.answer.replace(last, "") });
+});
+
 test("a broad question lists the item's measures, each verbatim with its [n]", async () => {
   const index = await sharedIndex();
   const r = await answer({ question: BROAD }, { index, generator });

@@ -56,6 +56,8 @@ export interface Evidence {
   /** Content terms neither the passages nor any bridge of theirs mention. */
   unmatched: TopicTerm[];
   features: Features;
+  /** Two questions in one: each part's own judgement (QuestionAnalysis.parts, in order). */
+  parts?: Evidence[];
 }
 
 /** The measured features of (question, passages) the refusal model weighs; see refusal-model.json. */
@@ -348,6 +350,7 @@ export function assessQuestion(
     for (const k of ["unbridged", "nounsUnbridged", "slotMissing", "numbersMissing"] as const) f[k] = Math.max(...parts.map((e) => e.features[k]));
     whole.slotsFound = a.slots.map((slot) => parts.some((e, k) => subs[k].slots.some((s, j) => s.cue === slot.cue && e.slotsFound[j])));
     whole.coverage = f.coverage;
+    whole.parts = parts;
     return whole;
   }
   const plan = crossArticlePlan(a, passages, ctx);

@@ -13,7 +13,7 @@ import { generateChecked } from "./checked-generation.ts";
 import { standaloneQuestion } from "./follow-up.ts";
 import { generatorName } from "./generator.ts";
 import { questionLanguage } from "../../vectors/language.ts";
-import { decide, isRefusalText, leadList, refusalText } from "./refusal.ts";
+import { decide, decideParts, isRefusalText, leadList, refusalLead, refusalText } from "./refusal.ts";
 import { analyzeQuestion, answerContext, searchText, type AnswerContext, type QuestionAnalysis } from "./analysis.ts";
 import { assessQuestion, type Evidence } from "./evidence.ts";
 import { pieces } from "./stream-text.ts";
@@ -45,6 +45,8 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   const { analysis, evidence, semantic } = await judgeQuestion(question, hits, deps.index, signal, analysed);
   if (signal?.aborted) return;
   const decision = decide(analysis, evidence, passages, deps.refusalThreshold);
+  // Two questions in one, one of them unanswerable: the other is answered, the first named as missing.
+  const partial = decision.answerable ? undefined : decideParts(analysis, evidence, passages, deps.refusalThreshold);
   let filter = new MarkerFilter(passages.length);
   let answer = "";
   const emit = (text: string): AnswerEvent[] => {
@@ -53,7 +55,7 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
     return [tokenEvent(text, filter.newlyCited(passages))];
   };
 
-  if (!decision.answerable) {
+  if (!decision.answerable && !partial) {
     for (const p of pieces(refusalText(analysis, decision, evidence, passages, passages.slice(0, LEADS), lang))) yield* emit(filter.push(p));
     yield* emit(filter.end());
     yield done(answer, filter.citations(passages), true, generatorName(deps.generator));
@@ -61,8 +63,9 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
   }
 
   // A client's instructions go to the generator only: retrieval and the refusal decision never see them.
+  const asked = partial ? partial.answered.map((p) => p.question).join("") : question;
   const input: GenerateInput = {
-    question, passages, history, lang, chunks, glossary, index: deps.index,
+    question: asked, passages, history, lang, chunks, glossary, index: deps.index,
     ...(semantic ? { semantic } : {}),
     ...(req.instructions?.length ? { instructions: req.instructions } : {}),
   };
@@ -82,6 +85,13 @@ export async function* answerStream(req: AnswerRequest, deps: AnswerDeps): Async
       for (const p of pieces(text)) yield* emit(filter.push(p));
       yield* emit(filter.end());
     }
+  }
+  if (partial && !refused) {
+    // A reviewed model answer carries its own citation list: the added line then cites nothing new.
+    const lines = partial.missing.map((m) => refusalLead(m.analysis, m.decision, m.evidence, passages, lang));
+    const text = `\n\n${lines.join("\n")}`;
+    for (const p of pieces(written.citations ? text.replace(/\[\d+\]/g, "") : text)) yield* emit(filter.push(p));
+    yield* emit(filter.end());
   }
   const citations = written.citations ?? filter.citations(passages);
   yield done(answer, citations, refused, generator, notice, written.uncited ?? uncitedSentences(answer), check);

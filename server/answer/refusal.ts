@@ -90,6 +90,25 @@ export function decide(a: QuestionAnalysis, e: Evidence, passages: Citation[], t
   return { answerable: false, probability: p, reason: detail ? "detail" : "topic", missing };
 }
 
+/** A question of two parts of which some can be answered: those are, and the others are named as missing. */
+export interface PartialDecision {
+  answered: QuestionAnalysis[];
+  missing: { analysis: QuestionAnalysis; decision: Decision; evidence: Evidence }[];
+}
+
+/**
+ * For a refused question of two parts (QuestionAnalysis.parts), each part decided on its own: when
+ * some part is answerable, the answer gives it and says what the documents lack for the rest, rather
+ * than refusing what they do answer.
+ */
+export function decideParts(a: QuestionAnalysis, e: Evidence, passages: Citation[], threshold = fittedThreshold()): PartialDecision | undefined {
+  if (!a.parts || !e.parts || a.parts.length !== e.parts.length) return undefined;
+  const judged = a.parts.map((analysis, i) => ({ analysis, evidence: e.parts![i], decision: decide(analysis, e.parts![i], passages, threshold) }));
+  const answered = judged.filter((j) => j.decision.answerable).map((j) => j.analysis);
+  const missing = judged.filter((j) => !j.decision.answerable);
+  return answered.length && missing.length ? { answered, missing } : undefined;
+}
+
 const DETAIL_ZH: Record<Slot["kind"], string> = {
   person: "具体是谁",
   place: "具体地点",
