@@ -72,7 +72,7 @@ const MIN_PLURAL = 4;
 
 /**
  * A sense with its nouns in the singular, so that two words glossed "child" and "children" meet
- * (孩子 and 子女, 大学生 "university student" and 学子 "students").
+ * (孩子 and 子女).
  */
 export function singularSense(sense: string): string {
   return sense.replace(/[a-z]+/g, (w) => (w.length >= MIN_PLURAL ? pluralize.singular(w) : w));

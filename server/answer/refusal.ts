@@ -99,7 +99,8 @@ export interface PartialDecision {
 /**
  * For a refused question of two parts (QuestionAnalysis.parts), each part decided on its own: when
  * some part is answerable, the answer gives it and says what the documents lack for the rest, rather
- * than refusing what they do answer.
+ * than refusing what they do answer. (A part's evidence has no sentence similarity: it is decided by
+ * the offline model, at the same threshold.)
  */
 export function decideParts(a: QuestionAnalysis, e: Evidence, passages: Citation[], threshold = fittedThreshold()): PartialDecision | undefined {
   if (!a.parts || !e.parts || a.parts.length !== e.parts.length) return undefined;
