@@ -245,7 +245,6 @@ export function glossaryEntry(g: Glossary, form: string): string[] | undefined {
  * name by its pinyin (Shenyang → 沈阳), else its gloss; at most `perTerm` candidates per matched term
  * (they are all corpus words).
  */
-
 export function translateQuery(question: string, g: Glossary, perTerm = 2): string[] {
   const raw = question.replace(/[^A-Za-z0-9' -]+/g, " ").split(/\s+/).filter((w) => w && !isStopword(w.toLowerCase()));
   const words = raw.map((w) => w.toLowerCase().replace(/'s$/, ""));

@@ -142,8 +142,9 @@ export function buildWordFacts(words: Iterable<string>, entries: CedictEntry[] =
         for (const other of others) {
           if (other.sense === s || seen.has(other.sense)) continue;
           seen.add(other.sense);
-          const [small, large] = other.words.length <= mine.length ? [other.words, mine] : [mine, other.words];
-          const [smallSense, largeSense] = large === mine ? [other.sense, s] : [s, other.sense];
+          const mineLarger = other.words.length <= mine.length;
+          const [small, large] = mineLarger ? [other.words, mine] : [mine, other.words];
+          const [smallSense, largeSense] = mineLarger ? [other.sense, s] : [s, other.sense];
           // A one-word sense is within a two-word one only as its head ("student" of "university
           // student"; not "child" of "child prodigy", "person" of "in person" or "give birth to a child").
           // (Only for words the corpus does not use, which have nothing else to be matched by.)
