@@ -59,14 +59,6 @@ test("two questions in one, one of them unanswerable: the answerable one is answ
   assertSentencesVerbatim({ ...r, answer: r.answer.replace(last, "") });
 });
 
-test("a sentence is not picked for following a relevant one when it says as much of the question itself (no 林下产业 line after the fisheries sentence)", async () => {
-  const index = await sharedIndex();
-  const r = await answer({ question: "辽宁的水产养殖准备重点发展哪些品种？" }, { index, generator });
-  assert.equal(r.refused, false, r.answer);
-  assert.doesNotMatch(r.answer, /林下产业/, r.answer);
-  assertCitationsSound(r, index);
-});
-
 test("a broad question lists the item's measures, each verbatim with its [n]", async () => {
   const index = await sharedIndex();
   const r = await answer({ question: BROAD }, { index, generator });

@@ -142,9 +142,8 @@ function candidates({ a, e, passages, ctx, semantic, allowed }: CandidateInput):
     const quote = a.slots.length || (!a.broad && !a.list) ? trimLong(s.text, terms, s.values.flat()) : s.text;
     const prev = e.sentences[index - 1]?.passage === s.passage ? e.sentences[index - 1].own : 0;
     const prev2 = e.sentences[index - 2]?.passage === s.passage ? e.sentences[index - 2].own : 0;
-    // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…),
-    // which says less of the question's words: what it says less is what it gains.
-    const follows = Math.max(0, Math.max(prev, 0.6 * prev2) - s.own);
+    // A sentence restating the question is often followed by the answer (要促进…交融。要推进…互嵌式…).
+    const follows = Math.max(prev, 0.6 * prev2);
     const phrase = phraseCoverage(quote, a.runs, pieceWeight);
     const score =
       0.55 * s.own + 0.25 * s.about + 0.2 * phrase + 0.3 * relevance[s.passage] + 0.15 * follows + 0.05 / (1 + s.pos) + SEMANTIC_WEIGHT * sem(index);
