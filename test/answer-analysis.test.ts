@@ -82,6 +82,8 @@ test("places: CC-CEDICT says what a word is, whatever jieba tags it; a common wo
   assert.ok(places("支持大连建设物流中心。", slot).includes("大连"), "大连 (tagged d) is a city");
   assert.deepEqual(places("物流中心建在沈阳，服务辽宁全省。", slot, [], "city"), ["沈阳"], "only a city answers 哪个城市");
   assert.ok(places("重点支持辽西北等地区发展。", slot).includes("辽西北"), "places named by example (X等地区)");
+  // jieba splits it 太平/ns + 湾/zg, and CC-CEDICT has 太平 as a common word ("peaceful").
+  assert.ok(places("新项目落户太平湾，带动周边发展。", slot).includes("太平湾"), "a place name split from its one-character suffix");
 });
 
 test("people, bodies, dates and figures in made-up sentences", async () => {

@@ -235,6 +235,19 @@ test("a broad question on one point of an item gets that point, though the point
   assertVerbatim(answer, passages);
 });
 
+test("a question on one detail of an item gets that detail's sentence, though another of its words is the whole item's topic", async () => {
+  const village = passage(1, "plan", PLAN, "3.建设宜居乡村",
+    "3.建设宜居乡村。推进农村厕所革命，改善农村卫生条件。实施农村生活垃圾分类和资源化利用。建设农村公路网络。提升农村供水保障水平。");
+  const city = passage(2, "plan", PLAN, "4.推进城市更新", "4.推进城市更新。完善城市垃圾转运设施。改造老旧小区。");
+  const passages = [village, city, { ...talent, n: 3 }, { ...forum, n: 4 }];
+  // 农村 is in every sentence of the item (its topic, though its heading says 乡村); 垃圾 in one (the detail asked).
+  const answer = composeExtractive("农村的垃圾问题有什么办法", passages, { lang: "zh", context: await contextOf(passages) });
+  assert.match(answer, /实施农村生活垃圾分类和资源化利用/, answer);
+  assert.doesNotMatch(answer, /厕所|公路|供水/, `the item's other points stay out:\n${answer}`);
+  assert.doesNotMatch(answer, /城市垃圾/, `another item naming the detail on its own topic stays out:\n${answer}`);
+  assertVerbatim(answer, passages);
+});
+
 test("a further passage's paragraph joins a list with its sentences on the focus only, not whole", async () => {
   const energy = passage(1, "plan", PLAN, "7.建设清洁能源强省",
     "7.建设清洁能源强省。完善风电、光伏规划布局。发挥副产氢能资源丰富等优势，发展壮大氢能产业集群。推进抽水蓄能电站建设。");

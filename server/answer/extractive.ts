@@ -291,8 +291,10 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
   // stands out of the passages retrieved, or the question's telling word is one only retrieval could read.
   const clear = (rank: number) =>
     rank === 0 && (order.length === 1 || order[0][0] - order[1][0] >= CLEAR_MARGIN || headingCoverage(passages[order[0][1]], terms, ctx) >= NAMES_ITEM || a.unknown.length > 0);
+  // The item holding the detail asked about answers alone: the detail's mentions elsewhere are on other topics.
+  let detailed = false;
   for (const [k, [, i]] of order.entries()) {
-    if (chosen.length >= Math.min(3, max)) break;
+    if (detailed || chosen.length >= Math.min(3, max)) break;
     const p = passages[i];
     const mine = cands.filter((c) => c.passage === i);
     if (!mine.length) continue;
@@ -313,12 +315,21 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
       // An item: all of it, unless the question narrows it to a focus the item mentions in passing —
       // naming the item and adding a focus (开发区建设 + 冷链), or asking about a focus whose telling
       // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
-      const telling = focus.flatMap((t) => tellingChars(t.text, ctx));
-      // When none of its characters tells (储能: 储 and 能 are in many passages), the focus words themselves do.
-      const spread = mine.filter((c) => (telling.length ? telling.some((ch) => c.text.includes(ch)) : focusOf(c) > 0)).length / mine.length;
+      // Each focus term on its own: one spread over the item is its topic (企业 in an item on private firms),
+      // and the question is narrow when another is said in few of its sentences (拖欠 there).
+      const spreadOf = (t: TopicTerm) => {
+        const telling = tellingChars(t.text, ctx);
+        // When none of its characters tells (储能: 储 and 能 are in many passages), the word itself does.
+        return mine.filter((c) => (telling.length ? telling.some((ch) => c.text.includes(ch)) : saysOf(c.text, [t], ctx) > 0)).length / mine.length;
+      };
+      const detail = focus.filter((t) => spreadOf(t) < TOPIC_SPREAD);
+      const bestDetail = Math.max(0, ...mine.map((c) => saysOf(c.text, detail, ctx)));
       // A question whose telling word the corpus does not know (生娃) has its topic there, not in the focus.
-      const narrow = best > 0 && (!clear(k) || (!a.unknown.length && (named >= NAMES_ITEM || spread < TOPIC_SPREAD)));
-      keep = narrow ? mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best) : mine;
+      if (best > 0 && (!clear(k) || (!a.unknown.length && named >= NAMES_ITEM))) keep = mine.filter((c) => focusOf(c) >= FOCUS_KEEP * best);
+      else if (bestDetail > 0 && !a.unknown.length) {
+        keep = mine.filter((c) => saysOf(c.text, detail, ctx) >= FOCUS_KEEP * bestDetail);
+        detailed = true;
+      } else keep = mine;
     } else {
       const top = [...mine].sort((x, y) => focusOf(y) - focusOf(x) || x.pos - y.pos)[0];
       // Only the first passage stands for the topic as a paragraph; a further one joins on its focus sentences.

@@ -150,6 +150,7 @@ export function persons(text: string, ctx: SlotContext, exclude: readonly string
 
 const PLACE_WORD = new RegExp(`^(.+?)(?:${PLACE_SUFFIXES})$`);
 const VENUE_WORD = new RegExp(`(?:${VENUE_SUFFIXES})$`);
+const PLACE_SUFFIX = new RegExp(`^(?:${PLACE_SUFFIXES})$`);
 const LIES_IN = /(?<=^|[，。；、：\s])([\u4e00-\u9fa5]{2,4})在([\u4e00-\u9fa5]{2,8})(?=[，。；、]|$)/g;
 const PLACES_BY_EXAMPLE = /([\u4e00-\u9fa5]{2,4}?)等(?:地区|地方|省份|城市|国家|地)(?![\u4e00-\u9fa5]{0,1}(?:方面|领域))/g;
 
@@ -169,6 +170,13 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
     if (tag === "ns" && tagged[i + 1]?.tag === "ns" && !grain) {
       const joined = word + tagged[i + 1].word;
       if ([...joined].length <= 5 && !known(joined) && !ctx.facts?.isCommon(joined)) out.add(joined);
+    }
+    // A place name jieba splits from its one-character suffix (太平/ns + 湾): the two are one place,
+    // though the stem alone is a common word.
+    const next = tagged[i + 1]?.word ?? "";
+    if (tag === "ns" && [...next].length === 1 && PLACE_SUFFIX.test(next)) {
+      const joined = word + next;
+      if (!known(joined) && (!grain || hasGrain(joined, tag, grain, ctx)) && !backdrop(joined, ctx)) out.add(joined);
     }
     if ([...word].length < 2 || known(word)) continue;
     if (isPlace(word, tag, ctx) && (!grain || hasGrain(word, tag, grain, ctx)) && !backdrop(word, ctx)) out.add(word);
