@@ -215,6 +215,8 @@ test("a question asking two things of two subjects is two questions; one leaning
   assert.equal(parts("中央金融工作会议是哪天召开的？由谁主持？"), undefined, "the second part leans on the first");
   assert.equal(parts("辽宁对民营企业有什么支持？我自己开了一家小公司"), undefined, "the second part asks nothing");
   assert.equal(parts("中央金融工作会议在哪里召开"), undefined);
+  // 哪个 + a noun no slot knows (基地) still asks which one: a question of its own.
+  assert.deepEqual(parts("海洋牧场怎么建设？水产种业要建哪个基地？"), ["海洋牧场怎么建设？", "水产种业要建哪个基地？"]);
 });
 
 test("a stated count's items may be clauses of one sentence, each naming the counted thing, but only as many as counted", async () => {

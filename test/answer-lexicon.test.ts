@@ -62,6 +62,9 @@ test("ZH_FORMS / EN_FORMS: lists, methods, reasons, definitions, yes/no and broa
   assert.ok(analyzeQuestion("论坛是不是在春天举办", bare).yesNo);
   assert.ok(analyzeQuestion("What does the province plan for ports?", bare).broad);
   assert.ok(ZH_FORMS.list && EN_FORMS.list);
+  assert.ok(ZH_FORMS.which.test("园区要建哪个基地") && ZH_FORMS.which.test("落户哪一家企业") && !ZH_FORMS.which.test("园区有哪些配套设施"), "哪个/哪一家 ask which one");
+  assert.ok(EN_FORMS.which.test("Which base will be built?"));
+  assert.deepEqual(terms("园区要建哪个基地"), terms("园区要建基地"), "the asking words are no topic term");
 });
 
 test("FRAMING_WORDS: a polite or planning frame adds no topic term", () => {

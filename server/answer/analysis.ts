@@ -341,9 +341,10 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   return a;
 }
 
-/** Whether a question asks for something: a slot, a list, a count, what a thing is, how or why. */
+/** Whether a question asks for something: a slot, a list, a count, which one, what a thing is, how or why. */
 function asks(a: QuestionAnalysis): boolean {
-  return a.slots.length > 0 || a.list || a.enumerate !== undefined || a.definition || a.how || a.why;
+  const which = (a.language === "en" ? EN_FORMS : ZH_FORMS).which.test(a.question);
+  return a.slots.length > 0 || a.list || a.enumerate !== undefined || a.definition || a.how || a.why || which;
 }
 
 /**
