@@ -208,11 +208,12 @@ test("an English compound written with a hyphen is one term when the glossary re
   assert.ok(apart.terms.some((t) => t.text === "sino"), JSON.stringify(apart.terms.map((t) => t.text)));
 });
 
-test("a question asking two things of two subjects is two questions; one leaning on the other or asking nothing more is one", async () => {
+test("a question asking two things, each naming what of, is two questions; one leaning on the other or asking nothing more is one", async () => {
   const ctx = await context();
   const parts = (q: string) => analyzeQuestion(q, ctx).parts?.map((p) => p.question);
   assert.deepEqual(parts("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？"), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"]);
   assert.equal(parts("中央金融工作会议是哪天召开的？由谁主持？"), undefined, "the second part leans on the first");
+  assert.deepEqual(parts("国际论坛是哪天开的？国际论坛由谁主持？"), ["国际论坛是哪天开的？", "国际论坛由谁主持？"], "each names its subject, the same one");
   assert.equal(parts("辽宁对民营企业有什么支持？我自己开了一家小公司"), undefined, "the second part asks nothing");
   assert.equal(parts("中央金融工作会议在哪里召开"), undefined);
   // 哪个 + a noun no slot knows (基地) still asks which one: a question of its own.

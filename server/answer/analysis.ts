@@ -348,9 +348,9 @@ function asks(a: QuestionAnalysis): boolean {
 }
 
 /**
- * A question's sentences as questions of their own, when each asks something of a subject of its own;
- * undefined when it is one question: one part leaning on another (论坛是哪天开的？由谁主持？) or asking
- * nothing (…有什么支持政策？我在那边开了个厂).
+ * A question's sentences as questions of their own, when each asks something and names what of
+ * (论坛是哪天开的？论坛由谁主持？ as much as 论坛是哪天开的？博览会设了哪几个展区？); undefined when it is one
+ * question: one part leaning on another (论坛是哪天开的？由谁主持？) or asking nothing (…有什么支持政策？我在那边开了个厂).
  */
 function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefined {
   const pieces = q.split(/(?<=[？?])/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s) && [...s].length >= 4);
@@ -358,8 +358,7 @@ function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefin
   const parts = pieces.map((p) => analyzeQuestion(p, ctx));
   // A part's subject: the telling things it names that the corpus knows (not 辽宁 or 工作, in most passages; not a verb).
   const subjects = parts.map((p) => p.terms.filter((t) => t.known && THING_TAG.test(t.tag) && t.weight >= GENERIC_WEIGHT).map((t) => t.text));
-  const ownSubject = (i: number) => subjects[i].some((w) => !subjects.some((other, j) => j !== i && other.some((o) => o.includes(w) || w.includes(o))));
-  return parts.every((p, i) => asks(p) && ownSubject(i)) ? parts : undefined;
+  return parts.every((p, i) => asks(p) && subjects[i].length > 0) ? parts : undefined;
 }
 
 /** A stated count of named things (哪两个物流枢纽): its items name them, each. */
