@@ -214,6 +214,7 @@ test("a question asking two things, each naming what of, is two questions; one l
   assert.deepEqual(parts("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？"), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"]);
   assert.equal(parts("中央金融工作会议是哪天召开的？由谁主持？"), undefined, "the second part leans on the first");
   assert.deepEqual(parts("国际论坛是哪天开的？国际论坛由谁主持？"), ["国际论坛是哪天开的？", "国际论坛由谁主持？"], "each names its subject, the same one");
+  assert.deepEqual(parts("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？请根据文件回答。"), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"], "a trailing request is no part and keeps none together");
   assert.equal(parts("辽宁对民营企业有什么支持？我自己开了一家小公司"), undefined, "the second part asks nothing");
   assert.equal(parts("中央金融工作会议在哪里召开"), undefined);
   // 哪个 + a noun no slot knows (基地) still asks which one: a question of its own.

@@ -355,7 +355,9 @@ function asks(a: QuestionAnalysis): boolean {
 function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefined {
   const pieces = q.split(/(?<=[？?])/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s) && [...s].length >= 4);
   if (pieces.length < 2) return undefined;
-  const parts = pieces.map((p) => analyzeQuestion(p, ctx));
+  // A sentence of framing alone (请根据文件回答。) is no part, nor does it keep the others together.
+  const parts = pieces.map((p) => analyzeQuestion(p, ctx)).filter((p) => p.terms.length > 0);
+  if (parts.length < 2) return undefined;
   // A part's subject: the telling things it names that the corpus knows (not 辽宁 or 工作, in most passages; not a verb).
   const subjects = parts.map((p) => p.terms.filter((t) => t.known && THING_TAG.test(t.tag) && t.weight >= GENERIC_WEIGHT).map((t) => t.text));
   return parts.every((p, i) => asks(p) && subjects[i].length > 0) ? parts : undefined;
