@@ -341,10 +341,10 @@ export function analyzeQuestion(question: string, ctx: AnswerContext): QuestionA
   return a;
 }
 
-/** Whether a question asks for something: a slot, a list, a count, which one, what a thing is, how or why. */
+/** Whether a question asks for something: a slot, a list, a count, which one, what a thing is, how or why, or anything at all with a question mark. */
 function asks(a: QuestionAnalysis): boolean {
   const which = (a.language === "en" ? EN_FORMS : ZH_FORMS).which.test(a.question);
-  return a.slots.length > 0 || a.list || a.enumerate !== undefined || a.definition || a.how || a.why || which;
+  return a.slots.length > 0 || a.list || a.enumerate !== undefined || a.definition || a.how || a.why || which || /[？?]\s*$/.test(a.question);
 }
 
 /**
