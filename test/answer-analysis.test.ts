@@ -217,6 +217,10 @@ test("a question asking two things, each naming what of, is two questions; one l
   assert.deepEqual(parts("国有资本经营预算制度要怎么完善？中央金融工作会议在哪里召开？请根据文件回答。"), ["国有资本经营预算制度要怎么完善？", "中央金融工作会议在哪里召开？"], "a trailing request is no part and keeps none together");
   assert.equal(parts("辽宁对民营企业有什么支持？我自己开了一家小公司"), undefined, "the second part asks nothing");
   assert.equal(parts("中央金融工作会议在哪里召开"), undefined);
+  assert.equal(parts("辽宁清洁能源强省有哪些措施？".repeat(3)), undefined, "the same question three times is one");
+  const five = "中央金融工作会议在哪里召开？深改委会议哪天召开？全会哪天召开？政治局集体学习哪天进行？海洋牧场怎么建设？";
+  assert.equal(parts(five), undefined, "more questions than a person asks at once: one text");
+  assert.equal(parts(five.split("？").slice(0, 4).join("？") + "？")?.length, 4, "four are each answered");
   // A sentence ending in a question mark asks something, though no form names what (要发展什么？).
   assert.deepEqual(parts("海洋经济要发展什么？黑土地怎么保护？"), ["海洋经济要发展什么？", "黑土地怎么保护？"]);
   // 哪个 + a noun no slot knows (基地) still asks which one, with no question mark to say so.

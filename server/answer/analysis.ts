@@ -347,14 +347,18 @@ function asks(a: QuestionAnalysis): boolean {
   return a.slots.length > 0 || a.list || a.enumerate !== undefined || a.definition || a.how || a.why || which || /[？?]\s*$/.test(a.question);
 }
 
+/** The most questions in one that are answered each on its own (each is searched and composed apart). */
+const MAX_PARTS = 4;
+
 /**
  * A question's sentences as questions of their own, when each asks something and names what of
  * (论坛是哪天开的？论坛由谁主持？ as much as 论坛是哪天开的？博览会设了哪几个展区？); undefined when it is one
  * question: one part leaning on another (论坛是哪天开的？由谁主持？) or asking nothing (…有什么支持政策？我在那边开了个厂).
  */
 function askedParts(q: string, ctx: AnswerContext): QuestionAnalysis[] | undefined {
-  const pieces = q.split(/(?<=[？?])/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s) && [...s].length >= 4);
-  if (pieces.length < 2) return undefined;
+  // The same sentence twice is one question; more sentences than a person asks at once are a pasted text, one question.
+  const pieces = [...new Set(q.split(/(?<=[？?])/).map((s) => s.trim()).filter((s) => /\p{L}/u.test(s) && [...s].length >= 4))];
+  if (pieces.length < 2 || pieces.length > MAX_PARTS) return undefined;
   // A sentence of framing alone (请根据文件回答。) is no part, nor does it keep the others together.
   const parts = pieces.map((p) => analyzeQuestion(p, ctx)).filter((p) => p.terms.length > 0);
   if (parts.length < 2) return undefined;
