@@ -315,8 +315,8 @@ function pickBroad(a: QuestionAnalysis, e: Evidence, cands: Candidate[], passage
       // An item: all of it, unless the question narrows it to a focus the item mentions in passing —
       // naming the item and adding a focus (开发区建设 + 冷链), or asking about a focus whose telling
       // characters few of its sentences hold (碳排放 in an item on the environment; 反腐 in one on 腐败 is its topic).
-      // Each focus term on its own: one spread over the item is its topic (企业 in an item on private firms),
-      // and the question is narrow when another is said in few of its sentences (拖欠 there).
+      // Each focus term on its own: one spread over the item is its topic (农村 in every sentence of an item
+      // on villages), and the question is narrow when another is said in few of its sentences (垃圾 there).
       const spreadOf = (t: TopicTerm) => {
         const telling = tellingChars(t.text, ctx);
         // When none of its characters tells (储能: 储 and 能 are in many passages), the word itself does.

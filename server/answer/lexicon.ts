@@ -75,7 +75,7 @@ export const ZH_FORMS = {
   // How something is positioned (怎么给金融定位, 如何定位) asks what it is, not how a thing is done.
   definition: /是什么意思|什么意思|啥意思|是什么|指什么|指的是|是指|含义|内涵|什么关系|(?:怎么|如何|怎样)(?=[^，,。？?]{0,8}定位)|什么定位|什么作用|什么角色|什么地位/,
   yesNo: /是不是|是否|有没有|能不能(?!讲|说|谈|介绍)|对不对|吗[？?。\s]*$/,
-  /** Which one of a kind (哪个基地, 哪一项, 哪家): a question of its own, though no slot names the kind and no question mark ends it. */
+  /** Which one of a kind (哪个园区, 哪一项, 哪家): a question of its own, though no slot names the kind and no question mark ends it. */
   which: /哪(?:一)?(?:个|座|家|项|条|所|种|类|支|片|处)/,
   /** What is said, done or planned about the topic as a whole (not the members of a category). */
   broad: /讲了什么|说了什么|提了什么|谈了什么|讲了啥|说了啥|怎么说|什么说法|啥说法|有啥|什么动作|啥动作|什么打算|啥打算|什么安排|什么部署|什么要求|什么措施|什么举措|哪些措施|哪些举措|什么政策|啥政策|怎么(?:做|干|搞|办|落实|处理|解决|应对)|如何(?:做|干|落实|处理|解决|应对)/,

@@ -166,17 +166,14 @@ export function places(text: string, ctx: SlotContext, exclude: readonly string[
   }
   for (let i = 0; i < tagged.length; i++) {
     const { word, tag } = tagged[i];
-    // Places jieba splits into places (辽/西北): one place, however CC-CEDICT knows the parts.
-    if (tag === "ns" && tagged[i + 1]?.tag === "ns" && !grain) {
-      const joined = word + tagged[i + 1].word;
-      if ([...joined].length <= 5 && !known(joined) && !ctx.facts?.isCommon(joined)) out.add(joined);
-    }
-    // A place name jieba splits from its one-character suffix (太平/ns + 湾): the two are one place,
-    // though the stem alone is a common word.
-    const next = tagged[i + 1]?.word ?? "";
-    if (tag === "ns" && [...next].length === 1 && PLACE_SUFFIX.test(next)) {
-      const joined = word + next;
-      if (!known(joined) && (!grain || hasGrain(joined, tag, grain, ctx)) && !backdrop(joined, ctx)) out.add(joined);
+    // One place jieba splits in two after a place (ns): into places (辽/西北), however CC-CEDICT knows
+    // the parts; or from its one-character suffix (太平/ns + 湾), though the stem alone is a common word.
+    const next = tagged[i + 1];
+    if (tag === "ns" && next) {
+      const joined = word + next.word;
+      const twoPlaces = next.tag === "ns" && !grain && [...joined].length <= 5 && !ctx.facts?.isCommon(joined);
+      const suffixed = [...next.word].length === 1 && PLACE_SUFFIX.test(next.word) && (!grain || hasGrain(joined, tag, grain, ctx)) && !backdrop(joined, ctx);
+      if ((twoPlaces || suffixed) && !known(joined)) out.add(joined);
     }
     if ([...word].length < 2 || known(word)) continue;
     if (isPlace(word, tag, ctx) && (!grain || hasGrain(word, tag, grain, ctx)) && !backdrop(word, ctx)) out.add(word);
